@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
+/**
+ * Every environment variable Herald reads, with its default. This file is the
+ * single source of truth for the README's configuration table.
+ */
+export const configSchema = z.object({
+  /** `production` makes a missing JWT key a startup error. @default development */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Listening port. @default 3000 (api, embedded), 3001 (gateway) */
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Postgres URL. Unset in embedded mode: PGlite under `.herald/pgdata`. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Postgres pool size per process. @default 10 */
+  DATABASE_POOL_SIZE: int(10, 1),
+  /** Redis URL. Unset in embedded mode: an in-process bus. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel. @default herald: */
+  HERALD_REDIS_PREFIX: z.string().min(1).default('herald:'),
+  /** HS256 secret (at least 32 characters). */
+  HERALD_JWT_SECRET: z.string().min(32).optional(),
+  /** JWKS URL for RS256/ES256 tokens from an identity provider. */
+  HERALD_JWT_JWKS_URL: z.string().url().optional(),
+  /** Required `iss` when set. */
+  HERALD_JWT_ISSUER: z.string().optional(),
+  /** Required `aud` when set. */
+  HERALD_JWT_AUDIENCE: z.string().optional(),
+  /** Allowed browser origins, comma separated; empty allows any. */
+  HERALD_ALLOWED_ORIGINS: list,
+  /** Server WebSocket ping interval in ms. @default 25000 */
+  HERALD_HEARTBEAT_MS: int(25_000, 100),
+  /** Sockets one user may hold on one gateway. @default 10 */
+  HERALD_MAX_CONNECTIONS_PER_USER: int(10, 1),
+  /** Inbound frames per second per socket. @default 20 */
+  HERALD_MAX_FRAMES_PER_SECOND: int(20, 1),
+  /** Largest inbound frame in bytes. @default 4096 */
+  HERALD_MAX_FRAME_BYTES: int(4096, 64),
+  /** Send buffer per socket before closing it as a slow consumer, bytes. @default 1048576 */
+  HERALD_SEND_BUFFER_BYTES: int(1024 * 1024, 1024),
+  /** Largest HTTP body in bytes. @default 262144 */
+  HERALD_HTTP_BODY_LIMIT: int(256 * 1024, 1024),
+  /** Days a notification is kept. @default 30 */
+  HERALD_RETENTION_DAYS: int(30, 1),
+  /** Time over which a draining gateway spreads its closes, ms. @default 10000 */
+  HERALD_DRAIN_MS: int(10_000, 0),
+  /** How long a stored Idempotency-Key answers replays, hours. @default 24 */
+  HERALD_IDEMPOTENCY_TTL_HOURS: int(24, 1),
+  /** Directory for embedded state (PGlite data, dev secret). @default .herald */
+  HERALD_DATA_DIR: z.string().default('.herald'),
+  /** pino level. @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

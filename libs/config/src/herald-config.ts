@@ -1,0 +1,32 @@
+import type { RawConfig } from './config.schema.js';
+
+/** The validated, typed configuration every module receives by injection. */
+export interface HeraldConfig {
+  env: RawConfig['NODE_ENV'];
+  port: number;
+  database: { url: string | undefined; poolSize: number; dataDir: string };
+  redis: { url: string | undefined; prefix: string };
+  jwt: {
+    /** HS256 secret; generated and kept under the data dir in dev mode. */
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  gateway: {
+    allowedOrigins: string[];
+    heartbeatMs: number;
+    maxConnectionsPerUser: number;
+    maxFramesPerSecond: number;
+    maxFrameBytes: number;
+    sendBufferBytes: number;
+    drainMs: number;
+  };
+  http: { bodyLimit: number };
+  retentionDays: number;
+  idempotencyTtlHours: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+/** Injection token for HeraldConfig. */
+export const HERALD_CONFIG = Symbol('HERALD_CONFIG');

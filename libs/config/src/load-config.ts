@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema } from './config.schema.js';
+import type { HeraldConfig } from './herald-config.js';
+
+export class ConfigError extends Error {}
+
+export interface LoadConfigOptions {
+  /** Port when PORT is unset. */
+  defaultPort: number;
+  /** Environment to read; process.env unless a test passes its own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reads and validates the environment once. This is the only place in Herald
+ * that touches process.env; everything else receives the typed result.
+ */
+export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions): HeraldConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  let secret = e.HERALD_JWT_SECRET;
+  if (!secret && !e.HERALD_JWT_JWKS_URL) {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError('HERALD_JWT_SECRET or HERALD_JWT_JWKS_URL is required when NODE_ENV=production');
+    }
+    secret = devSecret(e.HERALD_DATA_DIR);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT ?? defaultPort,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.HERALD_DATA_DIR },
+    redis: { url: e.REDIS_URL, prefix: e.HERALD_REDIS_PREFIX },
+    jwt: { secret, jwksUrl: e.HERALD_JWT_JWKS_URL, issuer: e.HERALD_JWT_ISSUER, audience: e.HERALD_JWT_AUDIENCE },
+    gateway: {
+      allowedOrigins: e.HERALD_ALLOWED_ORIGINS,
+      heartbeatMs: e.HERALD_HEARTBEAT_MS,
+      maxConnectionsPerUser: e.HERALD_MAX_CONNECTIONS_PER_USER,
+      maxFramesPerSecond: e.HERALD_MAX_FRAMES_PER_SECOND,
+      maxFrameBytes: e.HERALD_MAX_FRAME_BYTES,
+      sendBufferBytes: e.HERALD_SEND_BUFFER_BYTES,
+      drainMs: e.HERALD_DRAIN_MS,
+    },
+    http: { bodyLimit: e.HERALD_HTTP_BODY_LIMIT },
+    retentionDays: e.HERALD_RETENTION_DAYS,
+    idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A random HS256 secret generated once per data dir, so dev tokens survive restarts. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,5 @@
+export * from './close-codes.js';
+export * from './notification.js';
+export * from './frames.js';
+export * from './channels.js';
+export * from './protocol.js';

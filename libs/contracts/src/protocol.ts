@@ -1,0 +1,12 @@
+/** Paths, query parameters and protocol-wide numbers shared by server and SDK. */
+export const WS_PATH = '/ws';
+/** Most rows a resume replays before answering `resync_required`. */
+export const MAX_RESUME_ROWS = 1000;
+/** Largest `?recent=N`. */
+export const MAX_RECENT = 50;
+/** Scopes carried in the token's `scope` claim. */
+export const Scope = {
+  Publish: 'notifications:publish',
+  Admin: 'notifications:admin',
+} as const;
+export type Scope = (typeof Scope)[keyof typeof Scope];
