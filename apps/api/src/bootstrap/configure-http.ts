@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { HeraldConfig } from '@herald/config';
+import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
+import { createValidationPipe } from '../errors/validation-pipe.js';
+
+/** Body limit, validation, error shape and OpenAPI: shared by the api and embedded mode. */
+export function configureHttp(app: INestApplication, config: HeraldConfig): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: config.http.bodyLimit });
+  express.disable('x-powered-by');
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Herald')
+      .setDescription('Notification service: ingest, inbox, tickets. WebSocket protocol: docs/protocol.md')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,11 @@
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const CONNECTION_MESSAGES = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** True for errors that mean Postgres cannot be reached right now (→ 503). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as Error & { code?: string; driverError?: { code?: string; message?: string } };
+  const code = e.code ?? e.driverError?.code;
+  if (code && CONNECTION_CODES.has(code)) return true;
+  return CONNECTION_MESSAGES.test(e.message) || CONNECTION_MESSAGES.test(e.driverError?.message ?? '');
+}

@@ -1,0 +1,29 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ErrorCode } from '@herald/contracts';
+import { ApiException } from './api.exception.js';
+
+/** Flattens nested class-validator errors into `{ field, message }` pairs. */
+function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/**
+ * Unknown fields are rejected (SPEC §3) and every bad field is named, so a
+ * publisher fixes its payload in one round trip.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const details = flatten(errors);
+      const fields = [...new Set(details.map((d) => d.field))];
+      return new ApiException(400, ErrorCode.ValidationFailed, `invalid fields: ${fields.join(', ')}`, details);
+    },
+  });
+}

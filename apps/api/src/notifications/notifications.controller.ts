@@ -1,0 +1,35 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
+import { ErrorCode, Scope } from '@herald/contracts';
+import { ApiException } from '../errors/api.exception.js';
+import { IngestService } from './ingest.service.js';
+import { PublishNotificationDto } from './publish-notification.dto.js';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller('v1/notifications')
+export class NotificationsController {
+  constructor(@Inject(IngestService) private readonly ingest: IngestService) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScopes(Scope.Publish)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer' })
+  async publish(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PublishNotificationDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (key !== undefined && (key.length < 1 || key.length > 255)) {
+      throw new ApiException(400, ErrorCode.ValidationFailed, 'Idempotency-Key must be 1-255 characters', [
+        { field: 'Idempotency-Key', message: 'must be 1-255 characters' },
+      ]);
+    }
+    const result = await this.ingest.ingest(principal.sub, body, key);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@herald/auth';
+import { TicketStore } from '@herald/bus';
+
+/** Tickets live 60 s at most and open exactly one socket. */
+export const TICKET_TTL_SECONDS = 60;
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('v1/ws-tickets')
+export class TicketsController {
+  constructor(@Inject(TicketStore) private readonly tickets: TicketStore) {}
+
+  @Post()
+  @HttpCode(201)
+  async issue(@CurrentPrincipal() p: Principal) {
+    const expiresIn = Math.max(0, Math.min(TICKET_TTL_SECONDS, p.exp - Math.floor(Date.now() / 1000)));
+    const ticket = await this.tickets.issue({ userId: p.sub, tokenExp: p.exp }, Math.max(expiresIn, 1));
+    return { ticket, expiresIn };
+  }
+}

@@ -1,0 +1,26 @@
+import { signToken } from '@herald/auth';
+import { Scope } from '@herald/contracts';
+
+/** What `npm start` prints: where it runs, two dev tokens and a curl line to try. */
+export function banner(port: number, secret: string): string {
+  const base = `http://localhost:${port}`;
+  const user = signToken(secret, { sub: 'alice', expiresIn: 7 * 24 * 3600 });
+  const service = signToken(secret, { sub: 'demo-service', scope: `${Scope.Publish} ${Scope.Admin}`, expiresIn: 7 * 24 * 3600 });
+  return [
+    '',
+    `Herald is running (embedded: api + gateway on one port)`,
+    `  inbox page:  ${base}/?token=${user}`,
+    `  websocket:   ws://localhost:${port}/ws?token=${user}`,
+    `  openapi:     ${base}/docs`,
+    '',
+    `user token (alice):`,
+    `  ${user}`,
+    `service token (notifications:publish notifications:admin):`,
+    `  ${service}`,
+    '',
+    'send alice a notification:',
+    `  curl -s -X POST ${base}/v1/notifications -H 'Authorization: Bearer ${service}' -H 'Content-Type: application/json' \\`,
+    `    -d '{"recipients":["alice"],"type":"hello","title":"Hello from Herald"}'`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { AuthError, TokenVerifier, type Principal } from '@herald/auth';
+import { TicketStore } from '@herald/bus';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { CloseCode, MAX_RESUME_ROWS } from '@herald/contracts';
+import { NotificationReader } from '@herald/database';
+import { Metrics } from '@herald/observability';
+import { UserSubscriptions } from '../fanout/user-subscriptions.js';
+import { ResumeService } from '../resume/resume.service.js';
+import { ClientSession, type SessionDeps } from './client-session.js';
+import { InboundHandler } from './inbound-handler.js';
+import { originAllowed, parseHandshake } from './handshake-request.js';
+import { SessionRegistry } from './session-registry.js';
+import { SessionCloser } from './session-closer.js';
+
+interface Identity {
+  userId: string;
+  exp: number;
+}
+
+/**
+ * The life of one socket: check origin and credentials (closing with
+ * 4003/4001/4002 before anything is allocated), enforce the per-user limit,
+ * register, subscribe, resume, then hand inbound frames to InboundHandler.
+ */
+@Injectable()
+export class ConnectionService {
+  private readonly logger = new Logger(ConnectionService.name);
+  private readonly sessions = new WeakMap<WebSocket, ClientSession>();
+  private readonly deps: SessionDeps;
+
+  constructor(
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(TicketStore) private readonly tickets: TicketStore,
+    @Inject(SessionRegistry) private readonly registry: SessionRegistry,
+    @Inject(UserSubscriptions) private readonly subscriptions: UserSubscriptions,
+    @Inject(ResumeService) private readonly resume: ResumeService,
+    @Inject(InboundHandler) private readonly inbound: InboundHandler,
+    @Inject(SessionCloser) private readonly closer: SessionCloser,
+    @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(NotificationReader) reader: NotificationReader,
+  ) {
+    const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
+    this.deps = {
+      readRange: (userId, from, to) => {
+        metrics.gapFills.inc();
+        return reader.after(userId, from, to - from - 1, to);
+      },
+      onSent: (type, notification) => {
+        let counter = sent.get(type);
+        if (!counter) sent.set(type, (counter = metrics.framesSent.labels(type)));
+        counter.inc();
+        if (notification) metrics.deliveryLatency.observe((Date.now() - Date.parse(notification.createdAt)) / 1000);
+      },
+      close: (session, code, reason) => closer.close(session, code, reason),
+      sendBufferBytes: config.gateway.sendBufferBytes,
+      maxGap: MAX_RESUME_ROWS,
+    };
+  }
+
+  async open(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    const handshake = parseHandshake(req);
+    if (!originAllowed(handshake.origin, this.config.gateway.allowedOrigins)) {
+      return this.refuse(ws, CloseCode.Forbidden, 'origin not allowed', 'origin');
+    }
+    if (handshake.invalid) return this.refuse(ws, 1008, handshake.invalid, 'invalid_request');
+
+    let identity: Identity;
+    try {
+      identity = await this.identify(handshake.ticket, handshake.token);
+    } catch (err) {
+      const e = err instanceof AuthError ? err : new AuthError('invalid_token', 'invalid credentials');
+      if (e.code === 'token_expired') return this.refuse(ws, CloseCode.TokenExpired, 'token expired', 'expired');
+      if (e.message === 'ticket reused or expired') return this.refuse(ws, CloseCode.Forbidden, e.message, 'ticket');
+      return this.refuse(ws, CloseCode.Unauthorized, e.code === 'missing_token' ? 'credentials missing' : 'invalid credentials', e.code);
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    if (this.registry.countFor(identity.userId) >= this.config.gateway.maxConnectionsPerUser) {
+      return this.refuse(ws, CloseCode.TooManyConnections, 'too many connections for this user', 'too_many');
+    }
+
+    const session = new ClientSession(ws, randomUUID(), identity.userId, this.deps);
+    this.sessions.set(ws, session);
+    this.registry.add(session);
+    this.metrics.connections.set(this.registry.connectionCount);
+    this.metrics.users.set(this.registry.userCount);
+    this.closer.watchExpiry(session, identity.exp);
+    ws.on('message', (data, isBinary) => this.inbound.handle(session, data as Buffer, isBinary));
+    ws.on('pong', () => {
+      session.alive = true;
+    });
+    session.enqueue(async () => {
+      await this.subscriptions.acquire(identity.userId);
+      await this.resume.start(session, {
+        since: handshake.since,
+        recent: handshake.recent,
+        heartbeatMs: this.config.gateway.heartbeatMs,
+      });
+    });
+  }
+
+  /** Socket closed (by either side): forget it and release its subscription. */
+  close(ws: WebSocket): void {
+    const session = this.sessions.get(ws);
+    if (!session) return;
+    this.sessions.delete(ws);
+    session.markClosed();
+    this.closer.forget(session);
+    if (this.registry.remove(session)) this.subscriptions.release(session.userId);
+    this.metrics.connections.set(this.registry.connectionCount);
+    this.metrics.users.set(this.registry.userCount);
+  }
+
+  private async identify(ticket: string | undefined, token: string | undefined): Promise<Identity> {
+    if (ticket) {
+      const grant = await this.tickets.consume(ticket);
+      if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError('invalid_token', 'ticket reused or expired');
+      return { userId: grant.userId, exp: grant.tokenExp };
+    }
+    const principal: Principal = await this.verifier.verify(token);
+    return { userId: principal.sub, exp: principal.exp };
+  }
+
+  private refuse(ws: WebSocket, code: number, reason: string, metricReason: string): void {
+    this.metrics.authFailures.labels(metricReason).inc();
+    this.logger.debug(`refused socket: ${reason}`);
+    if (ws.readyState === ws.OPEN) ws.close(code, reason);
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenVerifier } from '@herald/auth';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { ClientFrameType, CloseCode, FrameErrorCode, ServerFrameType } from '@herald/contracts';
+import type { ClientSession } from './client-session.js';
+import { FrameRateLimiter, parseInbound } from './inbound-frames.js';
+import { SessionCloser } from './session-closer.js';
+
+/**
+ * Client → server frames: `ping` and `auth`. Oversize frames never get here
+ * (ws closes them with 1009 at maxPayload); floods close with 4008; anything
+ * else malformed gets an `error` frame and the socket stays open.
+ */
+@Injectable()
+export class InboundHandler {
+  private readonly limiters = new WeakMap<ClientSession, FrameRateLimiter>();
+
+  constructor(
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(SessionCloser) private readonly closer: SessionCloser,
+  ) {}
+
+  handle(session: ClientSession, data: Buffer, isBinary: boolean): void {
+    let limiter = this.limiters.get(session);
+    if (!limiter) this.limiters.set(session, (limiter = new FrameRateLimiter(this.config.gateway.maxFramesPerSecond)));
+    if (!limiter.allow(Date.now())) {
+      this.closer.close(session, CloseCode.RateLimited, 'too many frames');
+      return;
+    }
+    const parsed = parseInbound(data, isBinary);
+    if (!parsed.ok) {
+      session.enqueue(() => session.send({ type: ServerFrameType.Error, code: parsed.code, message: parsed.message }));
+      return;
+    }
+    if (parsed.frame.type === ClientFrameType.Ping) {
+      session.enqueue(() => session.send({ type: ServerFrameType.Pong, ts: Date.now() }));
+      return;
+    }
+    const token = parsed.frame.token;
+    session.enqueue(() => this.refresh(session, token));
+  }
+
+  /** A fresh token for the same user extends the socket past the old `exp`. */
+  private async refresh(session: ClientSession, token: string): Promise<void> {
+    try {
+      const principal = await this.verifier.verify(token);
+      if (principal.sub !== session.userId) {
+        session.send({ type: ServerFrameType.Error, code: FrameErrorCode.WrongUser, message: 'token is for another user' });
+        return;
+      }
+      this.closer.watchExpiry(session, principal.exp);
+    } catch (err) {
+      session.send({ type: ServerFrameType.Error, code: FrameErrorCode.InvalidToken, message: (err as Error).message });
+    }
+  }
+}

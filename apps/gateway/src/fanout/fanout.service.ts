@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Bus } from '@herald/bus';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { broadcastChannel, userIdFromChannel, type ServerFrame } from '@herald/contracts';
+import { SessionRegistry } from '../connection/session-registry.js';
+
+/**
+ * Bus → sockets on this pod. Each message is parsed once and its original
+ * JSON is written to every socket as is: one serialisation per message, not
+ * one per socket.
+ */
+@Injectable()
+export class FanoutService implements OnModuleInit {
+  private readonly logger = new Logger(FanoutService.name);
+  private readonly broadcast: string;
+
+  constructor(
+    @Inject(Bus) private readonly bus: Bus,
+    @Inject(SessionRegistry) private readonly registry: SessionRegistry,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {
+    this.broadcast = broadcastChannel(config.redis.prefix);
+  }
+
+  onModuleInit(): void {
+    this.bus.onMessage((channel, payload) => this.dispatch(channel, payload));
+  }
+
+  dispatch(channel: string, payload: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(payload) as ServerFrame;
+    } catch {
+      this.logger.warn(`dropped a malformed message on ${channel}`);
+      return;
+    }
+    if (channel === this.broadcast) {
+      for (const session of this.registry.all()) session.deliver(frame, payload);
+      return;
+    }
+    const userId = userIdFromChannel(channel, this.config.redis.prefix);
+    const sessions = userId === null ? undefined : this.registry.forUser(userId);
+    if (!sessions) return;
+    for (const session of sessions) session.deliver(frame, payload);
+  }
+}

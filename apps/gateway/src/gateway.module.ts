@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { ConnectionService } from './connection/connection.service.js';
+import { HeartbeatService } from './connection/heartbeat.service.js';
+import { InboundHandler } from './connection/inbound-handler.js';
+import { NotificationsGateway } from './connection/notifications.gateway.js';
+import { SessionCloser } from './connection/session-closer.js';
+import { SessionRegistry } from './connection/session-registry.js';
+import { FanoutService } from './fanout/fanout.service.js';
+import { UserSubscriptions } from './fanout/user-subscriptions.js';
+import { ResumeService } from './resume/resume.service.js';
+
+/** The gateway's features; needs config, database, bus, auth and metrics from the root. */
+@Module({
+  providers: [
+    NotificationsGateway,
+    ConnectionService,
+    InboundHandler,
+    SessionCloser,
+    SessionRegistry,
+    HeartbeatService,
+    UserSubscriptions,
+    FanoutService,
+    ResumeService,
+  ],
+  exports: [SessionRegistry, UserSubscriptions],
+})
+export class GatewayModule {}

@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { loadConfig } from '@herald/config';
+import { createGatewayApp } from './create-gateway-app.js';
+
+const config = loadConfig({ defaultPort: 3001 });
+const app = await createGatewayApp(config);
+await app.listen(config.port);

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/** TokenVerifier for sockets; passport-jwt + the global guard for HTTP. */
+@Global()
+@Module({
+  imports: [PassportModule],
+  providers: [TokenVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenVerifier],
+})
+export class AuthModule {}
+
+/** TokenVerifier alone, for the gateway (no HTTP routes need a token there). */
+@Global()
+@Module({ providers: [TokenVerifier], exports: [TokenVerifier] })
+export class TokenVerifierModule {}

@@ -1,0 +1,79 @@
+import { Redis } from 'ioredis';
+import { Bus, type BusMessage, type BusMessageHandler } from './bus.js';
+
+export interface RedisBusOptions {
+  url: string;
+  /** Connection name shown in CLIENT LIST, e.g. `herald-gateway`. */
+  name: string;
+}
+
+/**
+ * Redis pub/sub. Publishing and subscribing use separate connections: a
+ * subscribed connection cannot run other commands in RESP2, and keeping
+ * them apart means a burst of publishes never delays incoming messages.
+ * ioredis re-subscribes by itself after a reconnect; we tell the listener
+ * so it can re-read what was published while the connection was down.
+ */
+export class RedisBus extends Bus {
+  readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private handler: BusMessageHandler = () => undefined;
+  private resubscribed: () => void = () => undefined;
+  private lostSubscriber = false;
+
+  constructor({ url, name }: RedisBusOptions) {
+    super();
+    const options = { connectionName: name, maxRetriesPerRequest: 2, enableOfflineQueue: true };
+    this.publisher = new Redis(url, options);
+    this.subscriber = new Redis(url, { ...options, connectionName: `${name}-sub`, autoResubscribe: true });
+    this.publisher.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, payload: string) => this.handler(channel, payload));
+    this.subscriber.on('close', () => {
+      this.lostSubscriber = true;
+    });
+    this.subscriber.on('ready', () => {
+      if (!this.lostSubscriber) return;
+      this.lostSubscriber = false;
+      this.resubscribed();
+    });
+  }
+
+  async publish(messages: BusMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    if (messages.length === 1) {
+      await this.publisher.publish(messages[0].channel, messages[0].payload);
+      return;
+    }
+    const pipeline = this.publisher.pipeline();
+    for (const m of messages) pipeline.publish(m.channel, m.payload);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+
+  async subscribe(channels: string[]): Promise<void> {
+    if (channels.length) await this.subscriber.subscribe(...channels);
+  }
+
+  async unsubscribe(channels: string[]): Promise<void> {
+    if (channels.length) await this.subscriber.unsubscribe(...channels);
+  }
+
+  onMessage(handler: BusMessageHandler): void {
+    this.handler = handler;
+  }
+
+  onResubscribed(handler: () => void): void {
+    this.resubscribed = handler;
+  }
+
+  isReady(): boolean {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
+  }
+}

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import type { HeraldConfig } from '@herald/config';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/**
+ * The one DataSource definition, used by the apps and by `npm run migrate`.
+ * Without DATABASE_URL it runs on PGlite (Postgres in WebAssembly) under the
+ * data dir, which is what makes `npm start` work on a machine with nothing
+ * installed. `synchronize` stays off: the schema comes from migrations only.
+ */
+export function createDataSource(config: Pick<HeraldConfig, 'database'>, options: { inMemory?: boolean } = {}): DataSource {
+  const common = { type: 'postgres' as const, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false };
+  if (config.database.url) {
+    return new DataSource({ ...common, url: config.database.url, extra: { max: config.database.poolSize } });
+  }
+  const dataDir = options.inMemory ? undefined : join(config.database.dataDir, 'pgdata');
+  return new DataSource({ ...common, driver: new PGliteDriver({ dataDir }).driver });
+}
+
+/** True when the DataSource runs on the embedded single-connection PGlite. */
+export function isEmbedded(config: Pick<HeraldConfig, 'database'>): boolean {
+  return !config.database.url;
+}

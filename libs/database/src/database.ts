@@ -1,0 +1,75 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/** What a unit of work can do: run SQL and read the rows it returns. */
+export interface SqlExecutor {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Raw-SQL access over the TypeORM DataSource. Herald's hot paths (seq
+ * allocation, batch inserts, resume) are single statements with unnest and
+ * ON CONFLICT that a query builder would only obscure.
+ *
+ * PGlite has one connection and no per-client transaction isolation, so in
+ * embedded mode every unit of work is serialised through a promise chain;
+ * on real Postgres they run concurrently over the pool.
+ */
+export class Database implements SqlExecutor {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly serialize: boolean,
+  ) {}
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.exclusive(() => this.withRunner((qr) => run<T>(qr, sql, params)));
+  }
+
+  /** Runs `work` in one transaction; rolls back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.exclusive(() =>
+      this.withRunner(async (qr) => {
+        await qr.startTransaction();
+        try {
+          const result = await work({ query: (sql, params) => run(qr, sql, params) });
+          await qr.commitTransaction();
+          return result;
+        } catch (err) {
+          if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+          throw err;
+        }
+      }),
+    );
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async withRunner<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner();
+    try {
+      return await fn(qr);
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.serialize) return fn();
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+async function run<T>(qr: QueryRunner, sql: string, params?: unknown[]): Promise<T[]> {
+  const result = await qr.query(sql, params, true);
+  return (result.records ?? []) as T[];
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763769600000 } from './1763769600000-initial-schema.js';
+
+/** Every migration, in order. Listed explicitly: ESM builds have no glob loading. */
+export const MIGRATIONS = [InitialSchema1763769600000];

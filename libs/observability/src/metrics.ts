@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Herald's Prometheus metrics. One registry per application instance (not
+ * prom-client's global one) so several apps can live in one test process.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({ name: 'herald_gateway_connections', help: 'Open WebSocket connections on this gateway', registers: [this.registry] });
+  readonly users = new Gauge({ name: 'herald_gateway_users', help: 'Distinct users connected to this gateway', registers: [this.registry] });
+  readonly authFailures = new Counter({ name: 'herald_gateway_auth_failures_total', help: 'Handshakes refused, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly framesSent = new Counter({ name: 'herald_gateway_frames_sent_total', help: 'Frames written to sockets, by type', labelNames: ['type'], registers: [this.registry] });
+  readonly closes = new Counter({ name: 'herald_gateway_closes_total', help: 'Sockets closed by the server, by close code', labelNames: ['code'], registers: [this.registry] });
+  readonly resumes = new Counter({ name: 'herald_gateway_resumes_total', help: 'Handshakes with ?since=, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly gapFills = new Counter({ name: 'herald_gateway_gap_fills_total', help: 'Live seq jumps repaired from Postgres', registers: [this.registry] });
+  readonly deliveryLatency = new Histogram({
+    name: 'herald_delivery_latency_seconds',
+    help: 'From commit (createdAt) to the socket write on the gateway',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly notificationsCreated = new Counter({ name: 'herald_api_notifications_created_total', help: 'Notification rows committed', registers: [this.registry] });
+  readonly publishFailures = new Counter({ name: 'herald_api_publish_failures_total', help: 'Publishes to the bus that failed after commit', registers: [this.registry] });
+
+  constructor(collectDefaults = true) {
+    if (collectDefaults) collectDefaultMetrics({ register: this.registry });
+  }
+}
