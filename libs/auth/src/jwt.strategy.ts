@@ -11,9 +11,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(verifier: TokenVerifier) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: string) => void) => {
+      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: string | Buffer) => void) => {
         const header = decodeHeader(rawJwt);
-        verifier.keys.keyFor(header).then((key) => done(null, key), (err: unknown) => done(err));
+        verifier.keys.keyFor(header).then((key) => done(null, key as string), (err: unknown) => done(err));
       },
       algorithms: verifier.options.algorithms,
       issuer: verifier.options.issuer as string | undefined,

@@ -1,5 +1,6 @@
-import jwt from 'jsonwebtoken';
-import { JwksClient } from 'jwks-rsa';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type jwt from 'jsonwebtoken';
 import type { HeraldConfig } from '@herald/config';
 import { AuthError } from './auth.error.js';
 
@@ -11,12 +12,11 @@ const ASYMMETRIC = ['RS256', 'ES256'] as const;
  * token cannot switch algorithm to have a public key used as an HMAC secret.
  */
 export class KeyProvider {
-  private readonly jwks: JwksClient | undefined;
+  private readonly jwks: JWTVerifyGetKey | undefined;
 
   constructor(private readonly jwtConfig: HeraldConfig['jwt']) {
-    this.jwks = jwtConfig.jwksUrl
-      ? new JwksClient({ jwksUri: jwtConfig.jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 })
-      : undefined;
+    // jose caches the key set and refetches on an unknown kid, at most every 30 s.
+    this.jwks = jwtConfig.jwksUrl ? createRemoteJWKSet(new URL(jwtConfig.jwksUrl), { cooldownDuration: 30_000 }) : undefined;
   }
 
   /** The algorithms a token may use under this configuration. */
@@ -24,11 +24,17 @@ export class KeyProvider {
     return [...(this.jwtConfig.secret ? (['HS256'] as const) : []), ...(this.jwks ? ASYMMETRIC : [])];
   }
 
-  async keyFor(header: { alg?: string; kid?: string }): Promise<string> {
+  async keyFor(header: { alg?: string; kid?: string }): Promise<string | KeyObject> {
     if (header.alg === 'HS256' && this.jwtConfig.secret) return this.jwtConfig.secret;
     if (this.jwks && ASYMMETRIC.includes(header.alg as (typeof ASYMMETRIC)[number])) {
-      const key = await this.jwks.getSigningKey(header.kid);
-      return key.getPublicKey();
+      try {
+        // The key set picks by header alone; the token body is not needed for that.
+        const key = await this.jwks({ alg: header.alg as string, kid: header.kid }, { payload: '', signature: '' });
+        // jsonwebtoken takes node KeyObjects, jose hands out WebCrypto keys.
+        return key instanceof KeyObject ? key : KeyObject.from(key as webcrypto.CryptoKey);
+      } catch (err) {
+        throw new AuthError('invalid_token', `no usable key in the JWKS: ${(err as Error).message}`);
+      }
     }
     throw new AuthError('invalid_token', `token algorithm ${String(header.alg)} is not accepted`);
   }

@@ -1,0 +1,85 @@
+import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS } from './backoff.js';
+import {
+  globalFetch,
+  globalTimers,
+  globalWebSocket,
+  type FetchLike,
+  type Timers,
+  type WebSocketConstructor,
+} from './platform.js';
+import type { TokenSource } from './rest-client.js';
+import { defaultWsUrl } from './socket-url.js';
+
+/**
+ * How the socket presents credentials (SPEC §4):
+ * - `ticket`: `?ticket=` from `getTicket`, or from `POST /v1/ws-tickets` when
+ *   no `getTicket` is given. The browser way: no JWT in a URL.
+ * - `header`: `Authorization: Bearer`. Node with `ws` only; browsers cannot.
+ * - `query`: `?token=`. Compatibility; the server masks it in logs.
+ */
+export type SocketAuth = 'ticket' | 'header' | 'query';
+
+export interface HeraldClientOptions {
+  /** Base http(s) URL of the api, e.g. `http://localhost:3000`. */
+  url: string;
+  /** Socket endpoint. @default `url` with a ws(s) scheme and `/ws` appended */
+  wsUrl?: string;
+  /** The user's JWT, for REST calls and (unless tickets are used) the socket.
+   * Called before each request and socket open, so it may refresh. */
+  getToken: TokenSource;
+  /** A fresh single-use ticket; called before each socket open. */
+  getTicket?: () => Promise<string> | string;
+  /** @default 'ticket' when `getTicket` is given, else 'query' */
+  socketAuth?: SocketAuth;
+  /** @default globalThis.WebSocket (Node: pass `WebSocket` from `ws`) */
+  WebSocket?: WebSocketConstructor;
+  /** @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** REST polling period while the socket is down. @default 5000 */
+  pollIntervalMs?: number;
+  /** Connects in a row that never reach `welcome` before polling starts. @default 3 */
+  failuresBeforePolling?: number;
+  /** A socket that has not said `welcome` by then counts as failed. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Ask for the newest N notifications in `welcome` (0–50), first connect only. */
+  recent?: number;
+  /** Resume from this seq (e.g. saved by a previous page load). @default none */
+  since?: number;
+  /** How many recent notification ids to remember for dedupe. @default 1000 */
+  dedupeCapacity?: number;
+  /** @default 500 */
+  backoffBaseMs?: number;
+  /** @default 30000 */
+  backoffCapMs?: number;
+  /** @default Math.random */
+  random?: () => number;
+  /** @default the global setTimeout/clearTimeout and Date.now */
+  timers?: Timers;
+}
+
+export type ResolvedOptions = Required<
+  Omit<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>
+> &
+  Pick<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>;
+
+export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
+  const WebSocket = options.WebSocket ?? globalWebSocket();
+  const fetch = options.fetch ?? globalFetch();
+  if (!WebSocket) throw new TypeError('HeraldClient: no global WebSocket; pass the `ws` one');
+  if (!fetch) throw new TypeError('HeraldClient: no global fetch; pass one');
+  return {
+    ...options,
+    wsUrl: options.wsUrl ?? defaultWsUrl(options.url),
+    socketAuth: options.socketAuth ?? (options.getTicket ? 'ticket' : 'query'),
+    WebSocket,
+    fetch,
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
+    failuresBeforePolling: options.failuresBeforePolling ?? 3,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    dedupeCapacity: options.dedupeCapacity ?? 1000,
+    backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
+    backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
+    random: options.random ?? Math.random,
+    timers: options.timers ?? globalTimers,
+  };
+}

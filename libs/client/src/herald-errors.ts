@@ -1,0 +1,39 @@
+/** A REST call failed: `status` is the HTTP status (0 when no answer came). */
+export class HeraldApiError extends Error {
+  override readonly name = 'HeraldApiError';
+
+  constructor(
+    readonly status: number,
+    /** The API's machine-readable `code` (SPEC §3), or `network_error`. */
+    readonly code: string,
+    message: string,
+    readonly details?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** The server closed the socket with a code that forbids reconnecting. */
+export class HeraldCloseError extends Error {
+  override readonly name = 'HeraldCloseError';
+
+  constructor(
+    /** WebSocket close code, e.g. 4001 (see `CloseCode`). */
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`socket closed with ${code}${reason ? `: ${reason}` : ''}`);
+  }
+}
+
+/** The server answered a client frame with an `error` frame. */
+export class HeraldFrameError extends Error {
+  override readonly name = 'HeraldFrameError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

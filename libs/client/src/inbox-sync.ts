@@ -1,0 +1,137 @@
+import type { Notification, WelcomeFrame } from '@herald/contracts';
+import { HeraldApiError } from './herald-errors.js';
+import type { HeraldEvents } from './herald-events.js';
+import { Arrival, InboxCursor } from './inbox-cursor.js';
+import type { RestClient } from './rest-client.js';
+
+type Emit = <K extends keyof HeraldEvents>(event: K, value: HeraldEvents[K]) => void;
+
+/**
+ * Turns whatever reaches the client (live frames, resume replays, REST pages
+ * from gap fill, resync and polling) into one stream of `notification`
+ * events in seq order, each exactly once. Work runs one task at a time, so a
+ * live frame that arrives while a gap is being fetched waits its turn.
+ */
+export class InboxSync {
+  private cursor: InboxCursor;
+  private queue: Promise<void> = Promise.resolve();
+  private userId: string | null = null;
+  private unread: number | null = null;
+  /** False after the client is closed: late results are dropped, not emitted. */
+  active = false;
+
+  constructor(
+    private readonly rest: RestClient,
+    private readonly emit: Emit,
+    private readonly dedupeCapacity: number,
+    since: number | null = null,
+  ) {
+    this.cursor = new InboxCursor(since, dedupeCapacity);
+  }
+
+  get lastSeq(): number | null {
+    return this.cursor.lastSeq;
+  }
+
+  /** Queues `task` behind everything before it; its errors become `error` events. */
+  enqueue(task: () => Promise<void> | void): Promise<void> {
+    this.queue = this.queue
+      .then(() => (this.active ? task() : undefined))
+      .catch((error: unknown) => this.fail(error));
+    return this.queue;
+  }
+
+  welcome(frame: WelcomeFrame): void {
+    // Another user's token on the same client: their seqs are unrelated to ours.
+    if (this.userId !== null && frame.userId !== this.userId) {
+      this.cursor = new InboxCursor(null, this.dedupeCapacity);
+    }
+    this.userId = frame.userId;
+    const last = this.cursor.lastSeq;
+    // Without a cursor, start at "now"; history is what list() is for. A
+    // server lastSeq below ours means the inbox was reset: believe the server.
+    if (last === null || frame.lastSeq < last) this.cursor.reset(frame.lastSeq);
+    this.setUnread(frame.unreadCount);
+  }
+
+  /**
+   * Emits a notification, first fetching any it skipped over. Resolves false
+   * when that fetch failed: the caller reconnects with `since`, and the
+   * server's replay delivers what is missing.
+   */
+  async deliver(notification: Notification): Promise<boolean> {
+    const arrival = this.cursor.classify(notification);
+    if (arrival === Arrival.Duplicate) return true;
+    if (arrival === Arrival.Gap && !(await this.fill(notification.seq - 1))) return false;
+    // The fill may have fetched this very one (pages overshoot the gap).
+    if (this.cursor.classify(notification) !== Arrival.Duplicate) this.accept(notification);
+    return true;
+  }
+
+  /** `resync_required`: more was missed than a resume replays; page over REST. */
+  async resync(lastSeq: number): Promise<boolean> {
+    if (!(await this.fill(Infinity))) return false;
+    this.cursor.advanceTo(lastSeq);
+    return true;
+  }
+
+  /** `synced`: the replay is complete up to `seq` (holes are deleted rows). */
+  synced(seq: number): void {
+    this.cursor.advanceTo(seq);
+  }
+
+  /** One polling round: what is new, then the unread count. */
+  async poll(): Promise<void> {
+    try {
+      if (this.cursor.lastSeq === null) {
+        // Never connected: start from the newest, as a welcome would.
+        const page = await this.rest.list({ limit: 1 });
+        this.cursor.reset(page.items[0]?.seq ?? 0);
+      }
+      await this.fetchAfter(Infinity);
+      this.setUnread(await this.rest.unreadCount());
+    } catch (error) {
+      // The network being down is why we poll; only report real answers.
+      if (!(error instanceof HeraldApiError && error.status === 0)) this.fail(error);
+    }
+  }
+
+  setUnread(count: number): void {
+    if (count === this.unread) return;
+    this.unread = count;
+    if (this.active) this.emit('unread', count);
+  }
+
+  private async fill(until: number): Promise<boolean> {
+    try {
+      await this.fetchAfter(until);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  private async fetchAfter(until: number): Promise<void> {
+    const from = this.cursor.lastSeq;
+    if (from === null) return;
+    for await (const page of this.rest.pagesAfter(from, until)) {
+      if (!this.active) return;
+      // REST is authoritative and sorted: holes there are deleted or expired
+      // rows, so anything not already seen goes out.
+      for (const item of page) {
+        if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item);
+      }
+    }
+  }
+
+  private accept(notification: Notification): void {
+    if (!this.active) return;
+    this.cursor.accept(notification);
+    this.emit('notification', notification);
+  }
+
+  private fail(error: unknown): void {
+    if (this.active) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+}

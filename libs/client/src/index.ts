@@ -1,0 +1,15 @@
+export { HeraldClient } from './herald-client.js';
+export type { HeraldClientOptions, SocketAuth } from './client-options.js';
+export { ConnectionState } from './connection-state.js';
+export type { HeraldEvents, WelcomeInfo } from './herald-events.js';
+export { HeraldApiError, HeraldCloseError, HeraldFrameError } from './herald-errors.js';
+export type { ListOptions, TokenSource } from './rest-client.js';
+export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
+export type {
+  FetchLike,
+  Timers,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './platform.js';
+export { CloseCode } from '@herald/contracts';
+export type { Broadcast, Notification, NotificationPage, Severity } from '@herald/contracts';

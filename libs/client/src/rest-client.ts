@@ -1,0 +1,140 @@
+import type { ApiError, Notification, NotificationPage } from '@herald/contracts';
+import { HeraldApiError } from './herald-errors.js';
+import type { FetchLike } from './platform.js';
+
+/** Returns the user's current JWT; called before every request, so it may refresh. */
+export type TokenSource = () => Promise<string> | string;
+
+/** Query of `GET /v1/notifications` (SPEC §3). */
+export interface ListOptions {
+  /** Page size; the server applies its own default and maximum. */
+  limit?: number;
+  /** Newest-first paging: the `nextCursor` of the previous page. */
+  before?: string | number;
+  /** Oldest-first catch-up: only notifications with a larger seq. */
+  after?: number;
+  /** Only unread notifications. */
+  unread?: boolean;
+  /** Only this notification type. */
+  type?: string;
+}
+
+export interface WsTicket {
+  ticket: string;
+  expiresIn: number;
+}
+
+/** Page size of catch-up reads; large enough to be few requests, small enough to be quick. */
+export const CATCH_UP_PAGE_SIZE = 100;
+
+/** The user-facing half of the REST API, with the user's own token. */
+export class RestClient {
+  private readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly getToken: TokenSource,
+    private readonly fetch: FetchLike,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  list(options: ListOptions = {}): Promise<NotificationPage> {
+    return this.request<NotificationPage>('GET', '/v1/notifications', {
+      limit: options.limit,
+      before: options.before,
+      after: options.after,
+      unread: options.unread,
+      type: options.type,
+    });
+  }
+
+  /**
+   * Pages oldest first through every notification with seq > `seq`, until a
+   * short page or until a page reaches `until`. Used for gap fill, resync and
+   * polling, which all need "everything after what I have", in order.
+   */
+  async *pagesAfter(seq: number, until = Infinity): AsyncGenerator<Notification[]> {
+    let cursor = seq;
+    for (;;) {
+      const page = await this.list({ after: cursor, limit: CATCH_UP_PAGE_SIZE });
+      const items = [...page.items].sort((a, b) => a.seq - b.seq);
+      if (items.length > 0) yield items;
+      const last = items[items.length - 1]?.seq ?? cursor;
+      // `last <= cursor` guards against a server that ignores `after`.
+      if (items.length < CATCH_UP_PAGE_SIZE || last >= until || last <= cursor) return;
+      cursor = last;
+    }
+  }
+
+  async markRead(id: string): Promise<void> {
+    await this.request('POST', `/v1/notifications/${encodeURIComponent(id)}/read`);
+  }
+
+  async markUnread(id: string): Promise<void> {
+    await this.request('POST', `/v1/notifications/${encodeURIComponent(id)}/unread`);
+  }
+
+  async markAllRead(): Promise<void> {
+    await this.request('POST', '/v1/notifications/read-all');
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/notifications/${encodeURIComponent(id)}`);
+  }
+
+  async unreadCount(): Promise<number> {
+    const body = await this.request<{ count: number }>('GET', '/v1/notifications/unread-count');
+    return body.count;
+  }
+
+  /** A single-use socket ticket, so a browser never puts its JWT in a URL. */
+  createTicket(): Promise<WsTicket> {
+    return this.request<WsTicket>('POST', '/v1/ws-tickets');
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    query: Record<string, string | number | boolean | undefined> = {},
+  ): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const qs = search.toString();
+    const url = `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+    const token = await this.getToken();
+    let response;
+    try {
+      response = await this.fetch(url, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      });
+    } catch (error) {
+      throw new HeraldApiError(0, 'network_error', errorMessage(error));
+    }
+    const text = await response.text();
+    if (!response.ok) throw toApiError(response.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function toApiError(status: number, text: string): HeraldApiError {
+  let body: Partial<ApiError> = {};
+  try {
+    body = JSON.parse(text) as Partial<ApiError>;
+  } catch {
+    // Not JSON (e.g. a proxy's HTML error page): fall back to the status.
+  }
+  return new HeraldApiError(
+    status,
+    body.code ?? `http_${status}`,
+    body.message ?? `HTTP ${status}`,
+    body.details,
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

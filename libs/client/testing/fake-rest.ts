@@ -1,0 +1,108 @@
+import type { Notification } from '@herald/contracts';
+import type { FetchLike, RequestInitLike, ResponseLike } from '../src/platform.js';
+
+export function makeNotification(seq: number, overrides: Partial<Notification> = {}): Notification {
+  return {
+    id: `n-${seq}`,
+    seq,
+    userId: 'alice',
+    type: 'test',
+    title: `#${seq}`,
+    body: null,
+    severity: 'info',
+    data: null,
+    link: null,
+    createdAt: new Date(0).toISOString(),
+    readAt: null,
+    expiresAt: null,
+    ...overrides,
+  };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+}
+
+/**
+ * An in-memory Herald api behind a fetch function: enough of SPEC §3 for the
+ * SDK (list after/before, unread-count, tickets, read/delete). `failNext`
+ * makes the next calls reject as a network error would.
+ */
+export class FakeRest {
+  readonly requests: RecordedRequest[] = [];
+  inbox: Notification[] = [];
+  unread = 0;
+  failNext = 0;
+  /** When set, a request waits for this promise before it is answered. */
+  gate: Promise<void> | null = null;
+  private tickets = 0;
+
+  readonly fetch: FetchLike = async (url: string, init: RequestInitLike = {}) => {
+    const parsed = new URL(url);
+    const request = {
+      method: init.method ?? 'GET',
+      path: parsed.pathname,
+      query: parsed.searchParams,
+      headers: init.headers ?? {},
+    };
+    this.requests.push(request);
+    if (this.gate) await this.gate;
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new TypeError('fetch failed');
+    }
+    return this.answer(request);
+  };
+
+  /** Requests for a path, e.g. `/v1/notifications`. */
+  calls(path: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  private answer({ method, path, query }: RecordedRequest): ResponseLike {
+    if (method === 'GET' && path === '/v1/notifications') return json(200, this.page(query));
+    if (path === '/v1/notifications/unread-count') return json(200, { count: this.unread });
+    if (path === '/v1/ws-tickets') return json(201, { ticket: `t${++this.tickets}`, expiresIn: 60 });
+    if (path.endsWith('/read') || path.endsWith('/unread') || method === 'DELETE') {
+      const id = decodeURIComponent(path.split('/')[3] ?? '');
+      if (!this.inbox.some((n) => n.id === id)) {
+        return json(404, { statusCode: 404, error: 'Not Found', code: 'not_found', message: 'no such notification' });
+      }
+      return json(204, undefined);
+    }
+    return json(204, undefined);
+  }
+
+  private page(query: URLSearchParams) {
+    const limit = Number(query.get('limit') ?? 50);
+    const after = query.get('after');
+    if (after !== null) {
+      const items = this.inbox.filter((n) => n.seq > Number(after)).sort((a, b) => a.seq - b.seq);
+      return { items: items.slice(0, limit), nextCursor: null };
+    }
+    const items = [...this.inbox].sort((a, b) => b.seq - a.seq).slice(0, limit);
+    return { items, nextCursor: null };
+  }
+}
+
+function json(status: number, body: unknown): ResponseLike {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    text: async () => (body === undefined ? '' : JSON.stringify(body)),
+  };
+}
+
+/** An unsigned JWT carrying only the time claims; the SDK never verifies. */
+export function fakeJwt(claims: { exp?: number; iat?: number; sub?: string }): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'alice', ...claims })}.sig`;
+}
+
+/** Lets every resolved promise chain run (setImmediate is left unfaked). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,132 @@
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { get, overlays, renderOverlay, type K8sObject } from './support/kustomize.js';
+import { container, envValue, podSpec, preStopSleepSeconds } from './support/pods.js';
+import { npmScript } from './support/repo.js';
+
+/** Seconds left after preStop + drain for closing Redis/Postgres and exiting. */
+const shutdownMarginSeconds = 5;
+
+const hpa = (objects: K8sObject[]) =>
+  objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'herald-gateway') as
+    | (IHorizontalPodAutoscaler & K8sObject)
+    | undefined;
+
+describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
+  const sut = renderOverlay(overlay);
+  const gateway = get(sut, 'Deployment', 'herald-gateway');
+  const api = get(sut, 'Deployment', 'herald-api');
+
+  it('gives a stopping gateway more grace than preStop + drain window + margin', () => {
+    const c = container(gateway, 'gateway');
+    const preStop = preStopSleepSeconds(c);
+    const drainSeconds = Number(envValue(c, 'HERALD_DRAIN_MS', sut)) / 1000;
+    expect(preStop).toBeGreaterThanOrEqual(3);
+    expect(drainSeconds).toBeGreaterThan(0);
+    expect(podSpec(gateway).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStop + drainSeconds + shutdownMarginSeconds);
+  });
+
+  it('probes readiness on /readyz and liveness on /healthz in both apps', () => {
+    for (const c of [container(gateway, 'gateway'), container(api, 'api')]) {
+      expect(c.readinessProbe?.httpGet?.path).toBe('/readyz');
+      expect(c.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(preStopSleepSeconds(c)).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs the contract commands on the contract ports', () => {
+    const gw = container(gateway, 'gateway');
+    expect(gw.command?.join(' ')).toBe(npmScript('start:gateway'));
+    expect(envValue(gw, 'PORT', sut)).toBe('3001');
+    // The api relies on the image's default CMD (test/deploy/dockerfile.spec.ts).
+    expect(container(api, 'api').command).toBeUndefined();
+    expect(envValue(container(api, 'api'), 'PORT', sut)).toBe('3000');
+  });
+
+  it('migrates in an initContainer of the api, so the schema precedes the new api code', () => {
+    const [migrate] = podSpec(api).initContainers ?? [];
+    expect(migrate.command?.join(' ')).toBe(npmScript('migrate'));
+    expect(migrate.image).toBe(container(api, 'api').image);
+    expect(migrate.env?.map((e) => e.name)).toEqual(container(api, 'api').env?.filter((e) => e.name !== 'PORT').map((e) => e.name));
+  });
+
+  it('sets requests and limits and runs as non-root on every container', () => {
+    for (const w of [gateway, api]) {
+      expect(podSpec(w).securityContext?.runAsNonRoot).toBe(true);
+      for (const c of [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers]) {
+        expect(c.resources?.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+        expect(c.resources?.limits).toEqual(expect.objectContaining({ memory: expect.anything() }));
+        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+      }
+    }
+  });
+
+  it('keeps ingress idle timeouts above the heartbeat and sends /ws to the gateway', () => {
+    const ing = get(sut, 'Ingress', 'herald') as K8sObject & { spec: { rules: Array<{ http: { paths: Array<{ path: string; backend: { service: { name: string } } }> } }>; tls?: unknown[] } };
+    const a = ing.metadata.annotations ?? {};
+    const heartbeatSeconds = Number(envValue(container(gateway, 'gateway'), 'HERALD_HEARTBEAT_MS', sut)) / 1000;
+    expect(heartbeatSeconds).toBeGreaterThan(0);
+    for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      expect(Number(a[`nginx.ingress.kubernetes.io/${key}`])).toBeGreaterThanOrEqual(Math.max(75, 2 * heartbeatSeconds));
+    }
+    expect(a['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('256k');
+    const routes = Object.fromEntries(ing.spec.rules[0].http.paths.map((p) => [p.path, p.backend.service.name]));
+    expect(routes).toEqual({ '/ws': 'herald-gateway', '/': 'herald-api' });
+    expect(ing.spec.tls?.length).toBe(1);
+  });
+
+  it('lets only the ingress controller (and Prometheus) reach the apps, and only Herald pods reach the datastores', () => {
+    const edge = get(sut, 'NetworkPolicy', 'herald-edge') as unknown as INetworkPolicy;
+    const sources = edge.spec!.ingress!.flatMap((r) => r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
+    expect(sources).toEqual(['ingress-nginx', 'monitoring']);
+    for (const [name, port] of [['herald-postgres', 5432], ['herald-redis', 6379]] as const) {
+      const policy = get(sut, 'NetworkPolicy', name) as unknown as INetworkPolicy;
+      const [rule] = policy.spec!.ingress!;
+      expect(policy.spec!.policyTypes).toEqual(['Ingress']);
+      expect(rule.from!.map((f) => f.podSelector?.matchExpressions?.[0].values)).toEqual([['api', 'gateway', 'migrate']]);
+      expect(rule.ports).toEqual([{ port, protocol: 'TCP' }]);
+    }
+  });
+});
+
+describe('Kubernetes operations: overlay differences', () => {
+  const dev = renderOverlay('dev');
+  const prod = renderOverlay('prod');
+
+  it('runs one gateway without an autoscaler in dev', () => {
+    expect((get(dev, 'Deployment', 'herald-gateway').spec as { replicas?: number }).replicas).toBe(1);
+    expect(hpa(dev)).toBeUndefined();
+  });
+
+  it('lets the autoscaler own 3..20 gateways in prod, on CPU', () => {
+    const sut = hpa(prod)!;
+    expect((get(prod, 'Deployment', 'herald-gateway').spec as { replicas?: number }).replicas).toBeUndefined();
+    expect(sut.apiVersion).toBe('autoscaling/v2');
+    expect([sut.spec?.minReplicas, sut.spec?.maxReplicas]).toEqual([3, 20]);
+    expect(sut.spec?.metrics?.[0].resource?.name).toBe('cpu');
+  });
+
+  it('generates a throwaway Secret in dev only; prod ships no secret values', () => {
+    const secret = dev.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('herald-secrets-'));
+    const data = (secret?.data ?? {}) as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(['DATABASE_URL', 'HERALD_JWT_SECRET', 'REDIS_URL']);
+    // The app refuses shorter HS256 secrets.
+    expect(Buffer.from(data.HERALD_JWT_SECRET, 'base64').length).toBeGreaterThanOrEqual(32);
+    expect(prod.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  it('adds a ServiceMonitor for the Prometheus Operator in prod only', () => {
+    const sut = get(prod, 'ServiceMonitor', 'herald') as K8sObject & { spec: { endpoints: Array<{ port: string; path: string }> } };
+    expect(sut.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(sut.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+    expect(dev.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  it('pins a non-latest image tag in both overlays', () => {
+    for (const objects of [dev, prod]) {
+      const image = container(get(objects, 'Deployment', 'herald-gateway'), 'gateway').image ?? '';
+      expect(image).toMatch(/:[\w.-]+$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+});

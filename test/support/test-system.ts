@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { signToken, type SignTokenOptions } from '@herald/auth';
+import { loadConfig, type HeraldConfig } from '@herald/config';
+import { Scope } from '@herald/contracts';
+import { createApiApp } from '../../apps/api/src/create-api-app.js';
+import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
+import { http } from './http-client.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_REDIS_URL, uniquePrefix } from './test-env.js';
+
+export interface RunningApp {
+  app: INestApplication;
+  url: string;
+  config: HeraldConfig;
+}
+
+export interface TestSystem {
+  db: TestDatabase;
+  apis: RunningApp[];
+  gateways: (RunningApp & { wsUrl: string })[];
+  /** A Redis client for assertions (PUBSUB NUMSUB and the like). */
+  redis: Redis;
+  prefix: string;
+  secret: string;
+  env: Record<string, string>;
+  userToken(sub: string, extra?: Partial<SignTokenOptions>): string;
+  serviceToken(extra?: Partial<SignTokenOptions>): string;
+  adminToken(): string;
+  /** POST /v1/notifications through api `i` (default 0). */
+  publish(recipients: string[], fields?: Record<string, unknown>, apiIndex?: number, headers?: Record<string, string>): ReturnType<typeof http>;
+  /** A gateway socket URL with the user's token and extra query. */
+  socketUrl(gatewayIndex: number, sub: string, query?: string): string;
+  startGateway(): Promise<RunningApp & { wsUrl: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  apis?: number;
+  gateways?: number;
+  /** Extra environment for every app (limits and the like). */
+  env?: Record<string, string>;
+}
+
+async function listen(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The real system in one test process: its own database, its own Redis
+ * prefix, N api apps and M gateway apps, each a separate Nest app on its
+ * own loopback port, meeting only on Redis and Postgres as in production.
+ */
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix();
+  const secret = randomBytes(32).toString('hex');
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: TEST_REDIS_URL,
+    HERALD_REDIS_PREFIX: prefix,
+    HERALD_JWT_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  };
+  const config = () => loadConfig({ defaultPort: 0, env });
+  const apis: RunningApp[] = [];
+  const gateways: (RunningApp & { wsUrl: string })[] = [];
+  const startGateway = async () => {
+    const cfg = config();
+    const app = await createGatewayApp(cfg);
+    const url = await listen(app);
+    const gw = { app, url, config: cfg, wsUrl: url.replace('http', 'ws') + '/ws' };
+    gateways.push(gw);
+    return gw;
+  };
+  for (let i = 0; i < (options.apis ?? 1); i++) {
+    const cfg = config();
+    const app = await createApiApp(cfg);
+    apis.push({ app, url: await listen(app), config: cfg });
+  }
+  for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
+  const redis = new Redis(TEST_REDIS_URL);
+
+  const userToken = (sub: string, extra: Partial<SignTokenOptions> = {}) => signToken(secret, { sub, ...extra });
+  const serviceToken = (extra: Partial<SignTokenOptions> = {}) => signToken(secret, { sub: 'test-service', scope: Scope.Publish, ...extra });
+  return {
+    db,
+    apis,
+    gateways,
+    redis,
+    prefix,
+    secret,
+    env,
+    userToken,
+    serviceToken,
+    adminToken: () => signToken(secret, { sub: 'test-admin', scope: `${Scope.Publish} ${Scope.Admin}` }),
+    publish: (recipients, fields = {}, apiIndex = 0, headers = {}) =>
+      http(apis[apiIndex].url, 'POST', '/v1/notifications', {
+        token: serviceToken(),
+        body: { recipients, type: 'test', title: 'Test', ...fields },
+        headers,
+      }),
+    socketUrl: (i, sub, query = '') => `${gateways[i].wsUrl}?token=${userToken(sub)}${query ? `&${query}` : ''}`,
+    startGateway,
+    close: async () => {
+      await Promise.all([...apis, ...gateways].map((a) => a.app.close().catch(() => undefined)));
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
