@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { http } from './support/http-client.js';
+import { TestSocket } from './support/test-socket.js';
+
+const MAIN = join(process.cwd(), 'dist/apps/embedded/src/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `npm start` on a fresh machine: the built embedded process with no
+ * DATABASE_URL, no REDIS_URL and no secret, in an empty directory.
+ */
+describe('embedded mode (npm start)', () => {
+  let child: ChildProcess;
+  let dir: string;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
+    dir = mkdtempSync(join(tmpdir(), 'herald-embedded-'));
+    const port = await freePort();
+    child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn' } });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('service token')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`embedded mode did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }, 70_000);
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the URL, a user token, a service token and a curl line that delivers to a socket', async () => {
+    const base = output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
+    const lines = output.split('\n').map((l) => l.trim());
+    const userToken = lines[lines.findIndex((l) => l.startsWith('user token')) + 1];
+    const serviceToken = lines[lines.findIndex((l) => l.startsWith('service token')) + 1];
+    expect(base).toBeDefined();
+    expect(output).toContain('curl -s -X POST');
+
+    const socket = await TestSocket.connect(`${base.replace('http', 'ws')}/ws?token=${userToken}`);
+    const res = await http(base, 'POST', '/v1/notifications', {
+      token: serviceToken,
+      body: { recipients: ['alice'], type: 'hello', title: 'Hello from Herald' },
+    });
+
+    expect(res.status).toBe(201);
+    const [n] = await socket.waitForNotifications(1);
+    expect(n).toMatchObject({ userId: 'alice', title: 'Hello from Herald', seq: res.body.notifications[0].seq });
+    expect((await http(base, 'GET', '/readyz')).status).toBe(200);
+    expect(existsSync(join(dir, '.herald', 'jwt-secret'))).toBe(true);
+    await socket.close();
+  });
+});
