@@ -75,6 +75,14 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     expect(ing.spec.tls?.length).toBe(1);
   });
 
+  it('serves TLS for the routed host and allows browsers from it (when origins are set)', () => {
+    const ing = get(sut, 'Ingress', 'herald') as K8sObject & { spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[]; secretName: string }> } };
+    const host = ing.spec.rules[0].host;
+    expect(ing.spec.tls[0]).toEqual({ hosts: [host], secretName: 'herald-tls' });
+    const origins = envValue(container(gateway, 'gateway'), 'HERALD_ALLOWED_ORIGINS', sut);
+    if (origins !== undefined) expect(origins.split(',')).toContain(`https://${host}`);
+  });
+
   it('lets only the ingress controller (and Prometheus) reach the apps, and only Herald pods reach the datastores', () => {
     const edge = get(sut, 'NetworkPolicy', 'herald-edge') as unknown as INetworkPolicy;
     const sources = edge.spec!.ingress!.flatMap((r) => r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));

@@ -19,15 +19,17 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Creates a database of its own for this test file, migrated, and a way to drop it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = uniqueName('herald_test');
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(TEST_DATABASE_ADMIN_URL);
   url.pathname = `/${name}`;
-  const dataSource = createDataSource({ database: { url: url.toString(), poolSize: 2, dataDir: '' } });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
+  if (options.migrate ?? true) {
+    const dataSource = createDataSource({ database: { url: url.toString(), poolSize: 2, dataDir: '' } });
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    await dataSource.destroy();
+  }
   return {
     url: url.toString(),
     name,

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, type OnApplicationSh
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
 import { Database } from './database.js';
+import { runMigrationsLocked } from './run-migrations.js';
 import { NotificationReader } from './notification-reader.js';
 
 export interface DatabaseModuleOptions {
@@ -25,7 +26,7 @@ export class DatabaseModule {
           useFactory: async (config: HeraldConfig) => {
             const dataSource = createDataSource(config, { inMemory: options.inMemory });
             await dataSource.initialize();
-            if (options.migrate) await dataSource.runMigrations({ transaction: 'each' });
+            if (options.migrate) await runMigrationsLocked(dataSource, isEmbedded(config));
             return new Database(dataSource, isEmbedded(config));
           },
         },

@@ -20,7 +20,13 @@ function parseManifests(text: string): K8sObject[] {
 }
 
 function kustomize(dir: string): K8sObject[] {
-  return parseManifests(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }));
+  try {
+    return parseManifests(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (error) {
+    // Debian's old kubernetes-client lacks components and `patches`; a kubectl >= 1.27 (kustomize v5) is needed.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl not found: these tests need kubectl >= 1.27 on PATH');
+    throw new Error(`kubectl kustomize ${dir} failed: ${(error as { stderr?: string }).stderr ?? error}`);
+  }
 }
 
 /** The overlays users apply with `kubectl apply -k k8s/overlays/<name>`. */

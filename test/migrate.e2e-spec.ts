@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const run = promisify(execFile);
+const MIGRATE = join(process.cwd(), 'dist/libs/database/src/migrate.js');
+
+describe('npm run migrate', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('applies the schema once even when three runs start together, and is a no-op afterwards', async () => {
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, NODE_ENV: 'production', HERALD_JWT_SECRET: 's'.repeat(32) };
+
+    const runs = await Promise.all([1, 2, 3].map(() => run(process.execPath, [MIGRATE], { env })));
+    const again = await run(process.execPath, [MIGRATE], { env });
+
+    expect(runs.filter((r) => r.stdout.includes('applied:'))).toHaveLength(1);
+    expect(again.stdout).toContain('schema is up to date');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    await client.end();
+    expect(rows.map((r) => r.tablename)).toEqual(['idempotency_keys', 'migrations', 'notifications', 'user_states']);
+  });
+});
