@@ -41,6 +41,8 @@ export interface HeraldClientOptions {
   failuresBeforePolling?: number;
   /** A socket that has not said `welcome` by then counts as failed. @default 10000 */
   connectTimeoutMs?: number;
+  /** A REST request with no answer by then fails as a network error. @default 15000 */
+  requestTimeoutMs?: number;
   /** Ask for the newest N notifications in `welcome` (0–50), first connect only. */
   recent?: number;
   /** Resume from this seq (e.g. saved by a previous page load). @default none */
@@ -76,6 +78,7 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     pollIntervalMs: options.pollIntervalMs ?? 5000,
     failuresBeforePolling: options.failuresBeforePolling ?? 3,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     dedupeCapacity: options.dedupeCapacity ?? 1000,
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
     backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,

@@ -1,3 +1,4 @@
+import { ServerFrameType } from '@herald/contracts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -41,7 +42,7 @@ describe('HeraldClient in Node with ws', () => {
 
   function welcomeFrame(lastSeq: number) {
     return JSON.stringify({
-      type: 'welcome', connectionId: 'c', userId: 'alice', lastSeq, unreadCount: 1,
+      type: ServerFrameType.Welcome, connectionId: 'c', userId: 'alice', lastSeq, unreadCount: 1,
       heartbeatMs: 25_000, serverTime: new Date().toISOString(),
     });
   }
@@ -55,7 +56,7 @@ describe('HeraldClient in Node with ws', () => {
   it('authenticates with a header, receives a notification, and calls REST with fetch', async () => {
     onSocket = (socket) => {
       socket.send(welcomeFrame(3));
-      socket.send(JSON.stringify({ type: 'notification', notification: makeNotification(4) }));
+      socket.send(JSON.stringify({ type: ServerFrameType.Notification, notification: makeNotification(4) }));
     };
     const sut = new HeraldClient({ url: baseUrl, getToken: () => 'jwt', WebSocket, socketAuth: 'header' });
     const received = new Promise((resolve) => sut.on('notification', resolve));

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { CloseCode } from '@herald/contracts';
+import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { advance, clientHarness, useFakeTimers, welcome } from '../testing/client-harness.js';
 import { makeNotification, settle } from '../testing/fake-rest.js';
 import { HeraldCloseError } from './herald-errors.js';
@@ -65,7 +65,7 @@ describe('HeraldClient connection state', () => {
     sut.connect();
     await settle();
     await welcome(ws.last(), { lastSeq: 7 });
-    ws.last().serverSend({ type: 'notification', notification: makeNotification(8) });
+    ws.last().serverSend({ type: ServerFrameType.Notification, notification: makeNotification(8) });
     await settle();
 
     ws.last().serverClose(CloseCode.InternalError);
@@ -128,6 +128,19 @@ describe('HeraldClient connection state', () => {
     expect(errors[0]).toBeInstanceOf(HeraldCloseError);
     expect(errors[0]).toMatchObject({ code, reason: 'nope' });
     expect(ws.instances).toHaveLength(1);
+  });
+
+  it('lets an error listener connect again after a 4001', async () => {
+    const { sut, ws } = clientHarness();
+    sut.on('error', () => sut.connect());
+    sut.connect();
+    await settle();
+
+    ws.last().serverClose(CloseCode.Unauthorized);
+    await settle();
+
+    expect(ws.instances).toHaveLength(2);
+    expect(sut.state).toBe('connecting');
   });
 
   it('on 4002 fetches a fresh token and reconnects at once', async () => {

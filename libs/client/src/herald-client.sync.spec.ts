@@ -1,3 +1,4 @@
+import { ClientFrameType, ServerFrameType } from '@herald/contracts';
 import { jest } from '@jest/globals';
 import { advance, clientHarness, useFakeTimers, welcome } from '../testing/client-harness.js';
 import { makeNotification, settle } from '../testing/fake-rest.js';
@@ -19,7 +20,7 @@ describe('HeraldClient inbox sync', () => {
   it('emits live notifications in seq order', async () => {
     const { socket, seqs, rest } = await openClient();
 
-    for (const seq of [6, 7, 8]) socket.serverSend({ type: 'notification', notification: makeNotification(seq) });
+    for (const seq of [6, 7, 8]) socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(seq) });
     await settle();
 
     expect(seqs()).toEqual([6, 7, 8]);
@@ -30,7 +31,7 @@ describe('HeraldClient inbox sync', () => {
     const { socket, seqs, rest } = await openClient();
     rest.inbox = range(1, 9).map((seq) => makeNotification(seq));
 
-    socket.serverSend({ type: 'notification', notification: makeNotification(9) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(9) });
     await settle();
 
     expect(seqs()).toEqual([6, 7, 8, 9]);
@@ -45,8 +46,8 @@ describe('HeraldClient inbox sync', () => {
     let release = () => {};
     rest.gate = new Promise<void>((resolve) => (release = resolve));
 
-    socket.serverSend({ type: 'notification', notification: makeNotification(8) });
-    socket.serverSend({ type: 'notification', notification: makeNotification(9) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(8) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(9) });
     await settle();
     const beforeRelease = seqs();
     rest.gate = null;
@@ -60,10 +61,10 @@ describe('HeraldClient inbox sync', () => {
   it('drops duplicates by id and by seq', async () => {
     const { socket, seqs } = await openClient();
 
-    socket.serverSend({ type: 'notification', notification: makeNotification(6) });
-    socket.serverSend({ type: 'notification', notification: makeNotification(6) });
-    socket.serverSend({ type: 'notification', notification: makeNotification(5, { id: 'old' }) });
-    socket.serverSend({ type: 'notification', notification: makeNotification(7, { id: 'n-6' }) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(6) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(6) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(5, { id: 'old' }) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(7, { id: 'n-6' }) });
     await settle();
 
     expect(seqs()).toEqual([6]);
@@ -71,14 +72,14 @@ describe('HeraldClient inbox sync', () => {
 
   it('drops replayed notifications already emitted before a reconnect', async () => {
     const { sut, ws, socket, seqs } = await openClient();
-    socket.serverSend({ type: 'notification', notification: makeNotification(6) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(6) });
     await settle();
     socket.serverClose(1006);
     await advance(250);
 
     await welcome(ws.last(), { lastSeq: 7 });
-    for (const seq of [6, 7]) ws.last().serverSend({ type: 'notification', notification: makeNotification(seq) });
-    ws.last().serverSend({ type: 'synced', seq: 7 });
+    for (const seq of [6, 7]) ws.last().serverSend({ type: ServerFrameType.Notification, notification: makeNotification(seq) });
+    ws.last().serverSend({ type: ServerFrameType.Synced, seq: 7 });
     await settle();
 
     expect(ws.last().query.get('since')).toBe('6');
@@ -90,7 +91,7 @@ describe('HeraldClient inbox sync', () => {
     const { socket, seqs, rest, sut } = await openClient({}, 5);
     rest.inbox = range(1, 1300).map((seq) => makeNotification(seq));
 
-    socket.serverSend({ type: 'resync_required', lastSeq: 1300 });
+    socket.serverSend({ type: ServerFrameType.ResyncRequired, lastSeq: 1300 });
     await settle();
 
     expect(seqs()).toEqual(range(6, 1300));
@@ -104,7 +105,7 @@ describe('HeraldClient inbox sync', () => {
     const { ws, socket, seqs, rest, errors } = await openClient();
     rest.failNext = 1;
 
-    socket.serverSend({ type: 'notification', notification: makeNotification(8) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(8) });
     await settle();
     const closedBy = socket.closedByClient;
     await advance(250);
@@ -113,6 +114,19 @@ describe('HeraldClient inbox sync', () => {
     expect(closedBy?.code).toBe(1000);
     expect(seqs()).toEqual([]);
     expect(ws.last().query.get('since')).toBe('5');
+  });
+
+  it('believes the server when its lastSeq is below ours (inbox reset)', async () => {
+    const { ws, socket, seqs } = await openClient({}, 50);
+    socket.serverClose(1006);
+    await advance(250);
+
+    await welcome(ws.last(), { lastSeq: 2 });
+    ws.last().serverSend({ type: ServerFrameType.Notification, notification: makeNotification(3, { id: 'fresh' }) });
+    await settle();
+
+    expect(ws.last().query.get('since')).toBe('50');
+    expect(seqs()).toEqual([3]);
   });
 
   it('turns inbox frames into typed events', async () => {
@@ -126,13 +140,13 @@ describe('HeraldClient inbox sync', () => {
     sut.on('pong', (ts) => events.push(['pong', ts]));
     sut.on('error', (e) => events.push(['error', e.name]));
 
-    socket.serverSend({ type: 'notification.updated', id: 'n-1', readAt: 'T' });
-    socket.serverSend({ type: 'notification.deleted', id: 'n-2' });
-    socket.serverSend({ type: 'notifications.read_all', readAt: 'T' });
-    socket.serverSend({ type: 'unread', count: 3 });
-    socket.serverSend({ type: 'broadcast', broadcast: { id: 'b1' } });
-    socket.serverSend({ type: 'pong', ts: 42 });
-    socket.serverSend({ type: 'error', code: 'unknown_type', message: 'no' });
+    socket.serverSend({ type: ServerFrameType.NotificationUpdated, id: 'n-1', readAt: 'T' });
+    socket.serverSend({ type: ServerFrameType.NotificationDeleted, id: 'n-2' });
+    socket.serverSend({ type: ServerFrameType.ReadAll, readAt: 'T' });
+    socket.serverSend({ type: ServerFrameType.Unread, count: 3 });
+    socket.serverSend({ type: ServerFrameType.Broadcast, broadcast: { id: 'b1' } });
+    socket.serverSend({ type: ServerFrameType.Pong, ts: 42 });
+    socket.serverSend({ type: ServerFrameType.Error, code: 'unknown_type', message: 'no' });
     socket.serverSend({ type: 'from_the_future' });
     await settle();
 
@@ -147,6 +161,18 @@ describe('HeraldClient inbox sync', () => {
     ]);
   });
 
+  it('ignores frames that are not JSON objects', async () => {
+    const { socket, seqs, errors, sut } = await openClient();
+
+    for (const raw of ['null', '42', 'not json', new Uint8Array([1, 2])]) socket.serverSendRaw(raw);
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(6) });
+    await settle();
+
+    expect(seqs()).toEqual([6]);
+    expect(errors).toEqual([]);
+    expect(sut.state).toBe('open');
+  });
+
   it('sends ping only while the socket is open', async () => {
     const { sut, socket } = await openClient();
 
@@ -156,7 +182,7 @@ describe('HeraldClient inbox sync', () => {
 
     expect(sent).toBe(true);
     expect(sentWhileDown).toBe(false);
-    expect(socket.sent).toEqual([{ type: 'ping' }]);
+    expect(socket.sent).toEqual([{ type: ClientFrameType.Ping }]);
   });
 
   it('starts from the saved since option and hands recent over in welcome', async () => {

@@ -1,3 +1,4 @@
+import { ClientFrameType } from '@herald/contracts';
 import { jest } from '@jest/globals';
 import { advance, clientHarness, useFakeTimers, welcome } from '../testing/client-harness.js';
 import { fakeJwt, settle } from '../testing/fake-rest.js';
@@ -29,7 +30,7 @@ describe('HeraldClient token refresh', () => {
 
     expect(sentEarly).toEqual([]);
     expect(ws.last().sent).toHaveLength(1);
-    expect(ws.last().sent[0]).toMatchObject({ type: 'auth' });
+    expect(ws.last().sent[0]).toMatchObject({ type: ClientFrameType.Auth });
     expect((ws.last().sent[0] as { token: string }).token).not.toBe(first);
   });
 

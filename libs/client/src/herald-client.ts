@@ -11,7 +11,7 @@ import {
 import { Backoff } from './backoff.js';
 import { resolveOptions, type HeraldClientOptions, type ResolvedOptions } from './client-options.js';
 import { ConnectionState } from './connection-state.js';
-import { HeraldApiError, HeraldCloseError, HeraldFrameError } from './herald-errors.js';
+import { HeraldCloseError, HeraldFrameError, isNetworkError, toError } from './herald-errors.js';
 import type { HeraldEvents } from './herald-events.js';
 import { InboxSync } from './inbox-sync.js';
 import { WS_OPEN, type WebSocketLike } from './platform.js';
@@ -49,28 +49,17 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
 
   constructor(options: HeraldClientOptions) {
     super();
-    this.options = resolveOptions(options);
-    const { timers } = this.options;
-    this.rest = new RestClient(this.options.url, this.options.getToken, this.options.fetch);
-    this.sync = new InboxSync(
-      this.rest,
-      (event, value) => this.emit(event, value),
-      this.options.dedupeCapacity,
-      this.options.since ?? null,
-    );
-    this.backoff = new Backoff({
-      baseMs: this.options.backoffBaseMs,
-      capMs: this.options.backoffCapMs,
-      random: this.options.random,
-    });
-    this.poller = new Poller(this.options.pollIntervalMs, timers, () =>
-      this.sync.enqueue(() => this.sync.poll()),
-    );
+    const o = (this.options = resolveOptions(options));
+    this.rest = new RestClient(o.url, o.getToken, o.fetch, o.requestTimeoutMs);
+    const emit: TypedEmitter<HeraldEvents>['emit'] = (event, value) => this.emit(event, value);
+    this.sync = new InboxSync(this.rest, emit, o.dedupeCapacity, o.since ?? null);
+    this.backoff = new Backoff({ baseMs: o.backoffBaseMs, capMs: o.backoffCapMs, random: o.random });
+    this.poller = new Poller(o.pollIntervalMs, o.timers, () => this.sync.enqueue(() => this.sync.poll()));
     this.refresher = new TokenRefresher({
-      getToken: this.options.getToken,
+      getToken: o.getToken,
       sendAuth: (token) => this.send({ type: ClientFrameType.Auth, token }),
       onError: (error) => this.emit('error', toError(error)),
-      timers,
+      timers: o.timers,
     });
   }
 
@@ -88,6 +77,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
     if (this.current !== ConnectionState.Closed) return;
     this.sync.active = true;
     this.failures = 0;
+    this.retriedExpired = false;
     this.backoff.reset();
     this.setState(ConnectionState.Connecting);
     void this.openSocket();
@@ -138,7 +128,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
       // A failed ticket request or a refused URL counts as a failed connect;
       // only answers worth acting on are reported, not the network being down.
       if (generation !== this.generation) return;
-      if (!(error instanceof HeraldApiError && error.status === 0)) this.emit('error', toError(error));
+      if (!isNetworkError(error)) this.emit('error', toError(error));
       return this.retryLater(false);
     }
     this.socket = socket;
@@ -155,12 +145,13 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
 
   private onMessage(data: unknown): void {
     if (typeof data !== 'string') return;
-    let frame: ServerFrame;
+    let frame: ServerFrame | null;
     try {
-      frame = JSON.parse(data) as ServerFrame;
+      frame = JSON.parse(data) as ServerFrame | null;
     } catch {
       return; // Not ours to fix; the next frame may be fine.
     }
+    if (typeof frame !== 'object' || frame === null) return;
     // The timeout is about the server answering, not about our queue being busy.
     if (frame.type === ServerFrameType.Welcome) this.clearTimer('connectTimer');
     const generation = this.generation;
@@ -229,8 +220,9 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
     this.clearTimer('connectTimer');
     this.refresher.stop();
     if (TERMINAL_CLOSE_CODES.includes(code)) {
-      this.emit('error', new HeraldCloseError(code, reason));
-      return this.shutdown();
+      // Closed first, so an error listener may fetch new credentials and connect().
+      this.shutdown();
+      return this.emit('error', new HeraldCloseError(code, reason));
     }
     if (code === CloseCode.TokenExpired && !this.retriedExpired) {
       // Credentials are fetched per attempt, so reconnecting is the refresh.
@@ -301,8 +293,4 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
     if (this[name] !== null) this.options.timers.clearTimeout(this[name]);
     this[name] = null;
   }
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -37,3 +37,13 @@ export class HeraldFrameError extends Error {
     super(message);
   }
 }
+
+/** Whatever was thrown, as an Error, so `error` listeners always get one. */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** No answer at all (offline, DNS, timeout): expected while reconnecting, not reported. */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof HeraldApiError && error.status === 0;
+}

@@ -1,5 +1,5 @@
 import type { Notification, WelcomeFrame } from '@herald/contracts';
-import { HeraldApiError } from './herald-errors.js';
+import { isNetworkError, toError } from './herald-errors.js';
 import type { HeraldEvents } from './herald-events.js';
 import { Arrival, InboxCursor } from './inbox-cursor.js';
 import type { RestClient } from './rest-client.js';
@@ -70,7 +70,7 @@ export class InboxSync {
 
   /** `resync_required`: more was missed than a resume replays; page over REST. */
   async resync(lastSeq: number): Promise<boolean> {
-    if (!(await this.fill(Infinity))) return false;
+    if (!(await this.fill(lastSeq))) return false;
     this.cursor.advanceTo(lastSeq);
     return true;
   }
@@ -92,7 +92,7 @@ export class InboxSync {
       this.setUnread(await this.rest.unreadCount());
     } catch (error) {
       // The network being down is why we poll; only report real answers.
-      if (!(error instanceof HeraldApiError && error.status === 0)) this.fail(error);
+      if (!isNetworkError(error)) this.fail(error);
     }
   }
 
@@ -132,6 +132,6 @@ export class InboxSync {
   }
 
   private fail(error: unknown): void {
-    if (this.active) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    if (this.active) this.emit('error', toError(error));
   }
 }

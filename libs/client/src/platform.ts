@@ -45,6 +45,7 @@ export interface RequestInitLike {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  signal?: AbortSignal;
 }
 export type FetchLike = (url: string, init?: RequestInitLike) => Promise<ResponseLike>;
 

@@ -1,6 +1,6 @@
 import { FakeRest, makeNotification } from '../testing/fake-rest.js';
 import { HeraldApiError } from './herald-errors.js';
-import type { ResponseLike } from './platform.js';
+import type { FetchLike, ResponseLike } from './platform.js';
 import { RestClient } from './rest-client.js';
 
 function setup() {
@@ -78,7 +78,15 @@ describe('RestClient', () => {
     await expect(sut.unreadCount()).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 
-  it('pages oldest first after a seq until a short page', async () => {
+  it('gives up on a request with no answer after the timeout', async () => {
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const sut = new RestClient('http://api.test', () => 'tok', hanging, 20);
+
+    await expect(sut.unreadCount()).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+
+  it('pages oldest first after a seq until an empty page', async () => {
     const { rest, sut } = setup();
     rest.inbox = Array.from({ length: 230 }, (_, i) => makeNotification(i + 1));
 
@@ -86,7 +94,18 @@ describe('RestClient', () => {
     for await (const page of sut.pagesAfter(10)) seqs.push(...page.map((n) => n.seq));
 
     expect(seqs).toEqual(Array.from({ length: 220 }, (_, i) => i + 11));
-    expect(rest.requests.map((r) => r.query.get('after'))).toEqual(['10', '110', '210']);
+    expect(rest.requests.map((r) => r.query.get('after'))).toEqual(['10', '110', '210', '230']);
+  });
+
+  it('keeps paging past short pages when the server caps the limit', async () => {
+    const { rest, sut } = setup();
+    rest.inbox = Array.from({ length: 120 }, (_, i) => makeNotification(i + 1));
+    rest.maxLimit = 50;
+
+    let count = 0;
+    for await (const page of sut.pagesAfter(0)) count += page.length;
+
+    expect(count).toBe(120);
   });
 
   it('stops paging once a page reaches the target seq', async () => {

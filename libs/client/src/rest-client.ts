@@ -35,6 +35,8 @@ export class RestClient {
     baseUrl: string,
     private readonly getToken: TokenSource,
     private readonly fetch: FetchLike,
+    /** Catch-up runs in line with live frames, so a hung request must not stall them. */
+    private readonly timeoutMs = 15_000,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -51,18 +53,21 @@ export class RestClient {
 
   /**
    * Pages oldest first through every notification with seq > `seq`, until a
-   * short page or until a page reaches `until`. Used for gap fill, resync and
-   * polling, which all need "everything after what I have", in order.
+   * page reaches `until` or comes back empty. Used for gap fill, resync and
+   * polling, which all need "everything after what I have", in order. A short
+   * page is not taken as the end: a server that caps `limit` below ours would
+   * otherwise make us skip rows for good.
    */
   async *pagesAfter(seq: number, until = Infinity): AsyncGenerator<Notification[]> {
     let cursor = seq;
     for (;;) {
       const page = await this.list({ after: cursor, limit: CATCH_UP_PAGE_SIZE });
       const items = [...page.items].sort((a, b) => a.seq - b.seq);
-      if (items.length > 0) yield items;
-      const last = items[items.length - 1]?.seq ?? cursor;
+      const last = items[items.length - 1]?.seq;
       // `last <= cursor` guards against a server that ignores `after`.
-      if (items.length < CATCH_UP_PAGE_SIZE || last >= until || last <= cursor) return;
+      if (last === undefined || last <= cursor) return;
+      yield items;
+      if (last >= until) return;
       cursor = last;
     }
   }
@@ -110,6 +115,7 @@ export class RestClient {
       response = await this.fetch(url, {
         method,
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal: timeoutSignal(this.timeoutMs),
       });
     } catch (error) {
       throw new HeraldApiError(0, 'network_error', errorMessage(error));
@@ -133,6 +139,11 @@ function toApiError(status: number, text: string): HeraldApiError {
     body.message ?? `HTTP ${status}`,
     body.details,
   );
+}
+
+/** AbortSignal.timeout where the host has it (all current browsers, Node 18+). */
+function timeoutSignal(ms: number): AbortSignal | undefined {
+  return typeof AbortSignal !== 'undefined' && 'timeout' in AbortSignal ? AbortSignal.timeout(ms) : undefined;
 }
 
 function errorMessage(error: unknown): string {

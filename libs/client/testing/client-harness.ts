@@ -1,4 +1,4 @@
-import type { Notification, WelcomeFrame } from '@herald/contracts';
+import { ServerFrameType, type Notification, type WelcomeFrame } from '@herald/contracts';
 import { jest } from '@jest/globals';
 import type { HeraldClientOptions } from '../src/client-options.js';
 import type { ConnectionState } from '../src/connection-state.js';
@@ -37,7 +37,7 @@ export function clientHarness(overrides: Partial<HeraldClientOptions> = {}) {
 export async function welcome(socket: FakeWebSocket, frame: Partial<WelcomeFrame> = {}): Promise<void> {
   socket.open();
   socket.serverSend({
-    type: 'welcome',
+    type: ServerFrameType.Welcome,
     connectionId: 'c1',
     userId: 'alice',
     lastSeq: 0,

@@ -36,6 +36,8 @@ export class FakeRest {
   inbox: Notification[] = [];
   unread = 0;
   failNext = 0;
+  /** The largest page the fake api serves, like a server-side cap on `limit`. */
+  maxLimit = 100;
   /** When set, a request waits for this promise before it is answered. */
   gate: Promise<void> | null = null;
   private tickets = 0;
@@ -77,7 +79,7 @@ export class FakeRest {
   }
 
   private page(query: URLSearchParams) {
-    const limit = Number(query.get('limit') ?? 50);
+    const limit = Math.min(this.maxLimit, Number(query.get('limit') ?? 50));
     const after = query.get('after');
     if (after !== null) {
       const items = this.inbox.filter((n) => n.seq > Number(after)).sort((a, b) => a.seq - b.seq);

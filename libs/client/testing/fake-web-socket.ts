@@ -42,7 +42,11 @@ export class FakeWebSocket implements WebSocketLike {
   }
 
   serverSend(frame: object): void {
-    for (const listener of this.listeners.message) listener({ data: JSON.stringify(frame) });
+    this.serverSendRaw(JSON.stringify(frame));
+  }
+
+  serverSendRaw(data: unknown): void {
+    for (const listener of this.listeners.message) listener({ data });
   }
 
   serverClose(code: number, reason = ''): void {
