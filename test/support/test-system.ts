@@ -7,7 +7,7 @@ import { loadConfig, type HeraldConfig } from '@herald/config';
 import { Scope } from '@herald/contracts';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
-import { http } from './http-client.js';
+import { http, type HttpResult } from './http-client.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-env.js';
 
@@ -30,7 +30,7 @@ export interface TestSystem {
   serviceToken(extra?: Partial<SignTokenOptions>): string;
   adminToken(): string;
   /** POST /v1/notifications through api `i` (default 0). */
-  publish(recipients: string[], fields?: Record<string, unknown>, apiIndex?: number, headers?: Record<string, string>): ReturnType<typeof http>;
+  publish(recipients: string[], fields?: Record<string, unknown>, apiIndex?: number, headers?: Record<string, string>): Promise<HttpResult>;
   /** A gateway socket URL with the user's token and extra query. */
   socketUrl(gatewayIndex: number, sub: string, query?: string): string;
   startGateway(): Promise<RunningApp & { wsUrl: string }>;
@@ -42,6 +42,8 @@ export interface TestSystemOptions {
   gateways?: number;
   /** Extra environment for every app (limits and the like). */
   env?: Record<string, string>;
+  /** Rewrites the database URL the apps get (to route them through a fault proxy). */
+  wrapDatabaseUrl?: (url: string) => string;
 }
 
 async function listen(app: INestApplication): Promise<string> {
@@ -61,7 +63,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const secret = randomBytes(32).toString('hex');
   const env: Record<string, string> = {
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.wrapDatabaseUrl ? options.wrapDatabaseUrl(db.url) : db.url,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: TEST_REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,

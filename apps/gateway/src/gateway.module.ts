@@ -8,6 +8,8 @@ import { SessionRegistry } from './connection/session-registry.js';
 import { FanoutService } from './fanout/fanout.service.js';
 import { UserSubscriptions } from './fanout/user-subscriptions.js';
 import { ResumeService } from './resume/resume.service.js';
+import { ResyncService } from './resume/resync.service.js';
+import { DrainService } from './drain/drain.service.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -21,6 +23,8 @@ import { ResumeService } from './resume/resume.service.js';
     UserSubscriptions,
     FanoutService,
     ResumeService,
+    ResyncService,
+    DrainService,
   ],
   exports: [SessionRegistry, UserSubscriptions],
 })

@@ -23,7 +23,9 @@ export class RedisBus extends Bus {
 
   constructor({ url, name }: RedisBusOptions) {
     super();
-    const options = { connectionName: name, maxRetriesPerRequest: 2, enableOfflineQueue: true };
+    // Bounded retries: a publish during an outage fails fast (the rows are the
+    // truth) instead of piling up in memory; reconnects go on forever.
+    const options = { connectionName: name, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 };
     this.publisher = new Redis(url, options);
     this.subscriber = new Redis(url, { ...options, connectionName: `${name}-sub`, autoResubscribe: true });
     this.publisher.on('error', () => undefined);
@@ -35,7 +37,12 @@ export class RedisBus extends Bus {
     this.subscriber.on('ready', () => {
       if (!this.lostSubscriber) return;
       this.lostSubscriber = false;
-      this.resubscribed();
+      // ioredis re-sends SUBSCRIBE on ready; a PING queued behind them answers
+      // only once they are live, so the listener's re-read cannot miss a message.
+      this.subscriber.ping().then(
+        () => this.resubscribed(),
+        () => undefined,
+      );
     });
   }
 

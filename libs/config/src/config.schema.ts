@@ -45,6 +45,8 @@ export const configSchema = z.object({
   HERALD_SEND_BUFFER_BYTES: int(1024 * 1024, 1024),
   /** Largest HTTP body in bytes. @default 262144 */
   HERALD_HTTP_BODY_LIMIT: int(256 * 1024, 1024),
+  /** Requests per second one service token may make to the publish routes. @default 1000 */
+  HERALD_PUBLISH_RATE_PER_SECOND: int(1000, 1),
   /** Days a notification is kept. @default 30 */
   HERALD_RETENTION_DAYS: int(30, 1),
   /** Time over which a draining gateway spreads its closes, ms. @default 10000 */

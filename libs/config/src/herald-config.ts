@@ -22,7 +22,7 @@ export interface HeraldConfig {
     sendBufferBytes: number;
     drainMs: number;
   };
-  http: { bodyLimit: number };
+  http: { bodyLimit: number; publishRatePerSecond: number };
   retentionDays: number;
   idempotencyTtlHours: number;
   logLevel: RawConfig['LOG_LEVEL'];

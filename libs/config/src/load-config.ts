@@ -46,7 +46,7 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
       sendBufferBytes: e.HERALD_SEND_BUFFER_BYTES,
       drainMs: e.HERALD_DRAIN_MS,
     },
-    http: { bodyLimit: e.HERALD_HTTP_BODY_LIMIT },
+    http: { bodyLimit: e.HERALD_HTTP_BODY_LIMIT, publishRatePerSecond: e.HERALD_PUBLISH_RATE_PER_SECOND },
     retentionDays: e.HERALD_RETENTION_DAYS,
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
     logLevel: e.LOG_LEVEL,

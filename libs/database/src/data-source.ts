@@ -14,7 +14,7 @@ import { MIGRATIONS } from './migrations/index.js';
 export function createDataSource(config: Pick<HeraldConfig, 'database'>, options: { inMemory?: boolean } = {}): DataSource {
   const common = { type: 'postgres' as const, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false };
   if (config.database.url) {
-    return new DataSource({ ...common, url: config.database.url, extra: { max: config.database.poolSize } });
+    return new DataSource({ ...common, url: config.database.url, extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 } });
   }
   const dataDir = options.inMemory ? undefined : join(config.database.dataDir, 'pgdata');
   return new DataSource({ ...common, driver: new PGliteDriver({ dataDir }).driver });

@@ -1,9 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { ErrorCode, Scope } from '@herald/contracts';
 import { ApiException } from '../errors/api.exception.js';
+import { PublishRateLimitGuard } from '../rate-limit/publish-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';
 import { PublishNotificationDto } from './publish-notification.dto.js';
 
@@ -16,6 +17,7 @@ export class NotificationsController {
   @Post()
   @HttpCode(201)
   @RequireScopes(Scope.Publish)
+  @UseGuards(PublishRateLimitGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer' })
   async publish(
     @CurrentPrincipal() principal: Principal,

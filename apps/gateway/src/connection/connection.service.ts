@@ -7,7 +7,7 @@ import { TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { CloseCode, MAX_RESUME_ROWS } from '@herald/contracts';
 import { NotificationReader } from '@herald/database';
-import { Metrics } from '@herald/observability';
+import { DrainState, Metrics } from '@herald/observability';
 import { UserSubscriptions } from '../fanout/user-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
@@ -42,6 +42,7 @@ export class ConnectionService {
     @Inject(InboundHandler) private readonly inbound: InboundHandler,
     @Inject(SessionCloser) private readonly closer: SessionCloser,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(DrainState) private readonly drain: DrainState,
     @Inject(NotificationReader) reader: NotificationReader,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
@@ -63,6 +64,7 @@ export class ConnectionService {
   }
 
   async open(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    if (this.drain.isDraining) return this.refuse(ws, CloseCode.ServiceRestart, 'service restart', 'draining');
     const handshake = parseHandshake(req);
     if (!originAllowed(handshake.origin, this.config.gateway.allowedOrigins)) {
       return this.refuse(ws, CloseCode.Forbidden, 'origin not allowed', 'origin');

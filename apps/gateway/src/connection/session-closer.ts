@@ -5,6 +5,8 @@ import type { ClientSession } from './client-session.js';
 
 /** setTimeout's ceiling; a later expiry is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long a slow consumer gets to take its close frame before the TCP connection is cut. */
+const SLOW_CONSUMER_GRACE_MS = 2000;
 
 /**
  * Closes sessions with a code (counted by code) and closes each one with
@@ -21,6 +23,11 @@ export class SessionCloser {
     session.markClosed();
     this.metrics.closes.labels(String(code)).inc();
     session.ws.close(code, reason);
+    if (code === CloseCode.SlowConsumer) {
+      // A client that stopped reading will not answer the close handshake
+      // either; don't let it pin its send buffer for ws's 30 s close timeout.
+      setTimeout(() => session.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+    }
   }
 
   /** (Re)arms the expiry timer for a token valid until `exp` (seconds). */
