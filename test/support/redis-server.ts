@@ -23,20 +23,21 @@ export class TestRedisServer {
   async start(): Promise<this> {
     this.port ||= await freePort();
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-    probe.on('error', () => undefined);
     const deadline = Date.now() + 10_000;
     for (;;) {
+      const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         await probe.ping();
+        probe.disconnect();
         break;
       } catch {
+        probe.disconnect();
         if (Date.now() > deadline) throw new Error('redis-server did not start');
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    probe.disconnect();
     return this;
   }
 

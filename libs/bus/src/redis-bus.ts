@@ -23,10 +23,12 @@ export class RedisBus extends Bus {
 
   constructor({ url, name }: RedisBusOptions) {
     super();
-    // Bounded retries: a publish during an outage fails fast (the rows are the
-    // truth) instead of piling up in memory; reconnects go on forever.
-    const options = { connectionName: name, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 };
-    this.publisher = new Redis(url, options);
+    const options = { connectionName: name, maxRetriesPerRequest: 1, connectTimeout: 5000 };
+    // No offline queue for commands: during an outage a publish (or a ticket,
+    // or a rate-limit count) fails at once instead of holding the POST for
+    // the length of the outage; the rows are the truth and resume repairs
+    // delivery. The subscriber keeps its queue so it can re-subscribe.
+    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
     this.subscriber = new Redis(url, { ...options, connectionName: `${name}-sub`, autoResubscribe: true });
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
@@ -44,6 +46,19 @@ export class RedisBus extends Bus {
         () => undefined,
       );
     });
+  }
+
+  /**
+   * Resolves when both connections are up, or after `timeoutMs` regardless:
+   * a process that boots during an outage starts anyway and reports
+   * not-ready until Redis is back.
+   */
+  async whenReady(timeoutMs: number): Promise<void> {
+    const ready = (r: Redis) => (r.status === 'ready' ? Promise.resolve() : new Promise<void>((res) => r.once('ready', () => res())));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((res) => (timer = setTimeout(res, timeoutMs)));
+    await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), timeout]);
+    clearTimeout(timer);
   }
 
   async publish(messages: BusMessage[]): Promise<void> {

@@ -1,7 +1,8 @@
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-const CONNECTION_MESSAGES = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+// pg's and ioredis's ways of saying the server is not there right now.
+const CONNECTION_MESSAGES = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Stream isn't writeable|Connection is closed|Reached the max retries per request/i;
 
-/** True for errors that mean Postgres cannot be reached right now (→ 503). */
+/** True for errors that mean Postgres or Redis cannot be reached right now (→ 503). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as Error & { code?: string; driverError?: { code?: string; message?: string } };
