@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AdminController } from './admin/admin.controller.js';
+import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
+import { RetentionService } from './retention/retention.service.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
 import { IngestService } from './notifications/ingest.service.js';
@@ -12,12 +15,13 @@ import { createPublishRateLimiter, PUBLISH_RATE_LIMITER } from './rate-limit/pub
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
-  controllers: [NotificationsController, InboxController, TicketsController],
+  controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
   providers: [
     IngestService,
     InboxService,
     UserFramePublisher,
     PublishRateLimitGuard,
+    RetentionService,
     { provide: PUBLISH_RATE_LIMITER, inject: [Bus, HERALD_CONFIG], useFactory: createPublishRateLimiter },
   ],
   exports: [PublishRateLimitGuard, PUBLISH_RATE_LIMITER],

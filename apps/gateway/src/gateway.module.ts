@@ -10,6 +10,8 @@ import { UserSubscriptions } from './fanout/user-subscriptions.js';
 import { ResumeService } from './resume/resume.service.js';
 import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
+import { BroadcastSubscription } from './presence/broadcast-subscription.js';
+import { PresenceReporter } from './presence/presence-reporter.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -25,6 +27,8 @@ import { DrainService } from './drain/drain.service.js';
     ResumeService,
     ResyncService,
     DrainService,
+    PresenceReporter,
+    BroadcastSubscription,
   ],
   exports: [SessionRegistry, UserSubscriptions],
 })

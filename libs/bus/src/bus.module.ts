@@ -4,8 +4,11 @@ import { Bus } from './bus.js';
 import { InProcessBus } from './in-process-bus.js';
 import { RedisBus } from './redis-bus.js';
 import { InMemoryTicketStore, RedisTicketStore, TicketStore } from './ticket-store.js';
+import { InMemoryPresenceStore } from './in-memory-presence-store.js';
+import { PresenceStore } from './presence-store.js';
+import { RedisPresenceStore } from './redis-presence-store.js';
 
-/** Provides the Bus and the TicketStore: Redis when REDIS_URL is set, in-process otherwise. */
+/** Provides the Bus, the TicketStore and the PresenceStore: Redis when REDIS_URL is set, in-process otherwise. */
 @Global()
 @Module({})
 export class BusModule {
@@ -16,8 +19,12 @@ export class BusModule {
         {
           provide: Bus,
           inject: [HERALD_CONFIG],
-          useFactory: (config: HeraldConfig) =>
-            config.redis.url ? new RedisBus({ url: config.redis.url, name }) : new InProcessBus(),
+          useFactory: async (config: HeraldConfig) => {
+            if (!config.redis.url) return new InProcessBus();
+            const bus = new RedisBus({ url: config.redis.url, name });
+            await bus.whenReady(5000);
+            return bus;
+          },
         },
         {
           provide: TicketStore,
@@ -25,9 +32,15 @@ export class BusModule {
           useFactory: (bus: Bus, config: HeraldConfig) =>
             bus instanceof RedisBus ? new RedisTicketStore(bus.publisher, config.redis.prefix) : new InMemoryTicketStore(),
         },
+        {
+          provide: PresenceStore,
+          inject: [Bus, HERALD_CONFIG],
+          useFactory: (bus: Bus, config: HeraldConfig) =>
+            bus instanceof RedisBus ? new RedisPresenceStore(bus.publisher, config.redis.prefix) : new InMemoryPresenceStore(),
+        },
         BusShutdown,
       ],
-      exports: [Bus, TicketStore],
+      exports: [Bus, TicketStore, PresenceStore],
     };
   }
 }

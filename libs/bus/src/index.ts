@@ -3,3 +3,7 @@ export * from './in-process-bus.js';
 export * from './redis-bus.js';
 export * from './bus.module.js';
 export * from './ticket-store.js';
+export * from './presence-store.js';
+export * from './presence-liveness.js';
+export * from './in-memory-presence-store.js';
+export * from './redis-presence-store.js';

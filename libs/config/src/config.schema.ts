@@ -49,6 +49,10 @@ export const configSchema = z.object({
   HERALD_PUBLISH_RATE_PER_SECOND: int(1000, 1),
   /** Days a notification is kept. @default 30 */
   HERALD_RETENTION_DAYS: int(30, 1),
+  /** How often the api deletes expired and old rows, ms; 0 turns the timer off. @default 60000 */
+  HERALD_RETENTION_INTERVAL_MS: int(60_000, 0),
+  /** How often a gateway reports its counts; a gateway silent for longer is dead. @default 5000 */
+  HERALD_REPORT_INTERVAL_MS: int(5_000, 100),
   /** Time over which a draining gateway spreads its closes, ms. @default 10000 */
   HERALD_DRAIN_MS: int(10_000, 0),
   /** How long a stored Idempotency-Key answers replays, hours. @default 24 */

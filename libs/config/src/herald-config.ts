@@ -21,9 +21,13 @@ export interface HeraldConfig {
     maxFrameBytes: number;
     sendBufferBytes: number;
     drainMs: number;
+    /** Report cadence for stats and presence; readers drop a gateway silent for longer. */
+    reportIntervalMs: number;
   };
   http: { bodyLimit: number; publishRatePerSecond: number };
   retentionDays: number;
+  /** Period of the retention run; 0 disables the timer. */
+  retentionIntervalMs: number;
   idempotencyTtlHours: number;
   logLevel: RawConfig['LOG_LEVEL'];
 }

@@ -45,9 +45,11 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
       maxFrameBytes: e.HERALD_MAX_FRAME_BYTES,
       sendBufferBytes: e.HERALD_SEND_BUFFER_BYTES,
       drainMs: e.HERALD_DRAIN_MS,
+      reportIntervalMs: e.HERALD_REPORT_INTERVAL_MS,
     },
     http: { bodyLimit: e.HERALD_HTTP_BODY_LIMIT, publishRatePerSecond: e.HERALD_PUBLISH_RATE_PER_SECOND },
     retentionDays: e.HERALD_RETENTION_DAYS,
+    retentionIntervalMs: e.HERALD_RETENTION_INTERVAL_MS,
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
   };

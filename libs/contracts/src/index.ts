@@ -3,3 +3,4 @@ export * from './notification.js';
 export * from './frames.js';
 export * from './channels.js';
 export * from './protocol.js';
+export * from './admin.js';

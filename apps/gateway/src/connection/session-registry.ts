@@ -6,6 +6,12 @@ import type { ClientSession } from './client-session.js';
 export class SessionRegistry {
   private readonly byUser = new Map<string, Set<ClientSession>>();
   private total = 0;
+  private readonly listeners: ((userId: string, count: number) => void)[] = [];
+
+  /** Called after every change of a user's socket count here (presence reporting); must not throw. */
+  onCountChange(listener: (userId: string, count: number) => void): void {
+    this.listeners.push(listener);
+  }
 
   get connectionCount(): number {
     return this.total;
@@ -26,6 +32,7 @@ export class SessionRegistry {
     if (!set) this.byUser.set(session.userId, (set = new Set()));
     set.add(session);
     this.total++;
+    for (const listener of this.listeners) listener(session.userId, set.size);
     return first;
   }
 
@@ -34,9 +41,9 @@ export class SessionRegistry {
     const set = this.byUser.get(session.userId);
     if (!set?.delete(session)) return false;
     this.total--;
-    if (set.size > 0) return false;
-    this.byUser.delete(session.userId);
-    return true;
+    if (set.size === 0) this.byUser.delete(session.userId);
+    for (const listener of this.listeners) listener(session.userId, set.size);
+    return set.size === 0;
   }
 
   forUser(userId: string): ReadonlySet<ClientSession> | undefined {

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { Database, type SqlExecutor } from '@herald/database';
+import {
+  deleteIdempotencyKeysBatch, deleteNotificationsBatch, tryRetentionLock, type BatchOutcome,
+} from './retention-batch.js';
+
+/** Rows per transaction: short transactions, short row locks, bounded WAL per commit. */
+export const RETENTION_BATCH_SIZE = 1000;
+
+export interface RetentionRun {
+  /** True when another run (another replica, or this one) held the lock, so this one did nothing. */
+  skipped: boolean;
+  notifications: number;
+  idempotencyKeys: number;
+  /** Transactions that did work. */
+  batches: number;
+}
+
+type Phase = { counter: 'notifications' | 'idempotencyKeys'; batch: (tx: SqlExecutor, size: number) => Promise<BatchOutcome> };
+
+/**
+ * Deletes expired and out-of-retention notifications and stale idempotency
+ * keys, in batches, on a timer (`HERALD_RETENTION_INTERVAL_MS`). Every batch
+ * takes a transaction-scoped advisory lock first, so across api replicas one
+ * cleans up at a time; a run that finds the lock taken stops, since the
+ * holder is already doing the work.
+ */
+@Injectable()
+export class RetentionService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<RetentionRun> | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const interval = this.config.retentionIntervalMs;
+    if (interval <= 0) return;
+    this.timer = setInterval(() => {
+      this.runOnce().catch((err: Error) => this.logger.warn(`retention run failed: ${err.message}`));
+    }, interval);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and lets a run in progress finish its batch before the pool closes. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** One full run; `batchSize` is for tests that want to see several batches. */
+  runOnce(batchSize = RETENTION_BATCH_SIZE): Promise<RetentionRun> {
+    if (this.inFlight) return Promise.resolve({ skipped: true, notifications: 0, idempotencyKeys: 0, batches: 0 });
+    this.inFlight = this.run(batchSize).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async run(batchSize: number): Promise<RetentionRun> {
+    const result: RetentionRun = { skipped: false, notifications: 0, idempotencyKeys: 0, batches: 0 };
+    const phases: Phase[] = [
+      { counter: 'notifications', batch: (tx, size) => deleteNotificationsBatch(tx, this.config.retentionDays, size) },
+      { counter: 'idempotencyKeys', batch: (tx, size) => deleteIdempotencyKeysBatch(tx, this.config.idempotencyTtlHours, size) },
+    ];
+    for (const phase of phases) {
+      for (;;) {
+        if (this.stopping) return result;
+        const outcome = await this.db.transaction(async (tx) => ((await tryRetentionLock(tx)) ? phase.batch(tx, batchSize) : undefined));
+        if (!outcome) {
+          // Another replica holds the lock: it is doing this work now.
+          result.skipped = result.batches === 0;
+          return this.logged(result);
+        }
+        if (outcome.scanned > 0) result.batches++;
+        result[phase.counter] += outcome.deleted;
+        if (outcome.scanned < batchSize) break;
+      }
+    }
+    return this.logged(result);
+  }
+
+  private logged(result: RetentionRun): RetentionRun {
+    if (result.notifications || result.idempotencyKeys) {
+      this.logger.log(`retention deleted ${result.notifications} notification(s), ${result.idempotencyKeys} idempotency key(s) in ${result.batches} batch(es)`);
+    }
+    return result;
+  }
+}
