@@ -4,9 +4,11 @@ import { ErrorCode, ServerFrameType, type PublishedNotification } from '@herald/
 import { Database } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { ApiException } from '../errors/api.exception.js';
+import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
-import { claimKey, findKey, requestHash, storeResponse } from './idempotency-store.js';
-import { insertNotifications } from './notification-writer.js';
+import { responseBody, writeBatch, type IngestOutcome, type IngestRequest } from './batch-writer.js';
+import { GroupCommit } from './group-commit.js';
+import { findKey, requestHash } from './idempotency-store.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
 export interface IngestResult {
@@ -14,37 +16,54 @@ export interface IngestResult {
   replayed: boolean;
 }
 
-/** POST /v1/notifications: one transaction, then publish after commit. */
+/** Rows per shared transaction; a 1000-recipient POST still fits. */
+const MAX_BATCH_ROWS = 5000;
+
+/**
+ * POST /v1/notifications. Concurrent requests share a transaction (group
+ * commit: one fsync for many POSTs), rows are committed before anything is
+ * published, and one publish pipeline carries the whole batch.
+ */
 @Injectable()
 export class IngestService {
+  private readonly commits: GroupCommit<IngestRequest, IngestOutcome>;
+
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(UserFramePublisher) private readonly publisher: UserFramePublisher,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.commits = new GroupCommit((batch) => this.commit(batch), (r) => r.input.recipients.length, {
+      maxItems: 500,
+      maxWeight: MAX_BATCH_ROWS,
+      // Leave half the pool to reads and inbox writes.
+      maxInFlight: Math.max(1, Math.floor(config.database.poolSize / 2)),
+    });
+  }
 
   async ingest(principal: string, input: PublishNotificationDto, idempotencyKey?: string): Promise<IngestResult> {
-    const hash = idempotencyKey ? requestHash(input) : '';
-    const created = await this.db.transaction(async (tx) => {
-      if (idempotencyKey && !(await claimKey(tx, principal, idempotencyKey, hash, this.config.idempotencyTtlHours))) {
-        return undefined;
-      }
-      const notifications = await insertNotifications(tx, input);
-      const body = { notifications: notifications.map(({ id, userId, seq, createdAt }) => ({ id, userId, seq, createdAt })) };
-      if (idempotencyKey) await storeResponse(tx, principal, idempotencyKey, body);
-      return { notifications, body };
-    });
-    if (!created) return this.replay(principal, idempotencyKey as string, hash);
+    const hash = idempotencyKey === undefined ? '' : requestHash(input);
+    const outcome = await this.commits.submit({ principal, input, key: idempotencyKey, hash });
+    if (outcome.kind === 'key_taken') return this.replay(principal, idempotencyKey as string, hash);
+    return { body: responseBody(outcome), replayed: false };
+  }
 
-    this.metrics.notificationsCreated.inc(created.notifications.length);
-    await this.publisher.publish(
-      created.notifications.map((notification) => ({
-        userId: notification.userId,
-        frame: { type: ServerFrameType.Notification, notification },
-      })),
-    );
-    return { body: created.body, replayed: false };
+  private async commit(batch: IngestRequest[]): Promise<(IngestOutcome | Error)[]> {
+    let outcomes: (IngestOutcome | Error)[];
+    try {
+      outcomes = await this.db.transaction((tx) => writeBatch(tx, batch, this.config.idempotencyTtlHours));
+    } catch (err) {
+      // One request must not fail the others it happened to share a
+      // transaction with: retry each alone, unless the database is gone.
+      if (batch.length === 1 || isDatabaseUnavailable(err)) throw err;
+      outcomes = await Promise.all(batch.map((r) => this.commit([r]).then(([o]) => o, (e: Error) => e)));
+      return outcomes;
+    }
+    const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : o.notifications));
+    this.metrics.notificationsCreated.inc(created.length);
+    await this.publisher.publish(created.map((notification) => ({ userId: notification.userId, frame: { type: ServerFrameType.Notification, notification } })));
+    return outcomes;
   }
 
   private async replay(principal: string, key: string, hash: string): Promise<IngestResult> {

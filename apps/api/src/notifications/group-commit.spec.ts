@@ -1,0 +1,53 @@
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  const options = { maxItems: 100, maxWeight: 10, maxInFlight: 1 };
+
+  it('runs the first item alone at once, and batches what arrives meanwhile', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sut = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await gate;
+        return items.map((i) => i * 2);
+      },
+      () => 1,
+      options,
+    );
+
+    const results = [sut.submit(1), sut.submit(2), sut.submit(3), sut.submit(4)];
+    release();
+
+    await expect(Promise.all(results)).resolves.toEqual([2, 4, 6, 8]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('caps a batch by weight but always takes at least one item', async () => {
+    const batches: number[][] = [];
+    const sut = new GroupCommit<number, number>(async (items) => (batches.push(items), items), (w) => w, { ...options, maxInFlight: 0 });
+    const pending = [6, 3, 2, 20, 1].map((w) => sut.submit(w));
+
+    (sut as unknown as { options: { maxInFlight: number } }).options.maxInFlight = 1;
+    (sut as unknown as { pump(): void }).pump();
+    await Promise.all(pending);
+
+    expect(batches).toEqual([[6, 3], [2], [20], [1]]);
+  });
+
+  it('rejects only the items whose result is an Error, and all items when the batch throws', async () => {
+    const sut = new GroupCommit<number, number>(
+      async (items) => {
+        if (items.includes(99)) throw new Error('batch failed');
+        return items.map((i) => (i < 0 ? new Error(`bad ${i}`) : i));
+      },
+      () => 1,
+      options,
+    );
+
+    await expect(sut.submit(-1)).rejects.toThrow('bad -1');
+    await expect(sut.submit(5)).resolves.toBe(5);
+    await expect(sut.submit(99)).rejects.toThrow('batch failed');
+  });
+});
