@@ -1,21 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './support/free-port.js';
 import { http } from './support/http-client.js';
 import { TestSocket } from './support/test-socket.js';
 
 const MAIN = join(process.cwd(), 'dist/apps/embedded/src/main.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `npm start` on a fresh machine: the built embedded process with no
@@ -42,9 +34,12 @@ describe('embedded mode (npm start)', () => {
   }, 70_000);
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await new Promise((r) => child?.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints the URL, a user token, a service token and a curl line that delivers to a socket', async () => {

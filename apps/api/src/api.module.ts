@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { RetentionService } from './retention/retention.service.js';
+import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
 import { IngestService } from './notifications/ingest.service.js';
@@ -15,6 +16,7 @@ import { createPublishRateLimiter, PUBLISH_RATE_LIMITER } from './rate-limit/pub
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
+  imports: [DemoModule],
   controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
   providers: [
     IngestService,

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { advance, clientHarness, useFakeTimers, welcome } from '../testing/client-harness.js';
 import { makeNotification, settle } from '../testing/fake-rest.js';
-import { HeraldCloseError } from './herald-errors.js';
+import { HeraldApiError, HeraldCloseError } from './herald-errors.js';
 
 describe('HeraldClient connection state', () => {
   beforeEach(useFakeTimers);
@@ -220,6 +220,21 @@ describe('HeraldClient connection state', () => {
     expect(rest.calls('/v1/ws-tickets')[0]?.method).toBe('POST');
     expect(ws.last().query.get('ticket')).toBe('t1');
     expect(ws.last().query.has('token')).toBe(false);
+  });
+
+  it('stays closed when an error listener closes it after refused credentials', async () => {
+    const getTicket = jest.fn(async () => {
+      throw new HeraldApiError(401, 'unauthorized', 'token expired');
+    });
+    const { sut, ws } = clientHarness({ getTicket });
+    sut.on('error', () => sut.close());
+
+    sut.connect();
+    await advance(60_000);
+
+    expect(sut.state).toBe('closed');
+    expect(getTicket).toHaveBeenCalledTimes(1);
+    expect(ws.instances).toHaveLength(0);
   });
 
   it('asks getTicket again before every attempt', async () => {

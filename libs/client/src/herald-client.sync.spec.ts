@@ -161,6 +161,24 @@ describe('HeraldClient inbox sync', () => {
     ]);
   });
 
+  it('counts arriving unread notifications into `unread`, but not a replay the welcome already counted', async () => {
+    const { sut, ws, socket } = await openClient();
+    const counts: number[] = [];
+    sut.on('unread', (count) => counts.push(count));
+
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(6) });
+    socket.serverSend({ type: ServerFrameType.Notification, notification: makeNotification(7, { readAt: 'T' }) });
+    socket.serverSend({ type: ServerFrameType.Unread, count: 0 }); // read in another tab
+    await settle();
+    socket.serverClose(1006);
+    await advance(250);
+    await welcome(ws.last(), { lastSeq: 9, unreadCount: 2 }); // 8 and 9 came while away
+    for (const seq of [8, 9, 10]) ws.last().serverSend({ type: ServerFrameType.Notification, notification: makeNotification(seq) });
+    await settle();
+
+    expect(counts).toEqual([1, 0, 2, 3]);
+  });
+
   it('ignores frames that are not JSON objects', async () => {
     const { socket, seqs, errors, sut } = await openClient();
 

@@ -129,6 +129,8 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
       // only answers worth acting on are reported, not the network being down.
       if (generation !== this.generation) return;
       if (!isNetworkError(error)) this.emit('error', toError(error));
+      // The listener may have closed the client (e.g. on a refused token).
+      if (generation !== this.generation) return;
       return this.retryLater(false);
     }
     this.socket = socket;

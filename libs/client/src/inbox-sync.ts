@@ -17,6 +17,10 @@ export class InboxSync {
   private queue: Promise<void> = Promise.resolve();
   private userId: string | null = null;
   private unread: number | null = null;
+  /** Seqs up to here are already in `unread`: the server counts a
+   * notification when it is stored, but sends no `unread` frame for it, so
+   * the client counts the newer unread ones it accepts itself. */
+  private countedThrough = 0;
   /** False after the client is closed: late results are dropped, not emitted. */
   active = false;
 
@@ -52,6 +56,8 @@ export class InboxSync {
     // server lastSeq below ours means the inbox was reset: believe the server.
     if (last === null || frame.lastSeq < last) this.cursor.reset(frame.lastSeq);
     this.setUnread(frame.unreadCount);
+    // The replay that follows a resume is already in unreadCount.
+    this.countedThrough = frame.lastSeq;
   }
 
   /**
@@ -90,6 +96,8 @@ export class InboxSync {
       }
       await this.fetchAfter(Infinity);
       this.setUnread(await this.rest.unreadCount());
+      // Asked after the list, so the count includes everything just fetched.
+      this.countedThrough = Math.max(this.countedThrough, this.cursor.lastSeq ?? 0);
     } catch (error) {
       // The network being down is why we poll; only report real answers.
       if (!isNetworkError(error)) this.fail(error);
@@ -129,6 +137,10 @@ export class InboxSync {
     if (!this.active) return;
     this.cursor.accept(notification);
     this.emit('notification', notification);
+    if (notification.seq > this.countedThrough) {
+      this.countedThrough = notification.seq;
+      if (notification.readAt === null && this.unread !== null) this.setUnread(this.unread + 1);
+    }
   }
 
   private fail(error: unknown): void {

@@ -1,0 +1,37 @@
+import type { Response } from 'express';
+import type { HeraldConfig } from '@herald/config';
+import { ApiException } from '../errors/api.exception.js';
+import { DemoController } from './demo.controller.js';
+import { DevTokens } from './dev-tokens.js';
+import type { SdkBundle } from './sdk-bundle.js';
+
+const config = (env: HeraldConfig['env']) => ({ env, jwt: { secret: 'x'.repeat(32) } }) as HeraldConfig;
+const notBuilt = { read: () => null } as unknown as SdkBundle;
+
+describe('DemoController', () => {
+  it('answers 503 with the fix when the SDK bundle is not built', () => {
+    const sut = new DemoController(config('development'), notBuilt, new DevTokens(config('development')));
+
+    let error: unknown;
+    try {
+      sut.bundle('herald-client.js', {} as Response);
+    } catch (thrown) {
+      error = thrown;
+    }
+
+    expect(error).toBeInstanceOf(ApiException);
+    expect((error as ApiException).getStatus()).toBe(503);
+    expect((error as ApiException).message).toMatch(/npm run build/);
+  });
+
+  it('refuses dev tokens in production, and without an HS256 secret', () => {
+    const production = new DemoController(config('production'), notBuilt, new DevTokens(config('production')));
+    const jwksOnly = { env: 'development', jwt: { secret: undefined } } as unknown as HeraldConfig;
+    const noSecret = new DemoController(jwksOnly, notBuilt, new DevTokens(jwksOnly));
+
+    for (const sut of [production, noSecret]) {
+      expect(() => sut.devUserToken()).toThrow(expect.objectContaining({ code: 'not_found' }));
+      expect(() => sut.devServiceToken()).toThrow(expect.objectContaining({ code: 'not_found' }));
+    }
+  });
+});
