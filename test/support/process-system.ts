@@ -14,8 +14,9 @@ import { TEST_REDIS_URL, uniquePrefix } from './test-env.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = { api: 'dist/apps/api/src/main.js', gateway: 'dist/apps/gateway/src/main.js' } as const;
 const PRELOAD = join(ROOT, 'test/support/loopback-only.mjs');
-/** How much of a child's output to keep for error messages. */
-const OUTPUT_TAIL = 8000;
+/** How much of a child's output to keep (tests grep it; error messages show the end). */
+const OUTPUT_TAIL = 4_000_000;
+const MESSAGE_TAIL = 8000;
 
 /**
  * One built Herald process (`node dist/apps/<kind>/src/main.js`) on a fixed
@@ -46,7 +47,7 @@ export class ChildApp {
     return this.child !== null;
   }
 
-  /** The tail of what the process printed (LOG_LEVEL=warn), for failure messages. */
+  /** What the process printed (the last 4 MB), for failure messages and log checks. */
   output(): string {
     return this.log;
   }
@@ -73,10 +74,10 @@ export class ChildApp {
     process.once('exit', this.killOnExit);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.child !== child) throw new Error(`${this.kind} exited during start-up:\n${this.log}`);
+      if (this.child !== child) throw new Error(`${this.kind} exited during start-up:\n${this.log.slice(-MESSAGE_TAIL)}`);
       const ready = await http(this.url, 'GET', '/readyz').then((r) => r.status === 200, () => false);
       if (ready) return;
-      if (Date.now() > deadline) throw new Error(`${this.kind} not ready after ${timeoutMs} ms:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`${this.kind} not ready after ${timeoutMs} ms:\n${this.log.slice(-MESSAGE_TAIL)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -1,0 +1,41 @@
+import { http } from './support/http-client.js';
+import { startProcessSystem, type ProcessSystem } from './support/process-system.js';
+import { TestSocket } from './support/test-socket.js';
+
+describe('credentials never reach the logs (api and gateway as real processes, LOG_LEVEL=trace)', () => {
+  let sys: ProcessSystem;
+
+  beforeAll(async () => {
+    sys = await startProcessSystem({ gateways: 1, env: { LOG_LEVEL: 'trace' } });
+  }, 60000);
+  afterAll(async () => {
+    await sys.close();
+  });
+
+  it('masks tokens and tickets in every line, on every path', async () => {
+    const user = sys.userToken('log-user');
+    const expired = sys.userToken('log-user', { expiresIn: -10 });
+    const service = sys.serviceToken();
+    const ticket = (await http(sys.api.url, 'POST', '/v1/ws-tickets', { token: user })).body.ticket as string;
+
+    await http(sys.api.url, 'GET', '/v1/notifications', { token: user });
+    await http(sys.api.url, 'GET', `/v1/notifications?token=${user}`);
+    await http(sys.api.url, 'GET', '/v1/notifications', { token: expired });
+    await sys.publish(['log-user']);
+    const byQuery = await TestSocket.connect(`${sys.gateways[0].wsUrl}?token=${user}`);
+    const byTicket = await TestSocket.connect(`${sys.gateways[0].wsUrl}?ticket=${ticket}`);
+    const refused = await TestSocket.open(`${sys.gateways[0].wsUrl}?token=${expired}`);
+    await refused.closed;
+    await byQuery.close();
+    await byTicket.close();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const logs = sys.api.output() + sys.gateways[0].output();
+    expect(logs).toContain('/v1/notifications'); // the requests were logged at all
+    expect(logs).toContain('token=***');
+    for (const secret of [user, expired, service, ticket, sys.secret]) {
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain(secret.split('.')[2] ?? secret); // not even the signature part
+    }
+  }, 30000);
+});
