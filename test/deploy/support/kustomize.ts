@@ -24,8 +24,8 @@ function kustomize(dir: string): K8sObject[] {
     return parseManifests(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   } catch (error) {
     // Debian's old kubernetes-client lacks components and `patches`; a kubectl >= 1.27 (kustomize v5) is needed.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl not found: these tests need kubectl >= 1.27 on PATH');
-    throw new Error(`kubectl kustomize ${dir} failed: ${(error as { stderr?: string }).stderr ?? error}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl not found: these tests need kubectl >= 1.27 on PATH', { cause: error });
+    throw new Error(`kubectl kustomize ${dir} failed: ${(error as { stderr?: string }).stderr ?? error}`, { cause: error });
   }
 }
 
