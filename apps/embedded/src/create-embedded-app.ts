@@ -1,15 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import type { HeraldConfig } from '@herald/config';
+import { LeanWsAdapter } from '../../gateway/src/connection/lean-ws-adapter.js';
 import { configureHttp } from '../../api/src/bootstrap/configure-http.js';
 import { EmbeddedAppModule } from './embedded-app.module.js';
 
 export async function createEmbeddedApp(config: HeraldConfig, options: { inMemory?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(EmbeddedAppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  app.useWebSocketAdapter(new LeanWsAdapter(app));
   configureHttp(app, config);
   return app;
 }

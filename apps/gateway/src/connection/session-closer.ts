@@ -1,26 +1,36 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CloseCode } from '@herald/contracts';
 import { Metrics } from '@herald/observability';
 import type { ClientSession } from './client-session.js';
 
-/** setTimeout's ceiling; a later expiry is re-armed when it fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long a slow consumer gets to take its close frame before the TCP connection is cut. */
 const SLOW_CONSUMER_GRACE_MS = 2000;
 
 /**
- * Closes sessions with a code (counted by code) and closes each one with
- * 4002 when its token expires, unless an `auth` frame extended it first.
+ * Closes sessions with a code (counted by code), and closes each one with
+ * 4002 once its token expires unless an `auth` frame extended it first.
+ * Expiries sit in one-second buckets swept by a single timer: one timer for
+ * the pod rather than one per socket, which matters at 50k idle sockets.
  */
 @Injectable()
-export class SessionCloser {
-  private readonly expiryTimers = new WeakMap<ClientSession, NodeJS.Timeout>();
+export class SessionCloser implements OnModuleDestroy {
+  private readonly buckets = new Map<number, Set<ClientSession>>();
+  private lastSwept = nowSec();
+  private readonly timer: NodeJS.Timeout;
 
-  constructor(@Inject(Metrics) private readonly metrics: Metrics) {}
+  constructor(@Inject(Metrics) private readonly metrics: Metrics) {
+    this.timer = setInterval(() => this.sweep(), 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
 
   close(session: ClientSession, code: number, reason: string): void {
     if (session.isClosed) return;
     session.markClosed();
+    this.forget(session);
     this.metrics.closes.labels(String(code)).inc();
     session.ws.close(code, reason);
     if (code === CloseCode.SlowConsumer) {
@@ -30,21 +40,34 @@ export class SessionCloser {
     }
   }
 
-  /** (Re)arms the expiry timer for a token valid until `exp` (seconds). */
+  /** (Re)schedules the 4002 close for a token valid until `exp` (seconds). */
   watchExpiry(session: ClientSession, exp: number): void {
+    this.forget(session);
     session.expiresAt = exp;
-    clearTimeout(this.expiryTimers.get(session));
-    const delay = Math.min(Math.max(exp * 1000 - Date.now(), 0), MAX_TIMER_MS);
-    const timer = setTimeout(() => {
-      if (session.expiresAt * 1000 > Date.now()) return this.watchExpiry(session, session.expiresAt);
-      this.close(session, CloseCode.TokenExpired, 'token expired');
-    }, delay);
-    timer.unref();
-    this.expiryTimers.set(session, timer);
+    if (exp <= this.lastSwept) {
+      setImmediate(() => this.close(session, CloseCode.TokenExpired, 'token expired'));
+      return;
+    }
+    let bucket = this.buckets.get(exp);
+    if (!bucket) this.buckets.set(exp, (bucket = new Set()));
+    bucket.add(session);
   }
 
   forget(session: ClientSession): void {
-    clearTimeout(this.expiryTimers.get(session));
-    this.expiryTimers.delete(session);
+    const bucket = this.buckets.get(session.expiresAt);
+    if (bucket?.delete(session) && bucket.size === 0) this.buckets.delete(session.expiresAt);
+  }
+
+  /** Closes every session whose `exp` has come (jsonwebtoken's rule: expired once now ≥ exp). */
+  sweep(now = nowSec()): void {
+    for (let sec = this.lastSwept + 1; sec <= now; sec++) {
+      const due = this.buckets.get(sec);
+      if (!due) continue;
+      this.buckets.delete(sec);
+      for (const session of due) this.close(session, CloseCode.TokenExpired, 'token expired');
+    }
+    this.lastSwept = Math.max(this.lastSwept, now);
   }
 }
+
+const nowSec = () => Math.floor(Date.now() / 1000);
