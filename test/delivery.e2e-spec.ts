@@ -86,6 +86,26 @@ describe('delivery across gateway replicas (real Postgres, Redis, ws)', () => {
     expect(welcome.recent.map((n: { title: string }) => n.title)).toEqual(['two', 'one']);
   });
 
+  it('exposes the gateway metrics ops need on /metrics', async () => {
+    const socket = await connect(sys.socketUrl(0, 'u-metrics'));
+    await sys.publish(['u-metrics']);
+    await socket.waitForNotifications(1);
+    const refused = await TestSocket.open(`${sys.gateways[0].wsUrl}?token=garbage`);
+    await refused.closed;
+
+    const res = await fetch(`${sys.gateways[0].url}/metrics`);
+    const text = await res.text();
+
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/^herald_gateway_connections [1-9]/m);
+    expect(text).toMatch(/^herald_gateway_auth_failures_total\{reason="invalid_token"\} [1-9]/m);
+    expect(text).toMatch(/^herald_gateway_frames_sent_total\{type="notification"\} [1-9]/m);
+    expect(text).toMatch(/^herald_gateway_frames_sent_total\{type="welcome"\} [1-9]/m);
+    expect(text).toMatch(/^herald_delivery_latency_seconds_count [1-9]/m);
+    expect(text).toContain('herald_gateway_resumes_total');
+    expect(text).toContain('herald_gateway_closes_total');
+  });
+
   it('answers an app-level ping with pong', async () => {
     const socket = await connect(sys.socketUrl(0, 'u-ping'));
 
