@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { Bus, type BusMessage, type BusMessageHandler } from './bus.js';
+import { whenAllReady } from './redis-client.js';
 
 export interface RedisBusOptions {
   url: string;
@@ -48,17 +49,9 @@ export class RedisBus extends Bus {
     });
   }
 
-  /**
-   * Resolves when both connections are up, or after `timeoutMs` regardless:
-   * a process that boots during an outage starts anyway and reports
-   * not-ready until Redis is back.
-   */
+  /** Resolves when both connections are up, or after `timeoutMs` regardless (see whenAllReady). */
   async whenReady(timeoutMs: number): Promise<void> {
-    const ready = (r: Redis) => (r.status === 'ready' ? Promise.resolve() : new Promise<void>((res) => r.once('ready', () => res())));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((res) => (timer = setTimeout(res, timeoutMs)));
-    await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), timeout]);
-    clearTimeout(timer);
+    await whenAllReady([this.publisher, this.subscriber], timeoutMs);
   }
 
   async publish(messages: BusMessage[]): Promise<void> {

@@ -1,7 +1,8 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { ClusterStats, GatewayStats, UserPresence } from '@herald/contracts';
 import { liveIds, liveWindowMs, presenceFrom, summarize, toGatewayStats } from './presence-liveness.js';
 import { PresenceStore, type UserCounts } from './presence-store.js';
+import type { RedisClient } from './redis-client.js';
 
 /** Users per SSCAN page and commands per pipeline when a whole gateway is rewritten or removed. */
 const BATCH = 500;
@@ -9,7 +10,18 @@ const BATCH = 500;
 const SWEEP_LIMIT = 20;
 
 /**
- * Presence in Redis, over the bus's publisher connection.
+ * Where presence keys start. On a Redis Cluster they all carry one hash tag,
+ * so they share a slot: the pipelines, MGET and DEL below name several keys
+ * at once, and TIME then comes from one node's clock. On one Redis the
+ * layout stays as it always was.
+ */
+export function presenceKeyBase(prefix: string, cluster: boolean): string {
+  return cluster ? `${prefix}{presence}:` : prefix;
+}
+
+/**
+ * Presence in Redis, over the bus's publisher connection. `{p}` below is
+ * presenceKeyBase: the prefix, or `prefix{presence}:` on a cluster.
  *
  * - `{p}gateways`: sorted set, gateway id → alive-until (Redis ms). Readers
  *   count a gateway only while its score is ahead of Redis TIME, so a silent
@@ -22,14 +34,18 @@ const SWEEP_LIMIT = 20;
  *   so a shutdown or a sweep of a crashed gateway can remove its fields.
  */
 export class RedisPresenceStore extends PresenceStore {
+  private readonly base: string;
   private readonly gatewaysKey: string;
 
+  /** `cluster`: the client is a Redis Cluster (see presenceKeyBase). @default false */
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    prefix: string,
+    { cluster = false }: { cluster?: boolean } = {},
   ) {
     super();
-    this.gatewaysKey = `${prefix}gateways`;
+    this.base = presenceKeyBase(prefix, cluster);
+    this.gatewaysKey = `${this.base}gateways`;
   }
 
   async report(report: GatewayStats, intervalMs: number): Promise<boolean> {
@@ -133,13 +149,19 @@ export class RedisPresenceStore extends PresenceStore {
     return all;
   }
 
+  /**
+   * Redis TIME from the node that holds the presence keys: a cluster sends a
+   * keyless command to any node, and nodes' clocks may differ. A pipeline
+   * goes where its keyed command goes.
+   */
   private async now(): Promise<number> {
-    return toMs(await this.redis.time());
+    const [time] = await exec(this.redis.pipeline().time().exists(this.gatewaysKey));
+    return toMs(time);
   }
 
-  private reportKey = (gatewayId: string) => `${this.prefix}gateway:${gatewayId}`;
-  private usersKey = (gatewayId: string) => `${this.prefix}gateway:${gatewayId}:users`;
-  private presenceKey = (userId: string) => `${this.prefix}presence:${userId}`;
+  private reportKey = (gatewayId: string) => `${this.base}gateway:${gatewayId}`;
+  private usersKey = (gatewayId: string) => `${this.base}gateway:${gatewayId}:users`;
+  private presenceKey = (userId: string) => `${this.base}presence:${userId}`;
 }
 
 /** Redis TIME (`[seconds, microseconds]`) in milliseconds. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /** What a ticket stands for: a user, until the token it was issued with expires. */
 export interface TicketGrant {
@@ -21,9 +21,10 @@ export abstract class TicketStore {
 
 const newTicket = () => randomBytes(24).toString('base64url');
 
+/** One key per ticket, so it works the same on one Redis and on a Redis Cluster. */
 export class RedisTicketStore extends TicketStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     super();

@@ -16,7 +16,7 @@ describe('configuration', () => {
 
     expect(sut).toMatchObject({
       port: 3001,
-      redis: { prefix: 'herald:' },
+      redis: { prefix: 'herald:', cluster: false, clusterNodes: [] },
       gateway: { heartbeatMs: 25000, maxConnectionsPerUser: 10, maxFramesPerSecond: 20, maxFrameBytes: 4096, sendBufferBytes: 1048576, drainMs: 10000 },
       http: { bodyLimit: 262144 },
       retentionDays: 30,
@@ -35,5 +35,30 @@ describe('configuration', () => {
     const sut = loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32), HERALD_ALLOWED_ORIGINS: 'https://a.test, https://b.test' } });
 
     expect(sut.gateway.allowedOrigins).toEqual(['https://a.test', 'https://b.test']);
+  });
+
+  describe('Redis Cluster', () => {
+    const env = (extra: Record<string, string>) => ({ HERALD_JWT_SECRET: 's'.repeat(32), ...extra });
+
+    it('reads REDIS_URL as comma-separated seed nodes when HERALD_REDIS_CLUSTER=true', () => {
+      const sut = loadConfig({ defaultPort: 1, env: env({ HERALD_REDIS_CLUSTER: 'true', REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' }) });
+
+      expect(sut.redis).toEqual({ url: 'redis://10.0.0.1:7000', cluster: true, clusterNodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'], prefix: 'herald:' });
+    });
+
+    it('keeps REDIS_URL one URL otherwise', () => {
+      expect(() => loadConfig({ defaultPort: 1, env: env({ REDIS_URL: 'redis://10.0.0.1:7000,redis://10.0.0.2:7000' }) })).toThrow(/REDIS_URL: Invalid URL/);
+      expect(loadConfig({ defaultPort: 1, env: env({ REDIS_URL: 'redis://:a,b@10.0.0.1:6379' }) }).redis.url).toBe('redis://:a,b@10.0.0.1:6379');
+    });
+
+    it('refuses a cluster without seeds, with a non-Redis or non-zero-database URL, or a prefix with braces', () => {
+      const load = (extra: Record<string, string>) => () => loadConfig({ defaultPort: 1, env: env({ HERALD_REDIS_CLUSTER: 'true', ...extra }) });
+
+      expect(load({})).toThrow(/REDIS_URL: HERALD_REDIS_CLUSTER=true needs/);
+      expect(load({ REDIS_URL: 'http://u:secret@10.0.0.1:7000' })).toThrow(/REDIS_URL: not a redis:\/\/ or rediss:\/\/ URL: http:\/\/\*\*\*@10/);
+      expect(load({ REDIS_URL: 'redis://10.0.0.1:7000/2' })).toThrow(/database 0 only/);
+      expect(load({ REDIS_URL: 'redis://10.0.0.1:7000', HERALD_REDIS_PREFIX: '{herald}:' })).toThrow(/HERALD_REDIS_PREFIX: may not contain/);
+      expect(() => loadConfig({ defaultPort: 1, env: env({ HERALD_REDIS_CLUSTER: 'yes' }) })).toThrow(/HERALD_REDIS_CLUSTER/);
+    });
   });
 });

@@ -6,6 +6,38 @@ const list = z
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
 
+/** REDIS_URL's seed node URLs in cluster mode: split on commas, blanks dropped. */
+export function seedUrls(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const url = z.string().url();
+
+/**
+ * REDIS_URL is one URL, as it always was, unless HERALD_REDIS_CLUSTER=true
+ * makes it a list of seed nodes. In cluster mode the prefix may not hold
+ * braces: they would become the hash tag of every channel and key and put
+ * them all in one slot.
+ */
+function checkRedis(
+  e: { REDIS_URL?: string; HERALD_REDIS_CLUSTER: boolean; HERALD_REDIS_PREFIX: string },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!e.HERALD_REDIS_CLUSTER) {
+    if (e.REDIS_URL !== undefined && !url.safeParse(e.REDIS_URL).success) issue('REDIS_URL', 'Invalid URL');
+    return;
+  }
+  const seeds = seedUrls(e.REDIS_URL);
+  if (seeds.length === 0) issue('REDIS_URL', 'HERALD_REDIS_CLUSTER=true needs one or more seed node URLs, comma separated');
+  for (const seed of seeds) {
+    const parsed = url.safeParse(seed).success ? new URL(seed) : undefined;
+    if (!parsed || !['redis:', 'rediss:'].includes(parsed.protocol)) issue('REDIS_URL', `not a redis:// or rediss:// URL: ${seed.replace(/\/\/[^@/]*@/, '//***@')}`);
+    else if (!['', '/', '/0'].includes(parsed.pathname)) issue('REDIS_URL', 'Redis Cluster has database 0 only');
+  }
+  if (/[{}]/.test(e.HERALD_REDIS_PREFIX)) issue('HERALD_REDIS_PREFIX', 'may not contain { or } with HERALD_REDIS_CLUSTER=true');
+}
+
 /**
  * Every environment variable Herald reads, with its default. This file is the
  * single source of truth for the README's configuration table.
@@ -19,8 +51,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Postgres pool size per process. @default 10 */
   DATABASE_POOL_SIZE: int(10, 1),
-  /** Redis URL. Unset in embedded mode: an in-process bus. */
-  REDIS_URL: z.string().url().optional(),
+  /** Redis URL; with HERALD_REDIS_CLUSTER, seed node URLs, comma separated. Unset in embedded mode: an in-process bus. */
+  REDIS_URL: z.string().min(1).optional(),
+  /** `true`: REDIS_URL names Redis Cluster seed nodes; user channels use sharded pub/sub. @default false */
+  HERALD_REDIS_CLUSTER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Prefix of every Redis key and channel. @default herald: */
   HERALD_REDIS_PREFIX: z.string().min(1).default('herald:'),
   /** HS256 secret (at least 32 characters). */
@@ -61,6 +95,6 @@ export const configSchema = z.object({
   HERALD_DATA_DIR: z.string().default('.herald'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+}).superRefine(checkRedis);
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -5,7 +5,15 @@ export interface HeraldConfig {
   env: RawConfig['NODE_ENV'];
   port: number;
   database: { url: string | undefined; poolSize: number; dataDir: string };
-  redis: { url: string | undefined; prefix: string };
+  redis: {
+    /** REDIS_URL; in cluster mode its first seed node. Unset: the in-process bus. */
+    url: string | undefined;
+    /** HERALD_REDIS_CLUSTER: use a Redis Cluster with sharded pub/sub for user channels. */
+    cluster: boolean;
+    /** Every seed node URL in cluster mode; empty otherwise. */
+    clusterNodes: string[];
+    prefix: string;
+  };
   jwt: {
     /** HS256 secret; generated and kept under the data dir in dev mode. */
     secret: string | undefined;

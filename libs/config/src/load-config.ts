@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema } from './config.schema.js';
+import { configSchema, seedUrls, type RawConfig } from './config.schema.js';
 import type { HeraldConfig } from './herald-config.js';
 
 export class ConfigError extends Error {}
@@ -35,7 +35,7 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
     env: e.NODE_ENV,
     port: e.PORT ?? defaultPort,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.HERALD_DATA_DIR },
-    redis: { url: e.REDIS_URL, prefix: e.HERALD_REDIS_PREFIX },
+    redis: redisConfig(e),
     jwt: { secret, jwksUrl: e.HERALD_JWT_JWKS_URL, issuer: e.HERALD_JWT_ISSUER, audience: e.HERALD_JWT_AUDIENCE },
     gateway: {
       allowedOrigins: e.HERALD_ALLOWED_ORIGINS,
@@ -53,6 +53,13 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** One Redis, or a Redis Cluster reached through its seed nodes (already validated). */
+function redisConfig(e: RawConfig): HeraldConfig['redis'] {
+  const clusterNodes = e.HERALD_REDIS_CLUSTER ? seedUrls(e.REDIS_URL) : [];
+  const url = e.HERALD_REDIS_CLUSTER ? clusterNodes[0] : e.REDIS_URL;
+  return { url, cluster: e.HERALD_REDIS_CLUSTER, clusterNodes, prefix: e.HERALD_REDIS_PREFIX };
 }
 
 /** A random HS256 secret generated once per data dir, so dev tokens survive restarts. */
