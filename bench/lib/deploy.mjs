@@ -1,0 +1,116 @@
+// What every scenario does around its measurement: its own database and
+// Redis prefix, the system under test started as real processes, load
+// clients forked, and everything stopped and dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import { cleanRedisPrefix, createDatabase } from './infra.mjs';
+import { createReferenceSchema } from './reference-schema.mjs';
+import { baseEnv, migrate, startSystem } from './system.mjs';
+import { killClients, split, startClients } from './clients.mjs';
+import { mergeSocketStats } from './clients.mjs';
+import { log, sleep, waitUntil } from './util.mjs';
+
+/**
+ * Runs `fn({ system, db, env, kind, useMode })` against a fresh deployment
+ * of `kind` ('herald' | 'reference') and always tears it down. `opts.mode`
+ * ('durable' | 'async') is the synchronous_commit the processes start with.
+ */
+export async function withDeployment(ctx, kind, opts, fn) {
+  const db = await createDatabase(kind);
+  const prefix = `bench-${randomBytes(4).toString('hex')}:`;
+  const env = baseEnv({ db, prefix, secret: ctx.secret, poolSize: ctx.profile.poolSize, heartbeatMs: opts.heartbeatMs ?? 25_000 });
+  let system;
+  try {
+    if (opts.mode) await db.setSyncCommit(opts.mode === 'durable');
+    if (kind === 'herald') migrate(env);
+    else await createReferenceSchema(db);
+    system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile });
+    let mode = opts.mode ?? 'durable';
+    /** Switches synchronous_commit and restarts the api (its pool must reconnect to pick it up). */
+    const useMode = async (next) => {
+      if (next === mode) return;
+      await db.setSyncCommit(next === 'durable');
+      await system.restartApi();
+      mode = next;
+    };
+    return await fn({ system, db, env, kind, useMode });
+  } finally {
+    await system?.stop().catch(() => undefined);
+    await db.drop().catch((err) => log(`could not drop ${db.name}: ${err.message}`));
+    await cleanRedisPrefix(prefix).catch(() => undefined);
+  }
+}
+
+/**
+ * One deployment of `kind` shared by several scenarios (end to end, heavy,
+ * fan-out, ingestion): `sockets` users online over `gateways` gateways and
+ * `publishers` publisher processes. Calls `fn(session)`; session.useMode()
+ * switches synchronous_commit (restarting the api).
+ */
+export function withSession(ctx, kind, { gateways, sockets, publishers, mode }, fn) {
+  const socketClients = sockets ? Math.max(1, Math.ceil(sockets / ctx.profile.socketsPerClient)) : 0;
+  return withDeployment(ctx, kind, { gateways, mode }, ({ system, db, useMode }) =>
+    withClients(socketClients + publishers, kind, async (clients) => {
+      const session = { kind, system, db, useMode, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
+      if (sockets) session.users = (await connectUsers(ctx, system, session.sockets, { count: sockets })).users;
+      return fn(session);
+    }),
+  );
+}
+
+/** Forks load clients, always killed afterwards. */
+export async function withClients(n, label, fn) {
+  const clients = startClients(n, label);
+  try {
+    return await fn(clients);
+  } finally {
+    await killClients(clients);
+  }
+}
+
+/**
+ * Connects `count` users named `${prefix}${i}` from i = offset, user i to gateway i mod G
+ * (or to `gatewayIndex` for all), spread over `clients`. Fails when fewer
+ * than `minShare` of them connect.
+ */
+export async function connectUsers(ctx, system, clients, { count, offset = 0, prefix = 'u', gatewayIndex, reconnect, minShare = 0.99 }) {
+  const urls = system.gateways.map((g) => g.wsUrl);
+  const targets = Array.from({ length: count }, (_, k) => [`${prefix}${offset + k}`, urls[gatewayIndex ?? (offset + k) % urls.length]]);
+  const parts = split(targets, clients.length);
+  const results = await Promise.all(
+    clients.map((c, i) =>
+      c.call('connect', { targets: parts[i], secret: ctx.secret, localAddress: c.localAddress, concurrency: 64, reconnect: reconnect ? { urls, ...reconnect } : null }, 330_000),
+    ),
+  );
+  const connected = results.reduce((a, r) => a + r.connected, 0);
+  const failed = new Set(results.flatMap((r) => r.failed));
+  const ms = Math.max(...results.map((r) => r.ms));
+  const errors = Object.assign({}, ...results.map((r) => r.connectErrors));
+  log(`  ${system.kind}: ${connected}/${count} sockets connected in ${(ms / 1000).toFixed(1)} s${Object.keys(errors).length ? ` errors ${JSON.stringify(errors)}` : ''}`);
+  if (connected < count * minShare) throw new Error(`only ${connected} of ${count} sockets connected: ${JSON.stringify(errors)}`);
+  return { users: targets.map((t) => t[0]).filter((u) => !failed.has(u)), connected, connectMs: ms, connectErrors: errors };
+}
+
+export const resetAll = (clients, tag) => Promise.all(clients.map((c) => c.call('reset', { tag })));
+
+export async function socketStats(clients) {
+  return mergeSocketStats(await Promise.all(clients.map((c) => c.call('stats'))));
+}
+
+/** Waits until the clients have received `expected` tagged frames, or nothing arrived for `idleMs`, or `timeoutMs`. */
+export async function awaitDeliveries(clients, expected, { timeoutMs = 15_000, idleMs = 3000 } = {}) {
+  let last = -1;
+  let lastChange = Date.now();
+  await waitUntil(
+    async () => {
+      const s = await socketStats(clients);
+      if (s.received !== last) {
+        last = s.received;
+        lastChange = Date.now();
+      }
+      return s.received >= expected || Date.now() - lastChange > idleMs;
+    },
+    { timeoutMs, everyMs: 250, what: 'deliveries' },
+  ).catch(() => undefined);
+  await sleep(200); // late duplicates, if any, are counted too
+  return socketStats(clients);
+}

@@ -1,0 +1,65 @@
+// Load sizes per profile. `full` is the issue's load (≈15 min on 2 cores);
+// `quick` is the same shape at a fraction of the size (< 2 min with the
+// build); `tiny` is the CI smoke run (seconds per scenario, every figure
+// still produced). Targets are only judged at the full load.
+const MODES = ['durable', 'async']; // synchronous_commit on / off
+
+export const PROFILES = {
+  full: {
+    socketsPerClient: 12_500, // ≤ ~15k sockets per load process (20,000 open files per process)
+    poolSize: 10, // DATABASE_POOL_SIZE for api, gateways and reference (Herald's default)
+    idle: { gateways: 4, steps: [10_000, 25_000, 50_000], settleMs: 5000, cpuWindowMs: 30_000, heartbeatMs: 25_000 },
+    e2e: { gateways: 2, sockets: 20_000, rate: 1000, durationMs: 15_000, warmupMs: 2000, runs: 2, modes: MODES, publishers: 1, maxInFlight: 256 },
+    e2eHeavy: { gateways: 2, sockets: 20_000, rate: 5000, durationMs: 10_000, warmupMs: 2000, runs: 2, modes: MODES, publishers: 2, maxInFlight: 512 },
+    ingest: { durationMs: 10_000, warmupMs: 2000, concurrency: 32, userPool: 100_000, targetRate: 3000, modes: MODES },
+    ingestBatched: { durationMs: 10_000, warmupMs: 2000, concurrency: 4, recipients: 1000, userPool: 100_000, modes: MODES },
+    fanout: { gateways: 2, sockets: 10_000, rounds: 5, modes: ['async'] },
+    // 20,000 sockets cannot sit on one gateway here: the per-process cap is 20,000 open files.
+    reconnect: { gateways: 3, sockets: 19_500, rate: 500, beforeMs: 2000, afterMs: 5000, timeoutMs: 90_000 },
+    baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
+  },
+  quick: {
+    socketsPerClient: 12_500,
+    poolSize: 10,
+    idle: { gateways: 3, steps: [400, 800, 1200], settleMs: 400, cpuWindowMs: 2000, heartbeatMs: 1000 },
+    e2e: { gateways: 2, sockets: 1200, rate: 1000, durationMs: 1500, warmupMs: 300, runs: 1, modes: MODES, publishers: 1, maxInFlight: 256 },
+    e2eHeavy: { gateways: 2, sockets: 1200, rate: 5000, durationMs: 1000, warmupMs: 300, runs: 1, modes: ['async'], publishers: 2, maxInFlight: 512 },
+    ingest: { durationMs: 1500, warmupMs: 300, concurrency: 32, userPool: 100_000, targetRate: 3000, modes: ['async'] },
+    ingestBatched: { durationMs: 1500, warmupMs: 300, concurrency: 4, recipients: 1000, userPool: 100_000, modes: ['async'] },
+    fanout: { gateways: 2, sockets: 1200, rounds: 2, modes: ['async'] },
+    reconnect: { gateways: 3, sockets: 400, rate: 200, beforeMs: 600, afterMs: 1200, timeoutMs: 30_000 },
+    baselines: { redisRequests: 40_000, insertMs: 800, insertConcurrency: 10 },
+  },
+  tiny: {
+    socketsPerClient: 12_500,
+    poolSize: 5,
+    idle: { gateways: 3, steps: [60, 120, 200], settleMs: 300, cpuWindowMs: 1000, heartbeatMs: 500 },
+    e2e: { gateways: 2, sockets: 200, rate: 100, durationMs: 1000, warmupMs: 200, runs: 1, modes: MODES, publishers: 1, maxInFlight: 32 },
+    e2eHeavy: { gateways: 2, sockets: 200, rate: 200, durationMs: 500, warmupMs: 200, runs: 1, modes: ['async'], publishers: 1, maxInFlight: 32 },
+    ingest: { durationMs: 700, warmupMs: 200, concurrency: 8, userPool: 1000, targetRate: 100, modes: ['async'] },
+    ingestBatched: { durationMs: 700, warmupMs: 200, concurrency: 2, recipients: 100, userPool: 1000, modes: ['async'] },
+    fanout: { gateways: 2, sockets: 200, rounds: 1, modes: ['async'] },
+    reconnect: { gateways: 3, sockets: 200, rate: 50, beforeMs: 300, afterMs: 500, timeoutMs: 20_000 },
+    baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
+  },
+};
+
+/** The issue's targets, judged only when the run used the full profile. */
+export const TARGETS = {
+  'idle.rss_per_socket_kb.1': { text: '≤ 10 KB at 10k', check: (v) => v <= 10 },
+  'idle.sockets_held': { text: '50k held', check: (v, f) => v >= f.wanted },
+  'idle.machine_cpu_pct': { text: '≤ 10 %', check: (v) => v <= 10 },
+  'e2e.p99_ms.durable': { text: '≤ 1.5 × reference', check: (v, f) => f.ratio <= 1.5 },
+  'e2e.p99_ms.async': { text: '≤ 50 ms and ≤ 1.5 × reference', check: (v, f) => v <= 50 && f.ratio <= 1.5 },
+  'e2e.lost': { text: 'zero loss', check: (v) => v === 0 },
+  'e2e_heavy.p99_ms.async': { text: '≤ 150 ms', check: (v) => v <= 150 },
+  'e2e_heavy.lost': { text: 'zero loss', check: (v) => v === 0 },
+  'ingest.rows_per_s.async': { text: '≥ 3,000/s', check: (v) => v >= 3000 },
+  'ingest.rows_per_s.durable': { text: '≥ 3,000/s', check: (v) => v >= 3000 },
+  'ingest.post_p99_ms_at_target': { text: '≤ 50 ms at 3,000/s', check: (v, f) => v <= 50 && f.achievedRate >= 0.99 * 3000 },
+  'ingest_batched.rows_per_s.async': { text: '≥ 50,000/s', check: (v) => v >= 50_000 },
+  'ingest_batched.rows_per_s.durable': { text: '≥ 50,000/s', check: (v) => v >= 50_000 },
+  'fanout.deliveries_per_s': { text: '≥ 50,000/s', check: (v) => v >= 50_000 },
+  'reconnect.seconds_to_resumed': { text: '≤ 30 s', check: (v) => v <= 30 },
+  'reconnect.lost': { text: 'nothing lost', check: (v) => v === 0 },
+};

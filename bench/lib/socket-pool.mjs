@@ -1,0 +1,195 @@
+// The socket side of a load client: holds up to ~15k WebSockets, checks
+// every notification's per-user seq (duplicates, gaps), records latency from
+// the scheduled send time (data.sentAt) to the frame's arrival, and can
+// reconnect with resume the way the SDK does (full-jitter backoff, `since`).
+import WebSocket from 'ws';
+import { encode, newHistogram, recordMs } from './hist.mjs';
+import { secretKey, userToken } from './tokens.mjs';
+import { nowMs } from './util.mjs';
+
+const MAX_RECONNECT_ATTEMPTS = 60;
+const errorKey = (err) => err?.code ?? String(err?.message ?? err).slice(0, 48);
+
+export class SocketPool {
+  constructor(localAddress) {
+    this.localAddress = localAddress;
+    this.conns = [];
+    this.policy = null;
+    this.stopped = false;
+    this.reset(null);
+  }
+
+  /** Starts a new measurement phase: only notifications whose data.tag === tag are counted. */
+  reset(tag) {
+    Object.assign(this, { tag, hist: newHistogram(), received: 0, dups: 0, gaps: 0, resyncs: 0, reconnects: 0 });
+    Object.assign(this, { closes: {}, connectErrors: {}, firstArrival: null, lastArrival: null, lastSyncedAt: null });
+  }
+
+  /**
+   * Opens one socket per [userId, url] target, `concurrency` handshakes at a
+   * time, each waiting for its welcome frame; failed ones are retried
+   * `retries` times. `reconnect` ({ urls, baseMs, capMs }) arms resume-on-close.
+   */
+  async connect({ targets, secret, concurrency = 100, timeoutMs = 15_000, retries = 3, deadlineMs = 300_000, reconnect = null }) {
+    this.key = secretKey(secret);
+    this.policy = reconnect;
+    const t0 = nowMs();
+    const deadline = Date.now() + deadlineMs;
+    let next = 0;
+    const failed = [];
+    const worker = async () => {
+      while (next < targets.length && Date.now() < deadline) {
+        const [user, url] = targets[next++];
+        const conn = { user, url, ws: null, lastSeq: 0, attempts: 0, armed: false, closing: false, synced: false };
+        let ok = false;
+        for (let attempt = 0; attempt <= retries && !ok && Date.now() < deadline; attempt++) {
+          try {
+            await this.open(conn, false, timeoutMs);
+            ok = true;
+          } catch (err) {
+            this.connectErrors[errorKey(err)] = (this.connectErrors[errorKey(err)] ?? 0) + 1;
+          }
+        }
+        if (ok) {
+          conn.armed = true;
+          this.conns.push(conn);
+        } else failed.push(user);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    for (const [user] of targets.slice(next)) failed.push(user);
+    return { connected: targets.length - failed.length, failed, ms: nowMs() - t0, connectErrors: this.connectErrors };
+  }
+
+  /** One handshake; resolves on welcome (or on synced when resuming). */
+  open(conn, resume, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const url = resume ? `${conn.url}?since=${conn.lastSeq}` : conn.url;
+      const ws = new WebSocket(url, {
+        perMessageDeflate: false,
+        localAddress: this.localAddress,
+        handshakeTimeout: timeoutMs,
+        headers: { authorization: `Bearer ${this.token(conn.user)}` },
+      });
+      conn.ws = ws;
+      conn.synced = false;
+      let settled = false;
+      const done = (err) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => (done(new Error('timeout')), ws.terminate()), timeoutMs);
+      ws.on('message', (data) => this.onFrame(conn, data, resume, done));
+      ws.on('error', (err) => done(err));
+      ws.on('close', (code) => {
+        done(new Error(`close_${code}`));
+        this.onClose(conn, ws, code);
+      });
+    });
+  }
+
+  token(user) {
+    return userToken(this.key, user);
+  }
+
+  onFrame(conn, data, resume, done) {
+    const t = nowMs();
+    const msg = JSON.parse(data);
+    if (msg.type === 'notification') this.onNotification(conn, msg.notification, t);
+    else if (msg.type === 'welcome') {
+      if (!resume) {
+        conn.lastSeq = msg.lastSeq;
+        done();
+      }
+    } else if (msg.type === 'synced') {
+      conn.synced = true;
+      this.lastSyncedAt = t;
+      done();
+    } else if (msg.type === 'resync_required') {
+      this.resyncs++;
+      conn.lastSeq = msg.lastSeq;
+      done();
+    } else if (msg.type === 'broadcast') this.count(msg.broadcast.data, t);
+  }
+
+  onNotification(conn, n, t) {
+    if (n.seq <= conn.lastSeq) this.dups++;
+    else {
+      if (n.seq > conn.lastSeq + 1) this.gaps += n.seq - conn.lastSeq - 1;
+      conn.lastSeq = n.seq;
+    }
+    this.count(n.data, t);
+  }
+
+  count(data, t) {
+    if (!this.tag || data?.tag !== this.tag) return;
+    this.received++;
+    recordMs(this.hist, t - data.sentAt);
+    if (this.firstArrival === null) this.firstArrival = t;
+    this.lastArrival = t;
+  }
+
+  onClose(conn, ws, code) {
+    if (conn.ws !== ws) return;
+    this.closes[code] = (this.closes[code] ?? 0) + 1;
+    if (conn.closing || !conn.armed || !this.policy || this.stopped || conn.attempts >= MAX_RECONNECT_ATTEMPTS) return;
+    // Full jitter, as the SDK: uniform in [0, min(cap, base · 2^attempt)).
+    const delay = Math.random() * Math.min(this.policy.capMs, this.policy.baseMs * 2 ** conn.attempts++);
+    // The load balancer routes the reconnect to a live pod: never back to the gateway that dropped us.
+    if (conn.attempts === 1) conn.avoid = conn.url;
+    setTimeout(() => {
+      if (this.stopped) return;
+      const others = this.policy.urls.filter((u) => u !== conn.avoid);
+      conn.url = others.length ? others[Math.floor(Math.random() * others.length)] : conn.url;
+      this.open(conn, true, 10_000).then(
+        () => {
+          this.reconnects++;
+          conn.attempts = 0;
+        },
+        (err) => (this.connectErrors[errorKey(err)] = (this.connectErrors[errorKey(err)] ?? 0) + 1),
+      );
+    }, delay);
+  }
+
+  /** Users whose last seen seq is below what the publisher was answered: { checked, missing, usersBehind }. */
+  verify(expected) {
+    let missing = 0;
+    let usersBehind = 0;
+    let checked = 0;
+    for (const c of this.conns) {
+      const want = expected.get(c.user);
+      if (want === undefined) continue;
+      checked++;
+      if (c.lastSeq < want) {
+        missing += want - c.lastSeq;
+        usersBehind++;
+      }
+    }
+    return { checked, missing, usersBehind };
+  }
+
+  stats() {
+    let open = 0;
+    let synced = 0;
+    for (const c of this.conns) {
+      if (c.ws?.readyState === WebSocket.OPEN) open++;
+      if (c.synced) synced++;
+    }
+    const { received, dups, gaps, resyncs, reconnects, closes, connectErrors, firstArrival, lastArrival, lastSyncedAt } = this;
+    return { received, dups, gaps, resyncs, reconnects, closes, connectErrors, firstArrival, lastArrival, lastSyncedAt, open, synced, sockets: this.conns.length, hist: encode(this.hist) };
+  }
+
+  closeAll() {
+    this.stopped = true;
+    for (const c of this.conns) {
+      c.closing = true;
+      c.ws?.terminate();
+    }
+    const n = this.conns.length;
+    this.conns = [];
+    return { closed: n };
+  }
+}

@@ -1,0 +1,75 @@
+// A deployment under test: one api process and N gateway processes, either
+// Herald's (from dist/) or the reference server's, on their own database and
+// Redis prefix. Scenarios only see { api, gateways, restartApi, stop }.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { REDIS_URL } from './infra.mjs';
+import { freePort, startNode, waitReady } from './procs.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REFERENCE = path.join(ROOT, 'bench/reference-server.mjs');
+const SCRIPTS = {
+  api: path.join(ROOT, 'dist/apps/api/src/main.js'),
+  gateway: path.join(ROOT, 'dist/apps/gateway/src/main.js'),
+  migrate: path.join(ROOT, 'dist/libs/database/src/migrate.js'),
+};
+
+/** Environment shared by every process of a deployment; the reference reads the same names. */
+export function baseEnv({ db, prefix, secret, poolSize, heartbeatMs }) {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: String(poolSize),
+    REDIS_URL,
+    HERALD_REDIS_PREFIX: prefix,
+    HERALD_JWT_SECRET: secret,
+    HERALD_HEARTBEAT_MS: String(heartbeatMs),
+    // The bench is the only publisher: lift the per-service budget (the limiter still runs).
+    HERALD_PUBLISH_RATE_PER_SECOND: '10000000',
+    HERALD_DRAIN_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** `npm run migrate` against the deployment's database (the same environment as the apps). */
+export function migrate(env) {
+  const r = spawnSync(process.execPath, [SCRIPTS.migrate], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`migration failed: ${r.stderr || r.stdout}`);
+}
+
+/**
+ * Starts `kind` ('herald' | 'reference') with `gateways` gateway processes.
+ * `inspect` gives every process an inspector port on 127.0.0.1 (forced GC
+ * for memory figures, CPU profiles); an idle inspector costs nothing.
+ */
+export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {} }) {
+  const launch = async (role, name) => {
+    const inspectPort = inspect ? await freePort() : null;
+    const execArgv = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+    const proc =
+      kind === 'herald'
+        ? await startNode(`${kind}-${name}`, SCRIPTS[role], { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
+        : await startNode(`${kind}-${name}`, REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
+    proc.inspectPort = inspectPort;
+    await waitReady(proc, kind === 'herald' ? '/readyz' : '/healthz');
+    return proc;
+  };
+  // All at once: start-up is mostly module loading, and the api does not need the gateways.
+  const [api, ...gws] = await Promise.all([launch('api', 'api'), ...Array.from({ length: gateways }, (_, i) => launch('gateway', `gateway${i}`))]);
+  const system = {
+    kind,
+    api,
+    gateways: gws,
+    /** Restarts the api so its pool reconnects (picks up ALTER DATABASE settings). */
+    async restartApi() {
+      await system.api.stop();
+      system.api = await launch('api', 'api');
+    },
+    procs: () => [system.api, ...system.gateways],
+    async stop() {
+      await Promise.all(system.procs().map((p) => p.stop(8000)));
+    },
+  };
+  return system;
+}

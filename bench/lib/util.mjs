@@ -1,0 +1,52 @@
+// Small helpers shared by the orchestrator and the load clients.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const sleep = (ms) => delay(ms);
+
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution. Every process on
+ * the machine shares the clock, so a send time stamped by the publisher can
+ * be subtracted from an arrival time taken by a socket client.
+ */
+export const nowMs = () => performance.timeOrigin + performance.now();
+
+/** Rejects after `ms` with a message naming what timed out. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Waits until `check()` is truthy, polling every `everyMs`, for at most `timeoutMs`. */
+export async function waitUntil(check, { timeoutMs, everyMs = 200, what = 'condition' }) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+export const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+
+/** Adds the counts of `b` into `a` ({ code: count } maps). */
+export function addCounts(a, b) {
+  for (const [k, v] of Object.entries(b ?? {})) a[k] = (a[k] ?? 0) + v;
+  return a;
+}
+
+export function median(xs) {
+  const s = xs.filter(Number.isFinite).sort((x, y) => x - y);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function log(...args) {
+  const t = new Date().toISOString().slice(11, 19);
+  console.log(`[bench ${t}]`, ...args);
+}
