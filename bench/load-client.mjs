@@ -46,7 +46,7 @@ function load() {
 }
 
 const handlers = {
-  connect: (a) => (pool ??= new SocketPool(a.localAddress)).connect(a),
+  connect: (a) => (pool ??= new SocketPool()).connect(a),
   reset: (a) => {
     pool?.reset(a.tag);
     resetLoad();

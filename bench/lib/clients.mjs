@@ -15,9 +15,9 @@ export function killAllClients() {
 }
 
 /**
- * A fresh loopback source address per client process (127.1.0.1, 127.1.0.2 …):
- * each has its own ~28k ephemeral ports, so sockets never run out of ports
- * and TIME_WAIT left by an earlier scenario never collides with a new one.
+ * A loopback source address of its own per client process (127.1.0.1,
+ * 127.1.0.2 …), each with its own ~28k ports, used only when one gateway
+ * takes more sockets than one address has ports (see lib/deploy.mjs).
  */
 function nextSourceAddress() {
   const n = addressCounter++;

@@ -11,8 +11,8 @@ const MAX_RECONNECT_ATTEMPTS = 60;
 const errorKey = (err) => err?.code ?? String(err?.message ?? err).slice(0, 48);
 
 export class SocketPool {
-  constructor(localAddress) {
-    this.localAddress = localAddress;
+  constructor() {
+    this.localAddress = undefined;
     this.conns = [];
     this.policy = null;
     this.stopped = false;
@@ -30,7 +30,8 @@ export class SocketPool {
    * time, each waiting for its welcome frame; failed ones are retried
    * `retries` times. `reconnect` ({ urls, baseMs, capMs }) arms resume-on-close.
    */
-  async connect({ targets, secret, concurrency = 100, timeoutMs = 15_000, retries = 3, deadlineMs = 300_000, reconnect = null }) {
+  async connect({ targets, secret, localAddress, concurrency = 100, timeoutMs = 15_000, retries = 3, deadlineMs = 300_000, reconnect = null }) {
+    this.localAddress = localAddress;
     this.key = secretKey(secret);
     this.policy = reconnect;
     const t0 = nowMs();
@@ -67,7 +68,7 @@ export class SocketPool {
       const url = resume ? `${conn.url}?since=${conn.lastSeq}` : conn.url;
       const ws = new WebSocket(url, {
         perMessageDeflate: false,
-        localAddress: this.localAddress,
+        localAddress: this.localAddress, // usually undefined: see connectUsers in lib/deploy.mjs
         handshakeTimeout: timeoutMs,
         headers: { authorization: `Bearer ${this.token(conn.user)}` },
       });
