@@ -53,7 +53,7 @@ const handlers = {
     return true;
   },
   stats: () => ({ ...(pool?.stats() ?? emptyStats()), load: load() }),
-  verify: (a) => pool?.verify(a.expected) ?? { checked: 0, missing: 0, usersBehind: 0 },
+  verify: (a) => pool?.verify(a.expected) ?? { checked: 0, missing: 0, usersBehind: 0, notConnected: 0 },
   publish: async (a) => {
     resetLoad();
     const result = await publish(a);

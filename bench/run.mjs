@@ -16,7 +16,7 @@
 // Postgres and Redis are started when down; the api, the gateways, the
 // reference server and the load clients are separate processes; every
 // deployment gets its own database (dropped) and Redis prefix (deleted).
-import { existsSync } from 'node:fs';
+import { useDistSnapshot } from './lib/system.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -71,13 +71,14 @@ for (const kv of args.set) {
 const wanted = args.scenario.flatMap((s) => s.split(',')).filter(Boolean);
 for (const s of wanted) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}; one of ${Object.keys(SCENARIOS).join(', ')}`);
 const selected = wanted.length ? Object.keys(SCENARIOS).filter((s) => wanted.includes(s)) : Object.keys(SCENARIOS);
-if (!existsSync(path.join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
-
 const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 const outDir = path.resolve(args.out);
+// A private copy of dist/ for this run (git-ignored as bench-results/*.tmp), removed at exit.
+const removeDist = useDistSnapshot(path.join(ROOT, 'bench-results', `.dist-${stamp}-${process.pid}.tmp`));
 const killAll = () => {
   killProcs();
   killAllClients();
+  removeDist();
 };
 const cleanup = () => killAll();
 process.on('exit', cleanup);

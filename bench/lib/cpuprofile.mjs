@@ -16,7 +16,7 @@ function owner(url) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  const m = url.match(/dist\/(apps|libs)\/([^/]+)/);
+  const m = url.match(/\/(apps|libs)\/([^/]+)\/src\//);
   if (m) return `herald ${m[1]}/${m[2]}`;
   return path.basename(url);
 }

@@ -5,14 +5,21 @@
 import { TARGETS } from './profiles.mjs';
 import { round } from './util.mjs';
 
-/** Flags that make a measurement unquotable: a load client that was saturated or starved. */
-export function loadFlags(loads = []) {
+/**
+ * Flags that make a measurement unquotable: a load client that was saturated
+ * (busy > 85 % of a core: the client is the bottleneck) or starved (its event
+ * loop ran late because the machine was overloaded). For a time figure of
+ * `magnitudeMs` (a latency p99, a round or storm duration) a starved client
+ * whose delay is under 10 % of it cannot change the figure much and is not
+ * flagged; throughput figures pass no magnitude and are always flagged.
+ */
+export function loadFlags(loads = [], magnitudeMs = 0) {
   const flags = [];
   for (const l of loads.filter(Boolean)) {
     if (!l.saturated) continue;
-    // Busy: the client itself is the bottleneck. Starved: it barely ran, the machine was overloaded.
-    const why = l.cpuPct > 85 ? 'saturated' : 'starved of CPU';
-    flags.push(`load client ${l.pid} ${why} (event-loop delay p99 ${round(l.lagP99Ms, 1)} ms, CPU ${round(l.cpuPct, 0)} % of a core)`);
+    const busy = l.cpuPct > 85;
+    if (!busy && magnitudeMs && l.lagP99Ms < 0.1 * magnitudeMs) continue;
+    flags.push(`load client ${l.pid} ${busy ? 'saturated' : 'starved of CPU'} (event-loop delay p99 ${round(l.lagP99Ms, 1)} ms, CPU ${round(l.cpuPct, 0)} % of a core)`);
   }
   return flags;
 }
@@ -42,7 +49,8 @@ export class Figures {
     const target = TARGETS[key];
     if (target) {
       fig.target = target.text;
-      fig.met = this.profileName === 'full' && Number.isFinite(value) ? Boolean(target.check(value, fig)) : null;
+      // A scenario may decide itself (e.g. not every socket came back: no time to judge, but missed).
+      if (fig.met === undefined) fig.met = this.profileName === 'full' && Number.isFinite(value) ? Boolean(target.check(value, fig)) : null;
     }
     if (secondary && Number.isFinite(secondary.value) && secondary.value !== 0) secondary.ratio = round(value / secondary.value, 4);
     this.list = this.list.filter((f) => f.key !== key).concat(fig);

@@ -65,7 +65,7 @@ export function markdownSection(outDir, profile, relOut) {
     const ref = f.reference ? fmt(f.reference.value, f.unit) : '—';
     const ratio = f.ratio === null || f.ratio === undefined ? '—' : `${fmt(f.ratio)}×`;
     const met = f.met === true ? 'yes' : f.met === false ? '**no**' : f.target ? '(not at target load)' : '';
-    lines.push(`| ${f.scenario} | ${f.label} \`${f.key}\` | ${marks.join('')}${fmt(f.value, f.unit)} | ${ref} | ${ratio} | ${f.target ?? ''} | ${met} | ${f.run} |`);
+    lines.push(`| ${f.scenario} | ${f.label} \`${f.key}\` | ${marks.join('')}${f.display ?? fmt(f.value, f.unit)} | ${ref} | ${ratio} | ${f.target ?? ''} | ${met} | ${f.run} |`);
   }
   if (footnotes.length) lines.push('', ...footnotes.map((n) => `- ${n}`));
   return lines.join('\n');

@@ -155,21 +155,30 @@ export class SocketPool {
     }, delay);
   }
 
-  /** Users whose last seen seq is below what the publisher was answered: { checked, missing, usersBehind }. */
+  /**
+   * Connected users whose last seen seq is below what the publisher was
+   * answered: { checked, missing, usersBehind, notConnected }. A socket that
+   * is not back yet is not counted as loss: it would get the rest on resume.
+   */
   verify(expected) {
     let missing = 0;
     let usersBehind = 0;
     let checked = 0;
+    let notConnected = 0;
     for (const c of this.conns) {
       const want = expected.get(c.user);
       if (want === undefined) continue;
+      if (c.ws?.readyState !== WebSocket.OPEN) {
+        notConnected++;
+        continue;
+      }
       checked++;
       if (c.lastSeq < want) {
         missing += want - c.lastSeq;
         usersBehind++;
       }
     }
-    return { checked, missing, usersBehind };
+    return { checked, missing, usersBehind, notConnected };
   }
 
   stats() {

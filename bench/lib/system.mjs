@@ -2,6 +2,7 @@
 // Herald's (from dist/) or the reference server's, on their own database and
 // Redis prefix. Scenarios only see { api, gateways, restartApi, stop }.
 import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { REDIS_URL } from './infra.mjs';
@@ -9,11 +10,33 @@ import { freePort, startNode, waitReady } from './procs.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = path.join(ROOT, 'bench/reference-server.mjs');
+let DIST = path.join(ROOT, 'dist');
 const SCRIPTS = {
-  api: path.join(ROOT, 'dist/apps/api/src/main.js'),
-  gateway: path.join(ROOT, 'dist/apps/gateway/src/main.js'),
-  migrate: path.join(ROOT, 'dist/libs/database/src/migrate.js'),
+  get api() {
+    return path.join(DIST, 'apps/api/src/main.js');
+  },
+  get gateway() {
+    return path.join(DIST, 'apps/gateway/src/main.js');
+  },
+  get migrate() {
+    return path.join(DIST, 'libs/database/src/migrate.js');
+  },
 };
+
+/**
+ * Runs every Herald process of this bench run from a private copy of dist/
+ * (`dir`, inside the repository so node_modules and package.json resolve as
+ * for dist/). Someone running `npm run build` meanwhile deletes and rewrites
+ * dist/, and an api restarted between two modes would otherwise not find it.
+ * Returns a function that removes the copy.
+ */
+export function useDistSnapshot(dir) {
+  const source = path.join(ROOT, 'dist');
+  if (!existsSync(path.join(source, 'apps/api/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
+  cpSync(source, dir, { recursive: true });
+  DIST = dir;
+  return () => rmSync(dir, { recursive: true, force: true });
+}
 
 /** Environment shared by every process of a deployment; the reference reads the same names. */
 export function baseEnv({ db, prefix, secret, poolSize, heartbeatMs }) {

@@ -56,7 +56,7 @@ async function measure(kind) {
       .filter((r) => r.bytes > 8)
       .sort((x, y) => y.bytes - x.bytes);
     const total = rows.reduce((s, r) => s + r.bytes, 0);
-    console.log(`\n${kind}: ${N} sockets, RSS +${((rss1 - rss0) / N / 1000).toFixed(1)} KB/socket, heap objects +${(total / 1000).toFixed(1)} KB/socket`);
+    console.log(`\n${kind}: ${N} sockets, heap objects +${(total / 1000).toFixed(1)} KB/socket (RSS +${((rss1 - rss0) / N / 1000).toFixed(1)} KB/socket, inflated by the snapshot itself: the idle scenario measures RSS)`);
     for (const r of rows.slice(0, 25)) console.log(`  ${String(Math.round(r.bytes)).padStart(6)} B  ${r.count.toFixed(2).padStart(6)} ×  ${r.kind}`);
   } finally {
     await killClients([client]);

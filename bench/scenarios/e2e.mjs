@@ -56,7 +56,7 @@ export async function openLoopPhase(ctx, session, { tag, rate, durationMs, maxIn
     skipped,
     clientLoad: loads,
     contention,
-    flags: [...loadFlags(loads), ...contentionFlags(contention)],
+    flags: [...loadFlags(loads, s.latency.p99 ?? 0), ...contentionFlags(contention)],
     notes: requestNotes({ skipped, errors }),
   };
 }

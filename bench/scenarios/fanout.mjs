@@ -42,7 +42,7 @@ async function round(ctx, session, users, { tag, path }) {
     gatewayCpuUsPerDelivery: (cpu.total * 1e6) / s.received,
     errors: pub.errors,
     contention,
-    flags: [...loadFlags([...s.clientLoad, pub.load]), ...contentionFlags(contention)],
+    flags: [...loadFlags([...s.clientLoad, pub.load], seconds * 1000), ...contentionFlags(contention)],
   };
 }
 
