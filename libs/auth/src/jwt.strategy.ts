@@ -13,7 +13,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: string | Buffer) => void) => {
         const header = decodeHeader(rawJwt);
-        verifier.keys.keyFor(header).then((key) => done(null, key as string), (err: unknown) => done(err));
+        // passport-jwt hands the key to jsonwebtoken as is, which takes KeyObjects;
+        // its types only list string | Buffer.
+        verifier.keys.keyFor(header).then((key) => done(null, key as unknown as Buffer), (err: unknown) => done(err));
       },
       algorithms: verifier.options.algorithms,
       issuer: verifier.options.issuer as string | undefined,

@@ -1,4 +1,4 @@
-import { KeyObject, type webcrypto } from 'node:crypto';
+import { KeyObject, createSecretKey, type webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type jwt from 'jsonwebtoken';
 import type { HeraldConfig } from '@herald/config';
@@ -13,8 +13,15 @@ const ASYMMETRIC = ['RS256', 'ES256'] as const;
  */
 export class KeyProvider {
   private readonly jwks: JWTVerifyGetKey | undefined;
+  /**
+   * The HS256 secret as a KeyObject, made once. Handed a string,
+   * jsonwebtoken first tries it as a PEM public key (which throws) and then
+   * builds a secret key, on every verify: a quarter of the api's CPU per POST.
+   */
+  private readonly secretKey: KeyObject | undefined;
 
   constructor(private readonly jwtConfig: HeraldConfig['jwt']) {
+    this.secretKey = jwtConfig.secret ? createSecretKey(Buffer.from(jwtConfig.secret, 'utf8')) : undefined;
     // jose caches the key set and refetches on an unknown kid, at most every 30 s.
     this.jwks = jwtConfig.jwksUrl ? createRemoteJWKSet(new URL(jwtConfig.jwksUrl), { cooldownDuration: 30_000 }) : undefined;
   }
@@ -24,8 +31,8 @@ export class KeyProvider {
     return [...(this.jwtConfig.secret ? (['HS256'] as const) : []), ...(this.jwks ? ASYMMETRIC : [])];
   }
 
-  async keyFor(header: { alg?: string; kid?: string }): Promise<string | KeyObject> {
-    if (header.alg === 'HS256' && this.jwtConfig.secret) return this.jwtConfig.secret;
+  async keyFor(header: { alg?: string; kid?: string }): Promise<KeyObject> {
+    if (header.alg === 'HS256' && this.secretKey) return this.secretKey;
     if (this.jwks && ASYMMETRIC.includes(header.alg as (typeof ASYMMETRIC)[number])) {
       try {
         // The key set picks by header alone; the token body is not needed for that.

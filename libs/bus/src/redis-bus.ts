@@ -29,7 +29,9 @@ export class RedisBus extends Bus {
     // or a rate-limit count) fails at once instead of holding the POST for
     // the length of the outage; the rows are the truth and resume repairs
     // delivery. The subscriber keeps its queue so it can re-subscribe.
-    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
+    // Auto-pipelining sends the commands issued in one tick (a rate-limit
+    // count per concurrent POST, ticket and presence calls) in one write.
+    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false, enableAutoPipelining: true });
     this.subscriber = new Redis(url, { ...options, connectionName: `${name}-sub`, autoResubscribe: true });
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** What a unit of work can do: run SQL and read the rows it returns. */
@@ -12,7 +13,9 @@ export interface SqlExecutor {
  *
  * PGlite has one connection and no per-client transaction isolation, so in
  * embedded mode every unit of work is serialised through a promise chain;
- * on real Postgres they run concurrently over the pool.
+ * on real Postgres they run concurrently over the pool, straight on the pg
+ * Pool TypeORM opened: a QueryRunner per statement (subscriber broadcast,
+ * logging hooks, result wrapping) cost as much CPU as the statement itself.
  */
 export class Database implements SqlExecutor {
   private tail: Promise<unknown> = Promise.resolve();
@@ -23,11 +26,15 @@ export class Database implements SqlExecutor {
   ) {}
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    const pool = this.pool();
+    if (pool) return pool.query(sql, params).then((r) => r.rows as T[]);
     return this.exclusive(() => this.withRunner((qr) => run<T>(qr, sql, params)));
   }
 
   /** Runs `work` in one transaction; rolls back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const pool = this.pool();
+    if (pool) return pool.connect().then((client) => inTransaction(client, work));
     return this.exclusive(() =>
       this.withRunner(async (qr) => {
         await qr.startTransaction();
@@ -52,6 +59,12 @@ export class Database implements SqlExecutor {
     }
   }
 
+  /** TypeORM's pg Pool on real Postgres; undefined for PGlite (embedded). */
+  private pool(): Pool | undefined {
+    if (this.serialize) return undefined;
+    return (this.dataSource.driver as unknown as { master?: Pool }).master;
+  }
+
   private async withRunner<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
     const qr = this.dataSource.createQueryRunner();
     try {
@@ -72,4 +85,20 @@ export class Database implements SqlExecutor {
 async function run<T>(qr: QueryRunner, sql: string, params?: unknown[]): Promise<T[]> {
   const result = await qr.query(sql, params, true);
   return (result.records ?? []) as T[];
+}
+
+async function inTransaction<T>(client: PoolClient, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work({ query: (sql, params) => client.query(sql, params).then((r) => r.rows) });
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    throw err;
+  } finally {
+    // A connection that could not even roll back is destroyed, not reused.
+    client.release(broken);
+  }
 }

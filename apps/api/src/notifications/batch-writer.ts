@@ -21,13 +21,13 @@ const keyOf = (r: IngestRequest) => `${r.principal}\u0000${r.key}`;
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Writes a batch of publish requests in the caller's transaction:
+ * Writes a batch of publish requests:
  * 1. claims their Idempotency-Keys in one statement, in a fixed order;
- * 2. allocates every user's seqs in one upsert, users in a fixed order, so
- *    concurrent batches sharing users queue on the row lock instead of
- *    deadlocking, and a user's seq stays gapless;
- * 3. inserts all rows in one statement; 4. stores the keyed answers.
- * Lock order is the JS code-point order, the same in every process.
+ * 2. allocates every user's seqs and inserts every row in one statement
+ *    (see insertRows); 3. stores the keyed answers.
+ * A batch with keys must run in a transaction (claim, rows and answers
+ * commit together); one without keys is that single statement, atomic on
+ * its own, so the caller may run it without BEGIN/COMMIT round trips.
  */
 export async function writeBatch(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<IngestOutcome[]> {
   const outcomes: (IngestOutcome | undefined)[] = new Array(requests.length);
@@ -38,31 +38,9 @@ export async function writeBatch(tx: SqlExecutor, requests: IngestRequest[], ttl
   const active = requests.map((r, i) => ({ r, i })).filter(({ i }) => outcomes[i] === undefined);
   const recipients = active.map(({ r }) => [...new Set(r.input.recipients)]);
 
-  const perUser = new Map<string, number>();
-  for (const list of recipients) for (const u of list) perUser.set(u, (perUser.get(u) ?? 0) + 1);
-  const users = [...perUser.keys()].sort(byCodePoint);
-  const states = users.length
-    ? await tx.query<{ user_id: string; last_seq: string }>(
-        `INSERT INTO user_states AS s (user_id, last_seq, unread_count)
-           SELECT u, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count
-         RETURNING user_id, last_seq`,
-        [users, users.map((u) => perUser.get(u))],
-      )
-    : [];
-  const nextSeq = new Map(states.map((s) => [s.user_id, Number(s.last_seq) - (perUser.get(s.user_id) as number) + 1]));
-
-  const rows = active.map(({ r }, k) =>
-    recipients[k].map((userId) => {
-      const seq = nextSeq.get(userId) as number;
-      nextSeq.set(userId, seq + 1);
-      return { id: randomUUID(), userId, seq, input: r.input };
-    }),
-  );
-  const flat = rows.flat();
-  const createdAt = flat.length ? await insertRows(tx, flat) : new Date().toISOString();
+  const written = await insertRows(tx, active.map(({ r }, k) => ({ input: r.input, recipients: recipients[k] })));
   active.forEach(({ r, i }, k) => {
-    outcomes[i] = { kind: 'created', notifications: rows[k].map((row) => toNotification(row, r.input, createdAt)) };
+    outcomes[i] = { kind: 'created', notifications: written[k].map((row) => toNotification(row, r.input)) };
   });
   await storeResponses(tx, active.filter(({ r }) => r.key !== undefined).map(({ r, i }) => ({ r, outcome: outcomes[i] as IngestOutcome })));
   return outcomes as IngestOutcome[];
@@ -87,24 +65,66 @@ async function claimKeys(tx: SqlExecutor, requests: IngestRequest[], ttlHours: n
   return new Set(claimed.map((c) => first.get(`${c.principal}\u0000${c.key}`) as number));
 }
 
-type Row = { id: string; userId: string; seq: number; input: PublishNotificationDto };
+type Row = { id: string; userId: string; seq: number; createdAt: string };
 
-async function insertRows(tx: SqlExecutor, rows: Row[]): Promise<string> {
-  const col = <T>(f: (r: Row) => T) => rows.map(f);
-  const [first] = await tx.query<{ created_at: Date }>(
-    `INSERT INTO notifications (id, user_id, seq, type, title, body, severity, data, link, expires_at, created_at)
-       SELECT id, u, s, ty, ti, b, sv, d::jsonb, l, e::timestamptz, now()
-         FROM unnest($1::uuid[], $2::varchar[], $3::bigint[], $4::varchar[], $5::varchar[], $6::text[], $7::varchar[], $8::text[], $9::text[], $10::text[])
-           AS t(id, u, s, ty, ti, b, sv, d, l, e)
-     RETURNING created_at`,
+/**
+ * One statement for the whole batch. The upsert takes each user's row lock
+ * in a fixed order (JS code-point order, the same in every process) so
+ * concurrent batches sharing users queue instead of deadlocking, and adds
+ * the user's row count to last_seq; each row's seq is counted back from
+ * the new last_seq (`back`), so a user's seqs stay gapless and in request
+ * order. Per-request fields travel once per request, not once per row.
+ */
+async function insertRows(tx: SqlExecutor, requests: { input: PublishNotificationDto; recipients: string[] }[]): Promise<Row[][]> {
+  if (requests.length === 0) return [];
+  const perUser = new Map<string, number>();
+  for (const { recipients } of requests) for (const u of recipients) perUser.set(u, (perUser.get(u) ?? 0) + 1);
+  const users = [...perUser.keys()].sort(byCodePoint);
+  const seen = new Map<string, number>();
+  const ids: string[] = [];
+  const rowUsers: string[] = [];
+  const backs: number[] = [];
+  const owners: number[] = [];
+  requests.forEach(({ recipients }, r) => {
+    for (const u of recipients) {
+      const rank = (seen.get(u) ?? 0) + 1;
+      seen.set(u, rank);
+      ids.push(randomUUID());
+      rowUsers.push(u);
+      backs.push((perUser.get(u) as number) - rank);
+      owners.push(r + 1);
+    }
+  });
+  const field = <T>(f: (input: PublishNotificationDto) => T) => requests.map(({ input }) => f(input));
+  const inserted = await tx.query<{ id: string; seq: string; created_at: Date }>(
+    `WITH st AS (
+       INSERT INTO user_states AS s (user_id, last_seq, unread_count)
+         SELECT u, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count
+       RETURNING user_id, last_seq
+     )
+     INSERT INTO notifications (id, user_id, seq, type, title, body, severity, data, link, expires_at, created_at)
+       SELECT i.id, i.u, st.last_seq - i.back, q.ty, q.ti, q.b, q.sv, q.d::jsonb, q.l, q.e::timestamptz, now()
+         FROM unnest($3::uuid[], $4::varchar[], $5::bigint[], $6::int[]) AS i(id, u, back, r)
+         JOIN st ON st.user_id = i.u
+         JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[])
+           WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, r) ON q.r = i.r
+     RETURNING id, seq, created_at`,
     [
-      col((r) => r.id), col((r) => r.userId), col((r) => r.seq), col((r) => r.input.type), col((r) => r.input.title),
-      col((r) => r.input.body ?? null), col((r) => r.input.severity ?? 'info'),
-      col((r) => (r.input.data === undefined ? null : JSON.stringify(r.input.data))),
-      col((r) => r.input.link ?? null), col((r) => r.input.expiresAt ?? null),
+      users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
+      field((i) => i.type), field((i) => i.title), field((i) => i.body ?? null), field((i) => i.severity ?? 'info'),
+      field((i) => (i.data === undefined ? null : JSON.stringify(i.data))), field((i) => i.link ?? null), field((i) => i.expiresAt ?? null),
     ],
   );
-  return new Date(first.created_at).toISOString();
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  let next = 0;
+  return requests.map(({ recipients }) =>
+    recipients.map((userId) => {
+      const id = ids[next++];
+      const row = byId.get(id) as { seq: string; created_at: Date };
+      return { id, userId, seq: Number(row.seq), createdAt: new Date(row.created_at).toISOString() };
+    }),
+  );
 }
 
 async function storeResponses(tx: SqlExecutor, keyed: { r: IngestRequest; outcome: IngestOutcome }[]): Promise<void> {
@@ -123,7 +143,7 @@ export function responseBody(outcome: IngestOutcome) {
   return { notifications: notifications.map(({ id, userId, seq, createdAt }) => ({ id, userId, seq, createdAt })) };
 }
 
-function toNotification(row: Row, input: PublishNotificationDto, createdAt: string): Notification {
+function toNotification(row: Row, input: PublishNotificationDto): Notification {
   return {
     id: row.id,
     seq: row.seq,
@@ -134,7 +154,7 @@ function toNotification(row: Row, input: PublishNotificationDto, createdAt: stri
     severity: input.severity ?? 'info',
     data: input.data ?? null,
     link: input.link ?? null,
-    createdAt,
+    createdAt: row.createdAt,
     readAt: null,
     expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
   };
