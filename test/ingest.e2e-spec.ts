@@ -1,3 +1,5 @@
+import { Agent, get, type ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { http } from './support/http-client.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
@@ -116,4 +118,24 @@ describe('ingest: validation, idempotency, batches', () => {
     const seqs = results.flatMap((r) => r.body.notifications.filter((n: { userId: string }) => n.userId === 'dl-0').map((n: { seq: number }) => n.seq));
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
+
+  it('keeps an idle keep-alive connection open longer than a proxy would (no 502 race behind nginx)', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const socketOf = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const req: ClientRequest = get(`${sys.apis[0].url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(req.socket as Socket));
+        });
+        req.on('error', reject);
+      });
+
+    const first = await socketOf();
+    // Node's default closes it after 5 s idle (plus a 1 s grace), while nginx reuses upstream connections for 60 s.
+    await new Promise((r) => setTimeout(r, 7000));
+    const second = await socketOf();
+    agent.destroy();
+
+    expect(second).toBe(first);
+  }, 15_000);
 });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -23,4 +24,17 @@ export function configureHttp(app: INestApplication, config: HeraldConfig): void
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   app.enableShutdownHooks();
+  keepIdleConnectionsLongerThanProxies(app);
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s; nginx (upstream
+ * `keepalive`, 60 s idle) and cloud load balancers keep theirs longer, and a
+ * request sent on a connection Node is closing at that moment fails with 502.
+ * The backend must outlive the proxy: 65 s, headers timeout above it.
+ */
+function keepIdleConnectionsLongerThanProxies(app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
