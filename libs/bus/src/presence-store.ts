@@ -18,6 +18,10 @@ export abstract class PresenceStore {
   abstract report(report: GatewayStats, intervalMs: number): Promise<boolean>;
   /** This gateway's socket count for one user; 0 removes the entry. */
   abstract setUserCount(gatewayId: string, userId: string, count: number): Promise<void>;
+  /** Several users' counts at once (one round trip where the store can). */
+  async setUserCounts(gatewayId: string, counts: [userId: string, count: number][]): Promise<void> {
+    for (const [userId, count] of counts) await this.setUserCount(gatewayId, userId, count);
+  }
   /**
    * Replaces every count of this gateway with `counts()`, read at the moment
    * the writes are queued so later per-user changes still land after them.

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { Bus, type BusMessage, type BusMessageHandler } from './bus.js';
 import { whenAllReady } from './redis-client.js';
 
+type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+
 export interface RedisBusOptions {
   url: string;
   /** Connection name shown in CLIENT LIST, e.g. `herald-gateway`. */
@@ -21,6 +23,8 @@ export class RedisBus extends Bus {
   private handler: BusMessageHandler = () => undefined;
   private resubscribed: () => void = () => undefined;
   private lostSubscriber = false;
+  /** Channels to SUBSCRIBE on the next turn, with the callers waiting on them. */
+  private pendingSubscribe: { channels: string[]; waiting: Waiter[] } | undefined;
 
   constructor({ url, name }: RedisBusOptions) {
     super();
@@ -69,8 +73,27 @@ export class RedisBus extends Bus {
     if (failed) throw failed[0];
   }
 
-  async subscribe(channels: string[]): Promise<void> {
-    if (channels.length) await this.subscriber.subscribe(...channels);
+  /**
+   * Subscribes in one SUBSCRIBE for every call made in the same event-loop
+   * turn: in a reconnect storm thousands of users arrive per second, each
+   * wanting their channel. Resolves once Redis confirmed all of them.
+   */
+  subscribe(channels: string[]): Promise<void> {
+    if (channels.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (!this.pendingSubscribe) {
+        const batch: { channels: string[]; waiting: Waiter[] } = (this.pendingSubscribe = { channels: [], waiting: [] });
+        setImmediate(() => {
+          this.pendingSubscribe = undefined;
+          this.subscriber.subscribe(...batch.channels).then(
+            () => batch.waiting.forEach((w) => w.resolve()),
+            (err: unknown) => batch.waiting.forEach((w) => w.reject(err)),
+          );
+        });
+      }
+      this.pendingSubscribe.channels.push(...channels);
+      this.pendingSubscribe.waiting.push({ resolve, reject });
+    });
   }
 
   async unsubscribe(channels: string[]): Promise<void> {

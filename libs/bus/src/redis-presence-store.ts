@@ -64,6 +64,16 @@ export class RedisPresenceStore extends PresenceStore {
     await exec(this.writeCount(this.redis.pipeline(), gatewayId, userId, count));
   }
 
+  async setUserCounts(gatewayId: string, counts: [userId: string, count: number][]): Promise<void> {
+    const pipelines: Promise<unknown>[] = [];
+    for (let i = 0; i < counts.length; i += BATCH) {
+      const p = this.redis.pipeline();
+      for (const [userId, count] of counts.slice(i, i + BATCH)) this.writeCount(p, gatewayId, userId, count);
+      pipelines.push(exec(p));
+    }
+    await Promise.all(pipelines);
+  }
+
   async resync(gatewayId: string, counts: UserCounts): Promise<void> {
     const known = await this.members(this.usersKey(gatewayId));
     // From here on everything is queued synchronously, after the snapshot and

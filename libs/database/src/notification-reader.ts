@@ -32,6 +32,19 @@ export class NotificationReader {
     return rows[0] ? { lastSeq: Number(rows[0].last_seq), unreadCount: rows[0].unread_count } : { lastSeq: 0, unreadCount: 0 };
   }
 
+  /** userState for many users in one query; users without a row get zeros. */
+  async userStates(userIds: string[]): Promise<Map<string, UserState>> {
+    const rows = userIds.length
+      ? await this.db.query<{ user_id: string; last_seq: string; unread_count: number }>(
+          'SELECT user_id, last_seq, unread_count FROM user_states WHERE user_id = ANY($1::varchar[])',
+          [userIds],
+        )
+      : [];
+    const states = new Map(userIds.map((u): [string, UserState] => [u, { lastSeq: 0, unreadCount: 0 }]));
+    for (const r of rows) states.set(r.user_id, { lastSeq: Number(r.last_seq), unreadCount: r.unread_count });
+    return states;
+  }
+
   /** Oldest first, seq > after: resume, gap fill and the polling fallback. */
   async after(userId: string, after: number, limit: number, below?: number): Promise<Notification[]> {
     const rows = await this.db.query<NotificationRow>(
@@ -58,7 +71,8 @@ export class NotificationReader {
 
   /**
    * Everything above each user's cursor in one query, for a gateway that
-   * re-syncs all its users after a Redis outage (never one query per user).
+   * re-syncs all its users after a Redis outage, or for the resumes that
+   * arrive together in a reconnect storm (never one query per user).
    */
   async afterForUsers(cursors: Map<string, number>, limitPerUser: number): Promise<Notification[]> {
     if (cursors.size === 0) return [];

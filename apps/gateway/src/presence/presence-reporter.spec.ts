@@ -6,7 +6,8 @@ import { SessionRegistry } from '../connection/session-registry.js';
 import { PresenceReporter } from './presence-reporter.js';
 
 const session = (userId: string) => ({ userId }) as ClientSession;
-const flush = () => new Promise((r) => setTimeout(r, 0));
+// Counts are written on the next event-loop turn.
+const flush = () => new Promise((r) => setTimeout(r, 5));
 
 function setup() {
   const store = new InMemoryPresenceStore();
@@ -58,6 +59,23 @@ describe('PresenceReporter', () => {
     await expect(store.presence('ann')).resolves.toEqual({ online: false, connections: 0 });
   });
 
+  it('writes all the counts that changed in one turn with one store call, the latest count each', async () => {
+    const { store, registry } = ctx;
+    const write = jest.spyOn(store, 'setUserCounts');
+    const a = session('ann');
+
+    registry.add(a);
+    registry.add(session('bob'));
+    registry.add(session('cy'));
+    registry.remove(a);
+    await flush();
+
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(new Map(write.mock.calls[0][1])).toEqual(new Map([['ann', 0], ['bob', 1], ['cy', 1]]));
+    await expect(store.presence('ann')).resolves.toEqual({ online: false, connections: 0 });
+    await expect(store.presence('cy')).resolves.toEqual({ online: true, connections: 1 });
+  });
+
   it('writes every count again after a peer swept it as dead', async () => {
     const { sut, store, registry } = ctx;
     registry.add(session('ann'));
@@ -71,7 +89,7 @@ describe('PresenceReporter', () => {
 
   it('writes every count again after a failed write', async () => {
     const { sut, store, registry } = ctx;
-    jest.spyOn(store, 'setUserCount').mockRejectedValueOnce(new Error('redis down'));
+    jest.spyOn(store, 'setUserCounts').mockRejectedValueOnce(new Error('redis down'));
 
     registry.add(session('ann'));
     await flush();

@@ -8,7 +8,8 @@ import { SessionRegistry } from '../connection/session-registry.js';
 
 /**
  * Makes this gateway visible to `GET /v1/stats` and presence: a report every
- * interval, and each user's socket count here as soon as it changes. Reports
+ * interval, and each user's socket count here as soon as it changes
+ * (batched per event-loop turn). Reports
  * continue through a drain (the sockets are still here); the report and the
  * counts are removed once the sockets are gone, before the bus closes.
  */
@@ -24,6 +25,9 @@ export class PresenceReporter implements OnModuleInit, OnApplicationShutdown {
   /** A count write failed: rewrite all counts after the next good report. */
   private dirty = false;
   private ticking: Promise<void> | undefined;
+  /** Users whose count changed since the last write, written together. */
+  private readonly changed = new Set<string>();
+  private flushScheduled = false;
 
   constructor(
     @Inject(PresenceStore) private readonly store: PresenceStore,
@@ -32,7 +36,7 @@ export class PresenceReporter implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.registry.onCountChange((userId, count) => this.countChanged(userId, count));
+    this.registry.onCountChange((userId) => this.countChanged(userId));
     this.timer = setInterval(() => void this.tick(), this.config.gateway.reportIntervalMs);
     this.timer.unref();
     await this.tick();
@@ -88,9 +92,26 @@ export class PresenceReporter implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private countChanged(userId: string, count: number): void {
+  /**
+   * Counts are written once per event-loop turn for every user that changed
+   * in it: a reconnect storm brings thousands of sockets a second, and one
+   * Redis round trip each cost more CPU than the rest of the handshake. The
+   * count written is the one at write time, so the last change always wins.
+   */
+  private countChanged(userId: string): void {
     if (this.stopped) return;
-    this.store.setUserCount(this.gatewayId, userId, count).catch(() => {
+    this.changed.add(userId);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.writeChangedCounts());
+  }
+
+  private writeChangedCounts(): void {
+    this.flushScheduled = false;
+    if (this.stopped) return;
+    const counts = [...this.changed].map((userId): [string, number] => [userId, this.registry.countFor(userId)]);
+    this.changed.clear();
+    this.store.setUserCounts(this.gatewayId, counts).catch(() => {
       this.dirty = true;
     });
   }

@@ -3,6 +3,7 @@ import { MAX_RESUME_ROWS, ServerFrameType, type WelcomeFrame } from '@herald/con
 import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import type { ClientSession } from '../connection/client-session.js';
+import { ResumeReads } from './resume-reads.js';
 
 export interface ResumeRequest {
   /** Last seq the client holds (`?since=`), if it is resuming. */
@@ -19,13 +20,17 @@ export interface ResumeRequest {
  */
 @Injectable()
 export class ResumeService {
+  private readonly reads: ResumeReads;
+
   constructor(
     @Inject(NotificationReader) private readonly reader: NotificationReader,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.reads = new ResumeReads(reader);
+  }
 
   async start(session: ClientSession, req: ResumeRequest): Promise<void> {
-    const state = await this.reader.userState(session.userId);
+    const { state, rows } = await this.reads.read(session.userId, req.since);
     const welcome: WelcomeFrame = {
       type: ServerFrameType.Welcome,
       connectionId: session.connectionId,
@@ -49,9 +54,8 @@ export class ResumeService {
       this.metrics.resumes.labels('resync').inc();
       return;
     }
-    const rows = await this.reader.after(session.userId, req.since, MAX_RESUME_ROWS + 1);
     session.send(welcome);
-    if (rows.length > MAX_RESUME_ROWS) {
+    if (!rows || rows.length > MAX_RESUME_ROWS) {
       session.send({ type: ServerFrameType.ResyncRequired, lastSeq: state.lastSeq });
       this.metrics.resumes.labels('resync').inc();
       return;
