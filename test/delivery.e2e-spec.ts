@@ -1,4 +1,4 @@
-import { userChannel } from '@herald/contracts';
+import { multicastChannel, userChannel } from '@herald/contracts';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
 
@@ -73,6 +73,44 @@ describe('delivery across gateway replicas (real Postgres, Redis, ws)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(socket.notifications().map((n) => n.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(new Set(seqs).size).toBe(200);
+  });
+
+  it('sends a many-recipient POST as one multicast message; each recipient on each gateway gets its own copy, in seq order', async () => {
+    const recipients = Array.from({ length: 40 }, (_, i) => `u-multi-${i}`);
+    const onA = await connect(sys.socketUrl(0, recipients[0]));
+    const onB = await connect(sys.socketUrl(1, recipients[1]));
+    const twiceA = await connect(sys.socketUrl(0, recipients[39]));
+    const twiceB = await connect(sys.socketUrl(1, recipients[39]));
+    const listener = sys.redis.duplicate();
+    const multicasts: string[] = [];
+    listener.on('message', (_channel: string, payload: string) => multicasts.push(payload));
+    await listener.subscribe(multicastChannel(sys.prefix));
+
+    await sys.publish([recipients[0], recipients[1]], { title: 'before' });
+    const res = await sys.publish(recipients, { title: 'to many', body: 'b', data: { k: [1, 'two'] }, link: 'https://example.test/x' });
+    await sys.publish([recipients[0], recipients[39]], { title: 'after' });
+
+    expect(res.status).toBe(201);
+    const created = new Map(res.body.notifications.map((n: { userId: string; id: string; seq: number }) => [n.userId, n]));
+    for (const [socket, userId, titles] of [
+      [onA, recipients[0], ['before', 'to many', 'after']],
+      [onB, recipients[1], ['before', 'to many']],
+      [twiceA, recipients[39], ['to many', 'after']],
+      [twiceB, recipients[39], ['to many', 'after']],
+    ] as const) {
+      const got = await socket.waitForNotifications(titles.length);
+      expect(got.map((n) => n.title)).toEqual(titles);
+      expect(got.map((n) => n.seq)).toEqual(titles.map((_, i) => i + 1));
+      const copy = got.find((n) => n.title === 'to many');
+      expect(copy).toMatchObject({
+        id: (created.get(userId) as { id: string }).id, userId, seq: (created.get(userId) as { seq: number }).seq,
+        type: expect.any(String), body: 'b', severity: 'info', data: { k: [1, 'two'] }, link: 'https://example.test/x', readAt: null, expiresAt: null,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(onA.notifications()).toHaveLength(3);
+    expect(multicasts).toHaveLength(1);
+    await listener.quit();
   });
 
   it('tells a new socket its lastSeq and unreadCount, and sends ?recent=N newest first', async () => {

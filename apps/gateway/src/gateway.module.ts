@@ -10,7 +10,7 @@ import { UserSubscriptions } from './fanout/user-subscriptions.js';
 import { ResumeService } from './resume/resume.service.js';
 import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
-import { BroadcastSubscription } from './presence/broadcast-subscription.js';
+import { SharedChannelsSubscription } from './fanout/shared-channels-subscription.js';
 import { PresenceReporter } from './presence/presence-reporter.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
@@ -28,7 +28,7 @@ import { PresenceReporter } from './presence/presence-reporter.js';
     ResyncService,
     DrainService,
     PresenceReporter,
-    BroadcastSubscription,
+    SharedChannelsSubscription,
   ],
   exports: [SessionRegistry, UserSubscriptions],
 })

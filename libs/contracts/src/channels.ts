@@ -11,6 +11,11 @@ export function broadcastChannel(prefix = 'herald:'): string {
   return `${prefix}broadcast`;
 }
 
+/** Where the api sends a many-recipient POST once, for every gateway (see MulticastMessage). */
+export function multicastChannel(prefix = 'herald:'): string {
+  return `${prefix}multicast`;
+}
+
 /** Inverse of userChannel: the user id, or null for any other channel. */
 export function userIdFromChannel(channel: string, prefix = 'herald:'): string | null {
   const head = `${prefix}u:{`;

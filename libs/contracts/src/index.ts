@@ -4,3 +4,4 @@ export * from './frames.js';
 export * from './channels.js';
 export * from './protocol.js';
 export * from './admin.js';
+export * from './multicast.js';

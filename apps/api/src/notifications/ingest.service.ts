@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { ErrorCode, ServerFrameType, type PublishedNotification } from '@herald/contracts';
+import { ErrorCode, type PublishedNotification } from '@herald/contracts';
 import { Database } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { ApiException } from '../errors/api.exception.js';
@@ -67,9 +67,9 @@ export class IngestService {
       outcomes = await Promise.all(batch.map((r) => this.commit([r]).then(([o]) => o, (e: Error) => e)));
       return outcomes;
     }
-    const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : o.notifications));
-    this.metrics.notificationsCreated.inc(created.length);
-    await this.publisher.publish(created.map((notification) => ({ userId: notification.userId, frame: { type: ServerFrameType.Notification, notification } })));
+    const perPost = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o.notifications]));
+    this.metrics.notificationsCreated.inc(perPost.reduce((n, copies) => n + copies.length, 0));
+    await this.publisher.publishNotifications(perPost);
     return outcomes;
   }
 

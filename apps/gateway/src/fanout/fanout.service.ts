@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { broadcastChannel, userIdFromChannel, type ServerFrame } from '@herald/contracts';
+import {
+  broadcastChannel, multicastChannel, ServerFrameType, userIdFromChannel, type MulticastMessage, type ServerFrame,
+} from '@herald/contracts';
 import { SessionRegistry } from '../connection/session-registry.js';
 
 /**
@@ -13,6 +15,7 @@ import { SessionRegistry } from '../connection/session-registry.js';
 export class FanoutService implements OnModuleInit {
   private readonly logger = new Logger(FanoutService.name);
   private readonly broadcast: string;
+  private readonly multicast: string;
 
   constructor(
     @Inject(Bus) private readonly bus: Bus,
@@ -20,6 +23,7 @@ export class FanoutService implements OnModuleInit {
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {
     this.broadcast = broadcastChannel(config.redis.prefix);
+    this.multicast = multicastChannel(config.redis.prefix);
   }
 
   onModuleInit(): void {
@@ -34,6 +38,7 @@ export class FanoutService implements OnModuleInit {
       this.logger.warn(`dropped a malformed message on ${channel}`);
       return;
     }
+    if (channel === this.multicast) return this.dispatchMulticast(frame as unknown as MulticastMessage);
     if (channel === this.broadcast) {
       for (const session of this.registry.all()) session.deliver(frame, payload);
       return;
@@ -42,5 +47,22 @@ export class FanoutService implements OnModuleInit {
     const sessions = userId === null ? undefined : this.registry.forUser(userId);
     if (!sessions) return;
     for (const session of sessions) session.deliver(frame, payload);
+  }
+
+  /**
+   * A many-recipient POST: each recipient with a socket here gets its own
+   * copy. The shared fields are serialised once per message; each copy's
+   * JSON is that text with its id, seq and user spliced in front.
+   */
+  private dispatchMulticast({ shared, targets }: MulticastMessage): void {
+    let sharedJson: string | undefined;
+    for (const [userId, id, seq] of targets) {
+      const sessions = this.registry.forUser(userId);
+      if (!sessions) continue;
+      sharedJson ??= JSON.stringify(shared).slice(1);
+      const raw = `{"type":"${ServerFrameType.Notification}","notification":{"id":${JSON.stringify(id)},"seq":${seq},"userId":${JSON.stringify(userId)},${sharedJson}}`;
+      const frame: ServerFrame = { type: ServerFrameType.Notification, notification: { ...shared, id, seq, userId } };
+      for (const session of sessions) session.deliver(frame, raw);
+    }
   }
 }

@@ -1,19 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { broadcastChannel } from '@herald/contracts';
+import { broadcastChannel, multicastChannel } from '@herald/contracts';
 
 const RETRY_MS = 2000;
 
 /**
- * Subscribes this gateway to the broadcast channel for its whole life;
- * FanoutService already hands that channel's frames to every session here.
+ * Subscribes this gateway to the channels every gateway listens on, for its
+ * whole life: broadcasts (FanoutService hands them to every session here)
+ * and multicasts (many-recipient POSTs, delivered to the recipients here).
  * If Redis is down at boot the gateway still starts (and reports not ready)
  * and keeps trying; ioredis re-subscribes by itself after later reconnects.
  */
 @Injectable()
-export class BroadcastSubscription implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(BroadcastSubscription.name);
+export class SharedChannelsSubscription implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SharedChannelsSubscription.name);
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -31,9 +32,9 @@ export class BroadcastSubscription implements OnModuleInit, OnApplicationShutdow
 
   private async subscribe(): Promise<void> {
     try {
-      await this.bus.subscribe([broadcastChannel(this.config.redis.prefix)]);
+      await this.bus.subscribe([broadcastChannel(this.config.redis.prefix), multicastChannel(this.config.redis.prefix)]);
     } catch (err) {
-      this.logger.warn(`broadcast subscribe failed, retrying: ${(err as Error).message}`);
+      this.logger.warn(`broadcast/multicast subscribe failed, retrying: ${(err as Error).message}`);
       this.retry = setTimeout(() => void this.subscribe(), RETRY_MS);
       this.retry.unref();
     }
