@@ -6,6 +6,7 @@
 // sampled from /proc/stat over `cpuWindowMs` (and each process's share).
 import { connectUsers, withClients, withDeployment } from '../lib/deploy.mjs';
 import { loadFlags } from '../lib/figures.mjs';
+import { profileDuring } from '../lib/cpuprofile.mjs';
 import { forceGc } from '../lib/inspector.mjs';
 import { rssBytes, sampleCpu } from '../lib/procs.mjs';
 import { contentionFlags, startContention } from '../lib/contention.mjs';
@@ -49,7 +50,9 @@ async function measure(ctx, kind, cfg) {
       for (const c of clients) await c.call('reset', { tag: 'idle' });
       const procs = [...system.procs(), ...clients.map((c) => ({ name: c.name, pid: c.pid }))];
       const stopContention = startContention();
-      const cpu = await sampleCpu(cfg.cpuWindowMs, procs);
+      const sample = () => sampleCpu(cfg.cpuWindowMs, procs);
+      // --cpu-profile: what a gateway does while idle (one is enough: they are alike).
+      const cpu = ctx.cpuProfile && kind === 'herald' ? await profileDuring(ctx.profileDir, 'idle', system.gateways.slice(0, 1), sample) : await sample();
       const contention = await stopContention();
       const loads = (await Promise.all(clients.map((c) => c.call('stats')))).map((s) => s.load);
       // On a shared machine, other work is not Herald's idle cost: count ours + Postgres/Redis only.

@@ -14,7 +14,7 @@ function setup(sockets: number, heartbeatMs = 1000) {
   const sessions = Array.from({ length: sockets }, (_, i) => fakeSession(`u${i}`));
   sessions.forEach((s) => registry.add(s));
   const sut = new HeartbeatService({ gateway: { heartbeatMs } } as HeraldConfig, registry);
-  /** Runs the 50 ms slices from `from` to `to` ms. */
+  /** Runs the 50 ms ticks from `from` to `to` ms. */
   const run = (from: number, to: number) => {
     for (let t = from; t < to; t += 50) sut.tick(t);
   };
@@ -22,14 +22,22 @@ function setup(sockets: number, heartbeatMs = 1000) {
 }
 
 describe('HeartbeatService', () => {
-  it('pings every socket once per interval, a slice at a time, never all at once', () => {
-    const { sut, sessions } = setup(100);
+  it('pings every socket once per interval, at most 200 at a time, spread over the interval', () => {
+    const { sut, sessions } = setup(1000);
     const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
 
     sut.tick(0);
-    expect(pinged()).toBe(5);
-    for (let t = 50; t < 1000; t += 50) sut.tick(t);
-    expect(pinged()).toBe(100);
+    expect(pinged()).toBe(200);
+    sut.tick(50);
+    expect(pinged()).toBe(200); // the next slice is 180 ms later
+    for (let t = 100; t < 1000; t += 50) sut.tick(t);
+    expect(pinged()).toBe(1000);
+    expect(sessions.every((s) => s.ws.ping.mock.calls.length === 1)).toBe(true);
+  });
+
+  it('pings a few sockets in one slice rather than in many tiny ones', () => {
+    const { sut, sessions } = setup(150);
+    sut.tick(0);
     expect(sessions.every((s) => s.ws.ping.mock.calls.length === 1)).toBe(true);
   });
 
