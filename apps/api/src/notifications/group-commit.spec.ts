@@ -50,4 +50,29 @@ describe('GroupCommit', () => {
     await expect(sut.submit(5)).resolves.toBe(5);
     await expect(sut.submit(99)).rejects.toThrow('batch failed');
   });
+
+  it('starts a second batch only while enough weight waits', async () => {
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    const sut = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => gates.push(r));
+        return items;
+      },
+      (w) => w,
+      { maxItems: 1, maxWeight: 1000, maxInFlight: 2, parallelMinWeight: 100 },
+    );
+
+    const light = [sut.submit(1), sut.submit(1)];
+    expect(batches).toEqual([[1]]); // the second light item waits for the first batch
+    const heavy = sut.submit(500);
+    expect(batches).toEqual([[1], [1]]); // 501 waiting: a second batch runs beside the first
+    gates.splice(0).forEach((open) => open());
+    await Promise.all(light);
+    await new Promise((r) => setImmediate(r)); // the heavy item's batch has started
+    gates.splice(0).forEach((open) => open());
+    await expect(heavy).resolves.toBe(500);
+    expect(batches).toEqual([[1], [1], [500]]);
+  });
 });

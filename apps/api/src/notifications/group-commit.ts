@@ -5,6 +5,12 @@ export interface GroupCommitOptions {
   maxWeight: number;
   /** Batches running at once. */
   maxInFlight: number;
+  /**
+   * A batch beyond the first starts only while this much weight waits:
+   * light items gather behind the running batch (fewer statements per item),
+   * heavy ones run side by side (the database's time dominates). Default 0.
+   */
+  parallelMinWeight?: number;
 }
 
 type Pending<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -18,6 +24,7 @@ type Pending<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) =>
  */
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
+  private queuedWeight = 0;
   private inFlight = 0;
 
   constructor(
@@ -29,12 +36,14 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      this.queuedWeight += this.weigh(item);
       this.pump();
     });
   }
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      if (this.inFlight > 0 && this.queuedWeight < (this.options.parallelMinWeight ?? 0)) return;
       const batch = this.take();
       this.inFlight++;
       this.run(batch.map((p) => p.item))
@@ -58,6 +67,7 @@ export class GroupCommit<T, R> {
       weight += w;
       n++;
     }
+    this.queuedWeight -= weight;
     return this.queue.splice(0, n);
   }
 }
