@@ -13,7 +13,7 @@ export interface GroupCommitOptions {
   parallelMinWeight?: number;
 }
 
-type Pending<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
+type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject: (e: unknown) => void };
 
 /**
  * Group commit for a stream of independent writes. An item submitted while
@@ -35,8 +35,9 @@ export class GroupCommit<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      this.queuedWeight += this.weigh(item);
+      const weight = this.weigh(item);
+      this.queue.push({ item, weight, resolve, reject });
+      this.queuedWeight += weight;
       this.pump();
     });
   }
@@ -62,7 +63,7 @@ export class GroupCommit<T, R> {
     let weight = 0;
     let n = 0;
     while (n < this.queue.length && n < this.options.maxItems) {
-      const w = this.weigh(this.queue[n].item);
+      const w = this.queue[n].weight;
       if (n > 0 && weight + w > this.options.maxWeight) break;
       weight += w;
       n++;

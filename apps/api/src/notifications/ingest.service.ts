@@ -42,7 +42,7 @@ export class IngestService {
       // Small POSTs: one batch at a time, the next gathers while it
       // commits. Two in flight made batches of one or two POSTs at 1,000
       // POST/s; one cut api CPU per POST by ~15 % and the end-to-end p99 from
-      // 31-87 ms to 22-26 ms. Many-recipient POSTs: two side by side, where
+      // 31-87 ms to 20-34 ms. Many-recipient POSTs: two side by side, where
       // one at a time lost 10-20 % of batched throughput (docs/benchmarks.md).
       maxInFlight: 2,
       parallelMinWeight: PARALLEL_BATCH_ROWS,

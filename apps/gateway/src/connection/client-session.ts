@@ -21,7 +21,10 @@ export interface SessionDeps {
  */
 export class ClientSession {
   cursor = 0;
+  /** Answered the last heartbeat ping (or has not been pinged yet). */
   alive = true;
+  /** When the last heartbeat ping went out (ms since the epoch). */
+  pingedAt = 0;
   /** Seconds since the epoch at which the token expires. */
   expiresAt = 0;
   private pending = 0;

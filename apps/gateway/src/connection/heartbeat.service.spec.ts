@@ -6,7 +6,7 @@ import { SessionRegistry } from './session-registry.js';
 
 function fakeSession(userId: string) {
   const ws = { ping: jest.fn(), terminate: jest.fn() };
-  return { userId, alive: true, isClosed: false, ws } as unknown as ClientSession & { ws: typeof ws };
+  return { userId, alive: true, pingedAt: 0, isClosed: false, ws } as unknown as ClientSession & { ws: typeof ws };
 }
 
 function setup(sockets: number, heartbeatMs = 1000) {
@@ -18,7 +18,7 @@ function setup(sockets: number, heartbeatMs = 1000) {
   const run = (from: number, to: number) => {
     for (let t = from; t < to; t += 50) sut.tick(t);
   };
-  return { sut, sessions, run };
+  return { sut, sessions, run, registry };
 }
 
 describe('HeartbeatService', () => {
@@ -69,5 +69,17 @@ describe('HeartbeatService', () => {
 
     expect(sessions[0].ws.terminate).not.toHaveBeenCalled();
     expect(sessions.slice(1).every((s) => s.ws.ping.mock.calls.length === 1)).toBe(true);
+  });
+
+  it('gives a socket that moved up in the round half an interval to answer before judging it', () => {
+    const { sessions, run, registry } = setup(1000);
+    run(0, 1000); // socket 999 is pinged in the last slice, at 750 ms
+    sessions.slice(0, 800).forEach((s) => registry.remove(s)); // it is now in the first slice
+
+    run(1000, 1050); // 250 ms after its ping, no pong yet
+    expect(sessions[999].ws.terminate).not.toHaveBeenCalled();
+
+    run(1050, 2050); // still silent a round later
+    expect(sessions[999].ws.terminate).toHaveBeenCalledTimes(1);
   });
 });
