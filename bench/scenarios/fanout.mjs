@@ -1,6 +1,6 @@
 // Fan-out: N users online; one round sends notifications to all of them at
 // once and measures deliveries per second from the send time to the last
-// frame's arrival. A POST carries at most 1,000 recipients (SPEC §3), so
+// frame's arrival. A POST carries at most 1,000 recipients, so
 // "one POST to 10k users" is 10 POSTs of 1,000 sent together; a broadcast
 // (POST /v1/broadcasts, one request, every socket) is measured beside it.
 import { resetAll, awaitDeliveries } from '../lib/deploy.mjs';

@@ -11,7 +11,7 @@ export interface Principal {
 }
 
 /**
- * Claims checks jsonwebtoken does not make: `exp` present (SPEC: required)
+ * Claims checks jsonwebtoken does not make: `exp` present (the protocol requires it)
  * and a `sub` that fits the user id column.
  */
 export function principalFromPayload(payload: JwtPayload | string): Principal {

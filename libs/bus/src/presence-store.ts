@@ -5,7 +5,7 @@ export type UserCounts = () => Iterable<[userId: string, count: number]>;
 
 /**
  * Where gateways report themselves and their users' socket counts, and where
- * the api reads stats and presence (SPEC §3 admin). Redis in production,
+ * the api reads stats and presence. Redis in production,
  * process memory in embedded mode. Liveness is decided by the store's own
  * clock (Redis TIME), so pods with skewed clocks still agree on who is dead.
  */

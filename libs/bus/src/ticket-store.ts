@@ -9,7 +9,7 @@ export interface TicketGrant {
 }
 
 /**
- * Single-use WebSocket tickets (SPEC §3): the browser exchanges its token
+ * Single-use WebSocket tickets: the browser exchanges its token
  * for one over HTTPS and opens the socket with `?ticket=`, so no long-lived
  * token sits in a URL. Consumption is atomic: a ticket opens one socket.
  */

@@ -11,7 +11,7 @@ import type { TokenSource } from './rest-client.js';
 import { defaultWsUrl } from './socket-url.js';
 
 /**
- * How the socket presents credentials (SPEC §4):
+ * How the socket presents credentials:
  * - `ticket`: `?ticket=` from `getTicket`, or from `POST /v1/ws-tickets` when
  *   no `getTicket` is given. The browser way: no JWT in a URL.
  * - `header`: `Authorization: Bearer`. Node with `ws` only; browsers cannot.

@@ -1,4 +1,4 @@
-/** Where the client's link to Herald stands (SPEC §7). */
+/** Where the client's link to Herald stands. */
 export const ConnectionState = {
   /** First socket attempt, nothing received yet. */
   Connecting: 'connecting',

@@ -22,7 +22,7 @@ import { TokenRefresher } from './token-refresher.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /**
- * The Herald SDK (SPEC §7): one live socket per client with resume, gap fill,
+ * The Herald SDK: one live socket per client with resume, gap fill,
  * dedupe, backoff, a polling fallback and token refresh, plus the inbox REST
  * calls. Works in browsers and in Node (pass `WebSocket` from `ws`).
  */

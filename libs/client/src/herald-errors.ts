@@ -4,7 +4,7 @@ export class HeraldApiError extends Error {
 
   constructor(
     readonly status: number,
-    /** The API's machine-readable `code` (SPEC §3), or `network_error`. */
+    /** The API's machine-readable `code`, or `network_error`. */
     readonly code: string,
     message: string,
     readonly details?: { field: string; message: string }[],

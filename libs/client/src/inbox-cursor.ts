@@ -14,7 +14,7 @@ export type Arrival = (typeof Arrival)[keyof typeof Arrival];
 
 /**
  * The last seq this client has emitted, plus the recent ids. Seqs are per
- * user, start at 1 and have no gaps (SPEC §3), so "seq > lastSeq + 1" means
+ * user, start at 1 and have no gaps, so "seq > lastSeq + 1" means
  * exactly that something was missed.
  */
 export class InboxCursor {

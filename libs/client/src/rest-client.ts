@@ -5,7 +5,7 @@ import type { FetchLike } from './platform.js';
 /** Returns the user's current JWT; called before every request, so it may refresh. */
 export type TokenSource = () => Promise<string> | string;
 
-/** Query of `GET /v1/notifications` (SPEC §3). */
+/** Query of `GET /v1/notifications`. */
 export interface ListOptions {
   /** Page size; the server applies its own default and maximum. */
   limit?: number;

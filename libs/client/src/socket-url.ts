@@ -10,7 +10,7 @@ export function defaultWsUrl(httpUrl: string): string {
   return url.toString();
 }
 
-/** Query parameters of one socket attempt (SPEC §4). */
+/** Query parameters of one socket attempt. */
 export interface SocketQuery {
   ticket?: string;
   token?: string;

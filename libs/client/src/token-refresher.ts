@@ -14,7 +14,7 @@ export interface TokenRefresherDeps {
 export const RETRY_FRESH_TOKEN_MS = 5_000;
 
 /**
- * Re-authenticates an open socket shortly before the token expires (SPEC §4
+ * Re-authenticates an open socket shortly before the token expires (the
  * `auth` frame), so a long-lived tab does not get closed with 4002 and lose
  * a round trip to a reconnect.
  */

@@ -27,7 +27,7 @@ export interface RecordedRequest {
 }
 
 /**
- * An in-memory Herald api behind a fetch function: enough of SPEC §3 for the
+ * An in-memory Herald api behind a fetch function: enough of the REST API for the
  * SDK (list after/before, unread-count, tickets, read/delete). `failNext`
  * makes the next calls reject as a network error would.
  */

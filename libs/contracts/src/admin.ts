@@ -1,4 +1,4 @@
-/** What one live gateway last reported about itself (SPEC §3, `GET /v1/stats`). */
+/** What one live gateway last reported about itself (`GET /v1/stats`). */
 export interface GatewayStats {
   /** Random per process start, so a restarted pod is a new gateway. */
   id: string;

@@ -1,5 +1,5 @@
 /**
- * Redis channel names (SPEC §5). The braces are a Redis Cluster hash tag, so
+ * Redis channel names. The braces are a Redis Cluster hash tag, so
  * sharded pub/sub routes a user's channel by the user id alone.
  * `prefix` defaults to `herald:`; tests use their own to stay isolated.
  */

@@ -1,4 +1,4 @@
-/** WebSocket close codes of the Herald protocol (SPEC §4). */
+/** WebSocket close codes of the Herald protocol. */
 export const CloseCode = {
   /** Normal closure. */
   Normal: 1000,

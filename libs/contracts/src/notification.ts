@@ -2,7 +2,7 @@
 export const SEVERITIES = ['info', 'success', 'warning', 'error'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** A stored notification as the REST API and the socket deliver it (SPEC §3). */
+/** A stored notification as the REST API and the socket deliver it. */
 export interface Notification {
   id: string;
   /** Per-user sequence number: starts at 1, no gaps. */
@@ -44,7 +44,7 @@ export interface NotificationPage {
   nextCursor: string | null;
 }
 
-/** Stable machine-readable error codes of the HTTP API (SPEC §3). */
+/** Stable machine-readable error codes of the HTTP API. */
 export const ErrorCode = {
   ValidationFailed: 'validation_failed',
   Unauthorized: 'unauthorized',

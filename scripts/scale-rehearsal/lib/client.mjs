@@ -9,7 +9,7 @@ import { CloseCode, ServerFrameType, WS_PATH } from './contracts.mjs';
 const ABNORMAL = 1006;
 const RETRY_CODES = new Set([ABNORMAL, CloseCode.InternalError, CloseCode.ServiceRestart, CloseCode.TryAgainLater, CloseCode.SlowConsumer]);
 
-/** The SDK's backoff (SPEC §7): full jitter, 500 ms base, 30 s cap. */
+/** The SDK's backoff: full jitter, 500 ms base, 30 s cap. */
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 /** Failed handshakes in a row before a client gives up (an error in the report). */

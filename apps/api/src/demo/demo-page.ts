@@ -33,7 +33,7 @@ const SEND_FORM = `
   </section>`;
 
 /**
- * The demo inbox (SPEC §8): HTML, one stylesheet and two inline scripts, the
+ * The demo inbox: HTML, one stylesheet and two inline scripts, the
  * second of which imports the SDK bundle from ./sdk/. Rendered once per mode.
  */
 export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {

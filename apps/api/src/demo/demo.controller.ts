@@ -10,7 +10,7 @@ import { DevTokens, type DevToken } from './dev-tokens.js';
 import { SDK_FILES, SdkBundle } from './sdk-bundle.js';
 
 /**
- * The demo inbox (SPEC §8) at `/`, the SDK bundle it imports at `/sdk/`, and,
+ * The demo inbox at `/`, the SDK bundle it imports at `/sdk/`, and,
  * outside production only, the tokens that let it sign in a demo user and
  * send test notifications. Public: the page carries its own credentials.
  */

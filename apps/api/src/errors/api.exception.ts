@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ErrorCode } from '@herald/contracts';
 
-/** An HTTP error that carries its stable `code` (SPEC §3). */
+/** An HTTP error that carries its stable `code`. */
 export class ApiException extends HttpException {
   constructor(
     status: number,

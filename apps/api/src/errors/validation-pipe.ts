@@ -12,7 +12,7 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; messa
 }
 
 /**
- * Unknown fields are rejected (SPEC §3) and every bad field is named, so a
+ * Unknown fields are rejected and every bad field is named, so a
  * publisher fixes its payload in one round trip.
  */
 export function createValidationPipe(): ValidationPipe {

@@ -5,7 +5,7 @@ import {
 import { SEVERITIES, type Severity } from '@herald/contracts';
 import { IsFutureDate, MaxJsonBytes } from './validators.js';
 
-/** Body of `POST /v1/notifications` (SPEC §3). */
+/** Body of `POST /v1/notifications`. */
 export class PublishNotificationDto {
   @ApiProperty({ type: [String], minItems: 1, maxItems: 1000, description: 'User ids, 1-128 characters each' })
   @IsArray()

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * Per-user counters. Every write that allocates a seq or changes read state
  * locks this row first, which serialises a user's writes and keeps
- * `unread_count` exact without scanning (SPEC: unread-count is O(1)).
+ * `unread_count` exact without scanning (unread-count is O(1)).
  */
 @Entity({ name: 'user_states' })
 export class UserStateEntity {
