@@ -1,11 +1,38 @@
-export type AuthErrorCode = 'missing_token' | 'invalid_token' | 'token_expired';
+import { ErrorCode } from '@herald/contracts';
+import { HeraldError } from '@herald/errors';
 
-/** A credential was missing, invalid or expired. Mapped to 401 or 4001/4002. */
-export class AuthError extends Error {
+/** Why a credential was refused; the gateway picks its close code by this. */
+export const AuthFailure = {
+  Missing: 'missing_token',
+  Invalid: 'invalid_token',
+  Expired: 'token_expired',
+  /** A socket ticket that is unknown, already used or stale. */
+  Ticket: 'ticket_invalid',
+} as const;
+export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
+
+const WIRE: Record<AuthFailure, { code: ErrorCode; message: string }> = {
+  [AuthFailure.Missing]: { code: ErrorCode.Unauthorized, message: 'credentials are missing' },
+  [AuthFailure.Invalid]: { code: ErrorCode.Unauthorized, message: 'invalid credentials' },
+  [AuthFailure.Expired]: { code: ErrorCode.TokenExpired, message: 'token expired' },
+  [AuthFailure.Ticket]: { code: ErrorCode.Forbidden, message: 'ticket reused or expired' },
+};
+
+/**
+ * A credential was missing, invalid or expired. The message a client sees is
+ * fixed per failure; what exactly failed (a wrong audience, a JWKS fetch
+ * error) stays in `cause` for debug logs, so a prober learns nothing from it.
+ */
+export class AuthError extends HeraldError {
   constructor(
-    readonly code: AuthErrorCode,
-    message: string,
+    readonly failure: AuthFailure,
+    detail?: string,
   ) {
-    super(message);
+    super(WIRE[failure].code, WIRE[failure].message, { cause: detail });
+  }
+
+  /** The detail for a debug log line. */
+  get detail(): string | undefined {
+    return typeof this.cause === 'string' ? this.cause : undefined;
   }
 }

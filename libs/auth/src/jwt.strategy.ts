@@ -1,39 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { JwtPayload } from 'jsonwebtoken';
-import { principalFromPayload, type Principal } from './principal.js';
-import { TokenVerifier } from './token-verifier.js';
+import { AuthError, AuthFailure } from './auth.error.js';
+import type { Principal } from './principal.js';
+import { TokenVerifier, toAuthError } from './token-verifier.js';
 
-/** passport-jwt for HTTP, fed by the TokenVerifier's keys and options. */
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * passport-jwt on HTTP, verifying with the TokenVerifier the socket uses.
+ * passport-jwt's own authenticate() would run jsonwebtoken with options of
+ * its own; this one takes the Bearer token with passport-jwt's extractor and
+ * hands it to the one verify function, so HTTP and the socket cannot drift.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(verifier: TokenVerifier) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: string | Buffer) => void) => {
-        const header = decodeHeader(rawJwt);
-        // passport-jwt hands the key to jsonwebtoken as is, which takes KeyObjects;
-        // its types only list string | Buffer.
-        verifier.keys.keyFor(header).then((key) => done(null, key as unknown as Buffer), (err: unknown) => done(err));
-      },
-      algorithms: verifier.options.algorithms,
-      issuer: verifier.options.issuer as string | undefined,
-      audience: verifier.options.audience as string | undefined,
-      jsonWebTokenOptions: { clockTolerance: verifier.options.clockTolerance },
-      ignoreExpiration: false,
-    });
+  constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {
+    // passport-jwt insists on a key source; authenticate() below never asks it.
+    super({ jwtFromRequest: bearerToken, secretOrKeyProvider: (_req: unknown, _jwt: string, done: (e: Error) => void) => done(new AuthError(AuthFailure.Invalid)) });
   }
 
-  validate(payload: JwtPayload): Principal {
-    return principalFromPayload(payload);
+  override authenticate(req: Request): void {
+    const token = bearerToken(req);
+    if (!token) return this.fail(new AuthError(AuthFailure.Missing), 401);
+    this.verifier.verify(token).then(
+      (principal) => this.success(principal),
+      (err: unknown) => this.fail(toAuthError(err), 401),
+    );
   }
-}
 
-function decodeHeader(rawJwt: string): { alg?: string; kid?: string } {
-  try {
-    return JSON.parse(Buffer.from(rawJwt.split('.')[0], 'base64url').toString('utf8')) as { alg?: string; kid?: string };
-  } catch {
-    return {};
+  /** Required by Nest's mixin; authenticate() above already returns the principal. */
+  validate(principal: Principal): Principal {
+    return principal;
   }
 }

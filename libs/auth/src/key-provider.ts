@@ -2,7 +2,7 @@ import { KeyObject, createSecretKey, type webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type jwt from 'jsonwebtoken';
 import type { HeraldConfig } from '@herald/config';
-import { AuthError } from './auth.error.js';
+import { AuthError, AuthFailure } from './auth.error.js';
 
 const ASYMMETRIC = ['RS256', 'ES256'] as const;
 
@@ -40,10 +40,10 @@ export class KeyProvider {
         // jsonwebtoken takes node KeyObjects, jose hands out WebCrypto keys.
         return key instanceof KeyObject ? key : KeyObject.from(key as webcrypto.CryptoKey);
       } catch (err) {
-        throw new AuthError('invalid_token', `no usable key in the JWKS: ${(err as Error).message}`);
+        throw new AuthError(AuthFailure.Invalid, `no usable key in the JWKS: ${(err as Error).message}`);
       }
     }
-    throw new AuthError('invalid_token', `token algorithm ${String(header.alg)} is not accepted`);
+    throw new AuthError(AuthFailure.Invalid, `token algorithm ${String(header.alg)} is not accepted`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { JwtPayload } from 'jsonwebtoken';
-import { AuthError } from './auth.error.js';
+import { AuthError, AuthFailure } from './auth.error.js';
 
 /** Who a verified token speaks for. */
 export interface Principal {
@@ -15,11 +15,11 @@ export interface Principal {
  * and a `sub` that fits the user id column.
  */
 export function principalFromPayload(payload: JwtPayload | string): Principal {
-  if (typeof payload === 'string') throw new AuthError('invalid_token', 'token payload must be a JSON object');
-  if (typeof payload.exp !== 'number') throw new AuthError('invalid_token', 'token has no exp claim');
+  if (typeof payload === 'string') throw new AuthError(AuthFailure.Invalid, 'token payload must be a JSON object');
+  if (typeof payload.exp !== 'number') throw new AuthError(AuthFailure.Invalid, 'token has no exp claim');
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) {
-    throw new AuthError('invalid_token', 'token sub must be 1-128 characters');
+    throw new AuthError(AuthFailure.Invalid, 'token sub must be 1-128 characters');
   }
   const scope = typeof payload.scope === 'string' ? payload.scope : '';
   return { sub, exp: payload.exp, scopes: new Set(scope.split(' ').filter(Boolean)) };

@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { AuthError } from './auth.error.js';
+import { AuthError, AuthFailure } from './auth.error.js';
 import { KeyProvider, verifyOptions } from './key-provider.js';
 import { principalFromPayload, type Principal } from './principal.js';
 
 /**
- * The one token check of Herald (STYLE habit 6). The socket handshake calls
- * verify(); the HTTP strategy is built from the same key provider, options
- * and claims check, so both answer the same token the same way.
+ * The one token check of Herald: the socket handshake, the `auth` frame and
+ * the HTTP strategy (passport-jwt) all call verify(), so every path answers
+ * the same token the same way.
  */
 @Injectable()
 export class TokenVerifier {
-  readonly keys: KeyProvider;
-  readonly options: jwt.VerifyOptions;
+  private readonly keys: KeyProvider;
+  private readonly options: jwt.VerifyOptions;
 
   constructor(@Inject(HERALD_CONFIG) config: HeraldConfig) {
     this.keys = new KeyProvider(config.jwt);
@@ -21,7 +21,7 @@ export class TokenVerifier {
   }
 
   verify(token: string | undefined | null): Promise<Principal> {
-    if (!token) return Promise.reject(new AuthError('missing_token', 'credentials are missing'));
+    if (!token) return Promise.reject(new AuthError(AuthFailure.Missing));
     return new Promise((resolve, reject) => {
       const getKey: jwt.GetPublicKeyOrSecret = (header, done) => {
         this.keys.keyFor(header).then((key) => done(null, key), (err: Error) => done(err));
@@ -31,17 +31,16 @@ export class TokenVerifier {
         try {
           resolve(principalFromPayload(payload as jwt.JwtPayload));
         } catch (e) {
-          reject(e);
+          reject(toAuthError(e));
         }
       });
     });
   }
 }
 
-/** jsonwebtoken's errors, reduced to the two answers a client can act on. */
+/** jsonwebtoken's errors, reduced to the answers a client can act on; the detail is kept for logs. */
 export function toAuthError(err: unknown): AuthError {
   if (err instanceof AuthError) return err;
-  if (err instanceof jwt.TokenExpiredError) return new AuthError('token_expired', 'token expired');
-  const message = err instanceof Error ? err.message : 'invalid token';
-  return new AuthError('invalid_token', message);
+  if (err instanceof jwt.TokenExpiredError) return new AuthError(AuthFailure.Expired);
+  return new AuthError(AuthFailure.Invalid, err instanceof Error ? err.message : String(err));
 }

@@ -2,6 +2,8 @@
 export const CloseCode = {
   /** Normal closure. */
   Normal: 1000,
+  /** The handshake broke the protocol (a malformed `since` or `recent`): fix the client. */
+  PolicyViolation: 1008,
   /** An inbound frame exceeded the size limit: fix the client. */
   FrameTooBig: 1009,
   /** Internal error: reconnect with backoff. */

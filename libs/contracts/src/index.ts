@@ -1,5 +1,6 @@
 export * from './close-codes.js';
 export * from './notification.js';
+export * from './errors.js';
 export * from './frames.js';
 export * from './channels.js';
 export * from './protocol.js';

@@ -43,27 +43,3 @@ export interface NotificationPage {
   items: Notification[];
   nextCursor: string | null;
 }
-
-/** Stable machine-readable error codes of the HTTP API. */
-export const ErrorCode = {
-  ValidationFailed: 'validation_failed',
-  Unauthorized: 'unauthorized',
-  TokenExpired: 'token_expired',
-  Forbidden: 'forbidden',
-  NotFound: 'not_found',
-  IdempotencyConflict: 'idempotency_conflict',
-  PayloadTooLarge: 'payload_too_large',
-  RateLimited: 'rate_limited',
-  Unavailable: 'unavailable',
-  Internal: 'internal_error',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/** Body of every HTTP error answer. */
-export interface ApiError {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string;
-  details?: { field: string; message: string }[];
-}

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@herald/auth';
 import { PresenceStore } from '@herald/bus';
-import { ErrorCode, Scope, type ClusterStats, type UserPresence } from '@herald/contracts';
-import { ApiException } from '../errors/api.exception.js';
+import { Scope, type ClusterStats, type UserPresence } from '@herald/contracts';
+import { UnavailableError, ValidationError } from '@herald/errors';
 
 /**
  * Who is connected, from the gateways' own reports in Redis: the api never
@@ -30,9 +30,7 @@ export class AdminController {
   @ApiOperation({ summary: "A user's sockets on live gateways" })
   presence(@Param('userId') userId: string): Promise<UserPresence> {
     if (userId.length < 1 || userId.length > 128) {
-      throw new ApiException(400, ErrorCode.ValidationFailed, 'userId must be 1-128 characters', [
-        { field: 'userId', message: 'must be 1-128 characters' },
-      ]);
+      throw ValidationError.field('userId', 'must be 1-128 characters');
     }
     return unavailableOnFailure(() => this.store.presence(userId));
   }
@@ -42,7 +40,7 @@ export class AdminController {
 async function unavailableOnFailure<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
-  } catch {
-    throw new ApiException(503, ErrorCode.Unavailable, 'presence store unavailable, retry later');
+  } catch (err) {
+    throw new UnavailableError('presence store unavailable, retry later', err);
   }
 }

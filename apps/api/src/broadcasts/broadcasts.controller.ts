@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { broadcastChannel, ErrorCode, Scope, type BroadcastAccepted } from '@herald/contracts';
-import { ApiException } from '../errors/api.exception.js';
+import { broadcastChannel, Scope, type BroadcastAccepted } from '@herald/contracts';
+import { UnavailableError } from '@herald/errors';
 import { toBroadcastFrame } from './broadcast-frame.js';
 import { CreateBroadcastDto } from './create-broadcast.dto.js';
 
@@ -41,7 +41,7 @@ export class BroadcastsController {
       await this.bus.publish([{ channel: broadcastChannel(this.config.redis.prefix), payload: JSON.stringify(frame) }]);
     } catch (err) {
       this.logger.warn(`broadcast publish failed: ${(err as Error).message}`);
-      throw new ApiException(503, ErrorCode.Unavailable, 'bus unavailable, broadcast not sent');
+      throw new UnavailableError('bus unavailable, broadcast not sent', err);
     }
     return { id: frame.broadcast.id };
   }

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { HeraldConfig } from '@herald/config';
-import { ApiException } from '../errors/api.exception.js';
+import { UnavailableError } from '@herald/errors';
 import { DemoController } from './demo.controller.js';
 import { DevTokens } from './dev-tokens.js';
 import type { SdkBundle } from './sdk-bundle.js';
@@ -19,9 +19,9 @@ describe('DemoController', () => {
       error = thrown;
     }
 
-    expect(error).toBeInstanceOf(ApiException);
-    expect((error as ApiException).getStatus()).toBe(503);
-    expect((error as ApiException).message).toMatch(/npm run build/);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).code).toBe('unavailable');
+    expect((error as UnavailableError).message).toMatch(/npm run build/);
   });
 
   it('refuses dev tokens in production, and without an HS256 secret', () => {

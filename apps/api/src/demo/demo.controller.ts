@@ -3,8 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { ErrorCode } from '@herald/contracts';
-import { ApiException, notFound } from '../errors/api.exception.js';
+import { NotFoundError, UnavailableError } from '@herald/errors';
 import { renderDemoPage, type DemoPage } from './demo-page.js';
 import { DevTokens, type DevToken } from './dev-tokens.js';
 import { SDK_FILES, SdkBundle } from './sdk-bundle.js';
@@ -35,9 +34,9 @@ export class DemoController {
 
   @Get('sdk/:file')
   bundle(@Param('file') file: string, @Res() res: Response): void {
-    if (!Object.hasOwn(SDK_FILES, file)) throw notFound('file');
+    if (!Object.hasOwn(SDK_FILES, file)) throw new NotFoundError('file');
     const bytes = this.sdk.read(file);
-    if (!bytes) throw new ApiException(503, ErrorCode.Unavailable, 'the SDK bundle is not built: run `npm run build` (writes dist/client)');
+    if (!bytes) throw new UnavailableError('the SDK bundle is not built: run `npm run build` (writes dist/client)');
     // Revalidated each load (ETag), so a rebuilt bundle is never stale.
     res.set({ 'Content-Type': SDK_FILES[file], 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(bytes);
   }
@@ -56,7 +55,7 @@ export class DemoController {
 
   /** In production these routes do not exist, as far as a caller can tell. */
   private dev(issue: () => DevToken): DevToken {
-    if (!this.tokens.enabled) throw notFound('route');
+    if (!this.tokens.enabled) throw new NotFoundError('route');
     return issue();
   }
 }

@@ -1,9 +1,9 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ErrorCode } from '@herald/contracts';
-import { ApiException } from './api.exception.js';
+import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import type { FieldError } from '@herald/contracts';
+import { ValidationError } from '@herald/errors';
 
 /** Flattens nested class-validator errors into `{ field, message }` pairs. */
-function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
+function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
@@ -23,7 +23,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const fields = [...new Set(details.map((d) => d.field))];
-      return new ApiException(400, ErrorCode.ValidationFailed, `invalid fields: ${fields.join(', ')}`, details);
+      return new ValidationError(`invalid fields: ${fields.join(', ')}`, details);
     },
   });
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@herald/auth';
-import { notFound } from '../errors/api.exception.js';
+import { NotFoundError } from '@herald/errors';
 import { InboxService } from './inbox.service.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 
@@ -51,6 +51,6 @@ export class InboxController {
 
 /** A malformed id cannot name a notification: same 404 as someone else's id. */
 function checkId(id: string): string {
-  if (!UUID.test(id)) throw notFound();
+  if (!UUID.test(id)) throw new NotFoundError();
   return id;
 }

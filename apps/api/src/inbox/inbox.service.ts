@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServerFrameType, type NotificationPage, type ServerFrame } from '@herald/contracts';
 import { Database, NotificationReader, type SqlExecutor } from '@herald/database';
-import { notFound } from '../errors/api.exception.js';
+import { NotFoundError } from '@herald/errors';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 
@@ -45,7 +45,7 @@ export class InboxService {
       );
       if (!changed) {
         const [current] = await tx.query<{ read_at: Date | null }>('SELECT read_at FROM notifications WHERE id = $1 AND user_id = $2', [id, userId]);
-        if (!current) throw notFound();
+        if (!current) throw new NotFoundError();
         return { readAt: iso(current.read_at), count: undefined };
       }
       const count = await adjustUnread(tx, userId, read ? -1 : 1);
@@ -85,7 +85,7 @@ export class InboxService {
         'DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING read_at',
         [id, userId],
       );
-      if (!deleted) throw notFound();
+      if (!deleted) throw new NotFoundError();
       return deleted.read_at === null ? adjustUnread(tx, userId, -1) : undefined;
     });
     const frames: ServerFrame[] = [{ type: ServerFrameType.NotificationDeleted, id }];

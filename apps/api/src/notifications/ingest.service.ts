@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { ErrorCode, type PublishedNotification } from '@herald/contracts';
+import type { PublishedNotification } from '@herald/contracts';
 import { Database } from '@herald/database';
 import { Metrics } from '@herald/observability';
-import { ApiException } from '../errors/api.exception.js';
 import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
 import { responseBody, writeBatch, type IngestOutcome, type IngestRequest } from './batch-writer.js';
 import { GroupCommit } from './group-commit.js';
+import { IdempotencyConflictError } from './ingest.errors.js';
 import { findKey, requestHash } from './idempotency-store.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
@@ -80,7 +80,7 @@ export class IngestService {
   private async replay(principal: string, key: string, hash: string): Promise<IngestResult> {
     const stored = await findKey(this.db, principal, key);
     if (!stored || stored.requestHash !== hash || !stored.response) {
-      throw new ApiException(409, ErrorCode.IdempotencyConflict, 'Idempotency-Key was already used with a different body');
+      throw new IdempotencyConflictError();
     }
     return { body: stored.response as IngestResult['body'], replayed: true };
   }

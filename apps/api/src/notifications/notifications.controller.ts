@@ -2,8 +2,8 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseGuards } fro
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
-import { ErrorCode, Scope } from '@herald/contracts';
-import { ApiException } from '../errors/api.exception.js';
+import { Scope } from '@herald/contracts';
+import { ValidationError } from '@herald/errors';
 import { PublishRateLimitGuard } from '../rate-limit/publish-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';
 import { PublishNotificationDto } from './publish-notification.dto.js';
@@ -26,9 +26,7 @@ export class NotificationsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (key !== undefined && (key.length < 1 || key.length > 255)) {
-      throw new ApiException(400, ErrorCode.ValidationFailed, 'Idempotency-Key must be 1-255 characters', [
-        { field: 'Idempotency-Key', message: 'must be 1-255 characters' },
-      ]);
+      throw ValidationError.field('Idempotency-Key', 'must be 1-255 characters');
     }
     const result = await this.ingest.ingest(principal.sub, body, key);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Principal } from '@herald/auth';
-import { ErrorCode } from '@herald/contracts';
-import { ApiException } from '../errors/api.exception.js';
+import { RateLimitedError } from '@herald/errors';
 import { PUBLISH_RATE_LIMITER } from './publish-rate-limiter.js';
 
 /** 429 `rate_limited` with Retry-After once a service token spends its budget. */
@@ -17,10 +16,7 @@ export class PublishRateLimitGuard implements CanActivate {
       return true;
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
-      const retryAfter = String(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
-      throw new ApiException(429, ErrorCode.RateLimited, 'publish rate limit exceeded for this service token', undefined, {
-        'Retry-After': retryAfter,
-      });
+      throw new RateLimitedError('publish rate limit exceeded for this service token', res.msBeforeNext / 1000);
     }
   }
 }

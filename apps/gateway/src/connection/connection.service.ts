@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { AuthError, TokenVerifier, type Principal } from '@herald/auth';
+import { AuthError, AuthFailure, TokenVerifier, type Principal } from '@herald/auth';
 import { TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { CloseCode, MAX_RESUME_ROWS } from '@herald/contracts';
@@ -11,6 +11,7 @@ import { DrainState, Metrics } from '@herald/observability';
 import { UserSubscriptions } from '../fanout/user-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
+import { closeFor } from './close-for.js';
 import { InboundHandler } from './inbound-handler.js';
 import { originAllowed, parseHandshake } from './handshake-request.js';
 import { SessionRegistry } from './session-registry.js';
@@ -69,16 +70,16 @@ export class ConnectionService {
     if (!originAllowed(handshake.origin, this.config.gateway.allowedOrigins)) {
       return this.refuse(ws, CloseCode.Forbidden, 'origin not allowed', 'origin');
     }
-    if (handshake.invalid) return this.refuse(ws, 1008, handshake.invalid, 'invalid_request');
+    if (handshake.invalid) return this.refuse(ws, CloseCode.PolicyViolation, handshake.invalid, 'invalid_request');
 
     let identity: Identity;
     try {
       identity = await this.identify(handshake.ticket, handshake.token);
     } catch (err) {
-      const e = err instanceof AuthError ? err : new AuthError('invalid_token', 'invalid credentials');
-      if (e.code === 'token_expired') return this.refuse(ws, CloseCode.TokenExpired, 'token expired', 'expired');
-      if (e.message === 'ticket reused or expired') return this.refuse(ws, CloseCode.Forbidden, e.message, 'ticket');
-      return this.refuse(ws, CloseCode.Unauthorized, e.code === 'missing_token' ? 'credentials missing' : 'invalid credentials', e.code);
+      const decision = closeFor(err);
+      if (decision.code === CloseCode.InternalError) this.logger.error(`handshake failed: ${(err as Error).message}`);
+      else if (err instanceof AuthError && err.detail) this.logger.debug(`refused socket credentials: ${err.detail}`);
+      return this.refuse(ws, decision.code, decision.reason, decision.metric);
     }
     if (ws.readyState !== ws.OPEN) return;
     if (this.registry.countFor(identity.userId) >= this.config.gateway.maxConnectionsPerUser) {
@@ -120,7 +121,7 @@ export class ConnectionService {
   private async identify(ticket: string | undefined, token: string | undefined): Promise<Identity> {
     if (ticket) {
       const grant = await this.tickets.consume(ticket);
-      if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError('invalid_token', 'ticket reused or expired');
+      if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError(AuthFailure.Ticket);
       return { userId: grant.userId, exp: grant.tokenExp };
     }
     const principal: Principal = await this.verifier.verify(token);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenVerifier } from '@herald/auth';
+import { AuthError, TokenVerifier } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { ClientFrameType, CloseCode, FrameErrorCode, ServerFrameType } from '@herald/contracts';
 import type { ClientSession } from './client-session.js';
@@ -51,7 +51,7 @@ export class InboundHandler {
       }
       this.closer.watchExpiry(session, principal.exp);
     } catch (err) {
-      session.send({ type: ServerFrameType.Error, code: FrameErrorCode.InvalidToken, message: (err as Error).message });
+      session.send({ type: ServerFrameType.Error, code: FrameErrorCode.InvalidToken, message: err instanceof AuthError ? err.message : 'invalid credentials' });
     }
   }
 }

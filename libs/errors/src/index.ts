@@ -1,0 +1,2 @@
+export * from './herald-error.js';
+export * from './common-errors.js';
