@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { devSecretEnv } from '../support/dev-secret-env.js';
 import { http } from '../support/http-client.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
@@ -54,10 +55,27 @@ describe('demo page routes', () => {
     });
   });
 
-  describe('in dev mode', () => {
+  describe('with an operator-provided secret outside production', () => {
     let sys: TestSystem;
     beforeAll(async () => {
-      sys = await startTestSystem({ gateways: 0 });
+      sys = await startTestSystem({ gateways: 0, env: { NODE_ENV: 'development' } });
+    });
+    afterAll(async () => {
+      await sys.close();
+    });
+
+    it('mints no tokens: the dev routes would sign with the real secret', async () => {
+      for (const path of ['/demo/dev-token', '/demo/dev-service-token']) {
+        const sut = await http(sys.apis[0].url, 'POST', path);
+        expect([path, sut.status, sut.body.code]).toEqual([path, 404, 'not_found']);
+      }
+    });
+  });
+
+  describe('in dev mode (Herald generated its own secret)', () => {
+    let sys: TestSystem;
+    beforeAll(async () => {
+      sys = await startTestSystem({ gateways: 0, env: devSecretEnv() });
     });
     afterAll(async () => {
       await sys.close();

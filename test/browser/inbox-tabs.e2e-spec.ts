@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { artifactPath, inboxUrl, InboxPage, launchChromium } from '../support/inbox-page.js';
+import { devSecretEnv } from '../support/dev-secret-env.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
 /**
@@ -93,17 +94,22 @@ describe('demo inbox page in Chromium', () => {
   });
 
   it('signs in the demo user without a token in dev mode and sends a test notification from the form', async () => {
-    const sut = await InboxPage.open(context, inboxUrl(sys.apis[0].url, { ws: sys.gateways[0].wsUrl }));
-    await sut.waitForState('connected');
-    expect(await sut.page.locator('[data-testid=current-user]').textContent()).toBe('alice');
+    const dev = await startTestSystem({ gateways: 1, env: devSecretEnv() });
+    try {
+      const sut = await InboxPage.open(context, inboxUrl(dev.apis[0].url, { ws: dev.gateways[0].wsUrl }));
+      await sut.waitForState('connected');
+      expect(await sut.page.locator('[data-testid=current-user]').textContent()).toBe('alice');
 
-    await sut.page.fill('#send-form input[name=title]', 'Sent from the form');
-    await sut.page.selectOption('#send-form select[name=severity]', 'warning');
-    await sut.page.click('#send-form button[type=submit]');
+      await sut.page.fill('#send-form input[name=title]', 'Sent from the form');
+      await sut.page.selectOption('#send-form select[name=severity]', 'warning');
+      await sut.page.click('#send-form button[type=submit]');
 
-    await sut.waitForTitle('Sent from the form');
-    expect(await sut.page.locator('#send-result').textContent()).toMatch(/^Sent as #\d+$/);
-    expect(sut.errors).toEqual([]);
+      await sut.waitForTitle('Sent from the form');
+      expect(await sut.page.locator('#send-result').textContent()).toMatch(/^Sent as #\d+$/);
+      expect(sut.errors).toEqual([]);
+    } finally {
+      await dev.close();
+    }
   });
 
   it('renders the open inbox (screenshot in test-artifacts/)', async () => {

@@ -4,4 +4,4 @@ import { createApiApp } from './create-api-app.js';
 
 const config = loadConfig({ defaultPort: 3000 });
 const app = await createApiApp(config);
-await app.listen(config.port);
+await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));

@@ -2,8 +2,15 @@ import 'reflect-metadata';
 import { loadConfig } from '@herald/config';
 import { banner } from './banner.js';
 import { createEmbeddedApp } from './create-embedded-app.js';
+import { prepareDataDir } from './data-dir.js';
 
-const config = loadConfig({ defaultPort: 3000 });
+// A laptop's dev server: loopback only unless HERALD_HOST says otherwise.
+const config = loadConfig({ defaultPort: 3000, defaultHost: '127.0.0.1' });
+prepareDataDir(config);
 const app = await createEmbeddedApp(config);
-await app.listen(config.port);
-if (config.jwt.secret) process.stdout.write(banner(config.port, config.jwt.secret) + '\n');
+await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
+// Tokens are printed only when they are signed with Herald's own dev secret:
+// never an operator's secret, never into a production log.
+if (config.jwt.secretGenerated && config.jwt.secret && config.env !== 'production') {
+  process.stdout.write(banner(config.port, config.jwt.secret) + '\n');
+}

@@ -4,4 +4,4 @@ import { createGatewayApp } from './create-gateway-app.js';
 
 const config = loadConfig({ defaultPort: 3001 });
 const app = await createGatewayApp(config);
-await app.listen(config.port);
+await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));

@@ -1,27 +1,53 @@
-import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import passport from 'passport';
 import { ForbiddenError } from '@herald/errors';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthError, AuthFailure } from './auth.error.js';
+import { JwtStrategy } from './jwt.strategy.js';
 import type { Principal } from './principal.js';
 
-/** The one global guard: token on every route unless @Public, scopes per @RequireScopes. */
+/**
+ * The one global guard: a token on every route unless @Public. A route with
+ * @RequireScopes is a service route and needs those scopes; any other route
+ * acts for the token's user (their inbox, their socket tickets), and a
+ * service token is refused there: its `sub` names a service, not a person.
+ *
+ * Passport runs this app's own JwtStrategy instance, not the strategy
+ * registered under the name `jwt`: that registry is one per process, and
+ * with several apps in one process (tests) the last app's keys would answer
+ * for all. Like passport's by-name lookup, each request gets a fresh object
+ * over the strategy, so concurrent requests never share passport's actions.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger(JwtAuthGuard.name);
 
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(JwtStrategy) private readonly strategy: JwtStrategy,
+  ) {}
 
-  canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    return super.canActivate(context);
+    const http = context.switchToHttp();
+    const req = http.getRequest<{ user?: Principal }>();
+    const principal = await new Promise<Principal>((resolve, reject) => {
+      const done = (err: unknown, user: Principal | false, info: unknown) => {
+        try {
+          resolve(this.admit(err, user, info, context));
+        } catch (e) {
+          reject(e);
+        }
+      };
+      passport.authenticate(Object.create(this.strategy) as passport.Strategy, { session: false }, done)(req, http.getResponse(), reject);
+    });
+    req.user = principal;
+    return true;
   }
 
-  handleRequest<T = Principal>(err: unknown, user: T | false, info: unknown, context: ExecutionContext): T {
+  private admit(err: unknown, user: Principal | false, info: unknown, context: ExecutionContext): Principal {
     if (err || !user) {
       const reason = err ?? info;
       const authError = reason instanceof AuthError ? reason : new AuthError(AuthFailure.Invalid, String(reason));
@@ -29,8 +55,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       throw authError;
     }
     const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
-    const principal = user as unknown as Principal;
-    const missing = (required ?? []).filter((s) => !principal.scopes.has(s));
+    if (!required?.length) {
+      if (user.kind === 'service') throw new ForbiddenError('a service token cannot act as a user');
+      return user;
+    }
+    const missing = required.filter((s) => !user.scopes.has(s));
     if (missing.length) throw new ForbiddenError(`token lacks scope ${missing.join(', ')}`);
     return user;
   }

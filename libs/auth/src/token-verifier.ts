@@ -14,10 +14,12 @@ import { principalFromPayload, type Principal } from './principal.js';
 export class TokenVerifier {
   private readonly keys: KeyProvider;
   private readonly options: jwt.VerifyOptions;
+  private readonly maxLifetimeSeconds: number | undefined;
 
   constructor(@Inject(HERALD_CONFIG) config: HeraldConfig) {
     this.keys = new KeyProvider(config.jwt);
     this.options = verifyOptions(config.jwt, this.keys);
+    this.maxLifetimeSeconds = config.jwt.maxLifetimeSeconds;
   }
 
   verify(token: string | undefined | null): Promise<Principal> {
@@ -29,7 +31,11 @@ export class TokenVerifier {
       jwt.verify(token, getKey, this.options, (err, payload) => {
         if (err) return reject(toAuthError(err));
         try {
-          resolve(principalFromPayload(payload as jwt.JwtPayload));
+          resolve(principalFromPayload(payload as jwt.JwtPayload, {
+            nowSec: Date.now() / 1000,
+            clockToleranceSec: this.options.clockTolerance ?? 0,
+            maxLifetimeSeconds: this.maxLifetimeSeconds,
+          }));
         } catch (e) {
           reject(toAuthError(e));
         }

@@ -31,6 +31,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ defaultPort: 1, env: { PORT: 'x', HERALD_JWT_SECRET: 'short' } })).toThrow(/PORT[\s\S]*HERALD_JWT_SECRET/);
   });
 
+  it('refuses an empty issuer or audience, which would silently turn the check off', () => {
+    const env = { HERALD_JWT_SECRET: 's'.repeat(32), HERALD_JWT_ISSUER: '', HERALD_JWT_AUDIENCE: '' };
+
+    expect(() => loadConfig({ defaultPort: 1, env })).toThrow(/HERALD_JWT_ISSUER[\s\S]*HERALD_JWT_AUDIENCE/);
+  });
+
+  it('wants an https JWKS URL outside development and test', () => {
+    const env = (NODE_ENV: string, url: string) => ({ NODE_ENV, HERALD_JWT_JWKS_URL: url });
+
+    expect(() => loadConfig({ defaultPort: 1, env: env('production', 'http://idp.test/jwks') })).toThrow(/HERALD_JWT_JWKS_URL: must be an https URL/);
+    expect(loadConfig({ defaultPort: 1, env: env('production', 'https://idp.test/jwks') }).jwt.jwksUrl).toBe('https://idp.test/jwks');
+    expect(loadConfig({ defaultPort: 1, env: env('test', 'http://127.0.0.1:9/jwks') }).jwt.jwksUrl).toBe('http://127.0.0.1:9/jwks');
+  });
+
+  it("knows whether the secret is the operator's or Herald's own dev secret", () => {
+    expect(loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32) } }).jwt.secretGenerated).toBe(false);
+  });
+
   it('splits the origin allow list', () => {
     const sut = loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32), HERALD_ALLOWED_ORIGINS: 'https://a.test, https://b.test' } });
 

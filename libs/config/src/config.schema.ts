@@ -13,6 +13,9 @@ export function seedUrls(value: string | undefined): string[] {
 
 const url = z.string().url();
 
+/** A string that may be unset but not empty: an empty check value would silently check nothing. */
+const nonEmpty = (name: string) => z.string().min(1, `${name} is set but empty: unset it to turn the check off`);
+
 /**
  * REDIS_URL is one URL, as it always was, unless HERALD_REDIS_CLUSTER=true
  * makes it a list of seed nodes. In cluster mode the prefix may not hold
@@ -38,6 +41,14 @@ function checkRedis(
   if (/[{}]/.test(e.HERALD_REDIS_PREFIX)) issue('HERALD_REDIS_PREFIX', 'may not contain { or } with HERALD_REDIS_CLUSTER=true');
 }
 
+/** Keys fetched over plain http could be swapped in transit: only development and test may. */
+function checkJwks(e: { NODE_ENV: string; HERALD_JWT_JWKS_URL?: string }, ctx: z.RefinementCtx): void {
+  if (!e.HERALD_JWT_JWKS_URL || e.NODE_ENV === 'development' || e.NODE_ENV === 'test') return;
+  if (new URL(e.HERALD_JWT_JWKS_URL).protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', path: ['HERALD_JWT_JWKS_URL'], message: 'must be an https URL outside development and test' });
+  }
+}
+
 /**
  * Every environment variable Herald reads, with its default. This file is the
  * single source of truth for the README's configuration table.
@@ -47,6 +58,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Listening port. @default 3000 (api, embedded), 3001 (gateway) */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Listening address. @default 127.0.0.1 (embedded: a laptop's dev server); every interface (api, gateway: containers) */
+  HERALD_HOST: z.string().min(1).optional(),
   /** Postgres URL. Unset in embedded mode: PGlite under `.herald/pgdata`. */
   DATABASE_URL: z.string().url().optional(),
   /** Postgres pool size per process. @default 10 */
@@ -59,12 +72,14 @@ export const configSchema = z.object({
   HERALD_REDIS_PREFIX: z.string().min(1).default('herald:'),
   /** HS256 secret (at least 32 characters). */
   HERALD_JWT_SECRET: z.string().min(32).optional(),
-  /** JWKS URL for RS256/ES256 tokens from an identity provider. */
+  /** JWKS URL for RS256/ES256 tokens from an identity provider; https outside development and test. */
   HERALD_JWT_JWKS_URL: z.string().url().optional(),
-  /** Required `iss` when set. */
-  HERALD_JWT_ISSUER: z.string().optional(),
-  /** Required `aud` when set. */
-  HERALD_JWT_AUDIENCE: z.string().optional(),
+  /** Required `iss` when set. Set but empty is an error: it would turn the check off unnoticed. */
+  HERALD_JWT_ISSUER: nonEmpty('HERALD_JWT_ISSUER').optional(),
+  /** Required `aud` when set. Set but empty is an error, as for the issuer. */
+  HERALD_JWT_AUDIENCE: nonEmpty('HERALD_JWT_AUDIENCE').optional(),
+  /** Longest accepted token lifetime (`exp - iat`) in seconds; tokens then need `iat`. Unset: no limit. */
+  HERALD_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).optional(),
   /** Allowed browser origins, comma separated; empty allows any. */
   HERALD_ALLOWED_ORIGINS: list,
   /** Server WebSocket ping interval in ms. @default 25000 */
@@ -95,6 +110,6 @@ export const configSchema = z.object({
   HERALD_DATA_DIR: z.string().default('.herald'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine(checkRedis);
+}).superRefine(checkRedis).superRefine(checkJwks);
 
 export type RawConfig = z.infer<typeof configSchema>;

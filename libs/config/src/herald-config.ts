@@ -4,6 +4,8 @@ import type { RawConfig } from './config.schema.js';
 export interface HeraldConfig {
   env: RawConfig['NODE_ENV'];
   port: number;
+  /** Address the HTTP server listens on; undefined: every interface (IPv4 and IPv6). */
+  host: string | undefined;
   database: { url: string | undefined; poolSize: number; dataDir: string };
   redis: {
     /** REDIS_URL; in cluster mode its first seed node. Unset: the in-process bus. */
@@ -17,9 +19,17 @@ export interface HeraldConfig {
   jwt: {
     /** HS256 secret; generated and kept under the data dir in dev mode. */
     secret: string | undefined;
+    /**
+     * True when `secret` is Herald's own dev secret from the data dir rather
+     * than the operator's: only then may Herald mint tokens itself (the
+     * demo page's dev tokens, the banner of `npm start`).
+     */
+    secretGenerated: boolean;
     jwksUrl: string | undefined;
     issuer: string | undefined;
     audience: string | undefined;
+    /** Longest `exp - iat` accepted, seconds; undefined: no limit. */
+    maxLifetimeSeconds: number | undefined;
   };
   gateway: {
     allowedOrigins: string[];

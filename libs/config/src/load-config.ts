@@ -9,6 +9,8 @@ export class ConfigError extends Error {}
 export interface LoadConfigOptions {
   /** Port when PORT is unset. */
   defaultPort: number;
+  /** Listening address when HERALD_HOST is unset; undefined: every interface, IPv4 and IPv6. */
+  defaultHost?: string;
   /** Environment to read; process.env unless a test passes its own. */
   env?: NodeJS.ProcessEnv;
 }
@@ -17,7 +19,7 @@ export interface LoadConfigOptions {
  * Reads and validates the environment once. This is the only place in Herald
  * that touches process.env; everything else receives the typed result.
  */
-export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions): HeraldConfig {
+export function loadConfig({ defaultPort, defaultHost, env = process.env }: LoadConfigOptions): HeraldConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -25,7 +27,8 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
   }
   const e = parsed.data;
   let secret = e.HERALD_JWT_SECRET;
-  if (!secret && !e.HERALD_JWT_JWKS_URL) {
+  const secretGenerated = !secret && !e.HERALD_JWT_JWKS_URL;
+  if (secretGenerated) {
     if (e.NODE_ENV === 'production') {
       throw new ConfigError('HERALD_JWT_SECRET or HERALD_JWT_JWKS_URL is required when NODE_ENV=production');
     }
@@ -34,9 +37,17 @@ export function loadConfig({ defaultPort, env = process.env }: LoadConfigOptions
   return {
     env: e.NODE_ENV,
     port: e.PORT ?? defaultPort,
+    host: e.HERALD_HOST ?? defaultHost,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.HERALD_DATA_DIR },
     redis: redisConfig(e),
-    jwt: { secret, jwksUrl: e.HERALD_JWT_JWKS_URL, issuer: e.HERALD_JWT_ISSUER, audience: e.HERALD_JWT_AUDIENCE },
+    jwt: {
+      secret,
+      secretGenerated,
+      jwksUrl: e.HERALD_JWT_JWKS_URL,
+      issuer: e.HERALD_JWT_ISSUER,
+      audience: e.HERALD_JWT_AUDIENCE,
+      maxLifetimeSeconds: e.HERALD_JWT_MAX_LIFETIME_SECONDS,
+    },
     gateway: {
       allowedOrigins: e.HERALD_ALLOWED_ORIGINS,
       heartbeatMs: e.HERALD_HEARTBEAT_MS,
@@ -66,7 +77,7 @@ function redisConfig(e: RawConfig): HeraldConfig['redis'] {
 function devSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

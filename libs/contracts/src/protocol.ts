@@ -10,3 +10,10 @@ export const Scope = {
   Admin: 'notifications:admin',
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
+
+/**
+ * A token that carries any of these speaks for a service, not for a person:
+ * it may publish or administer, and it may not read or change anyone's inbox
+ * (a service token with `sub=bob` is not bob).
+ */
+export const SERVICE_SCOPES: readonly string[] = [Scope.Publish, Scope.Admin];

@@ -27,8 +27,12 @@ export interface DevToken {
 export class DevTokens {
   constructor(@Inject(HERALD_CONFIG) private readonly config: HeraldConfig) {}
 
+  /**
+   * Only with Herald's own generated secret, outside production: with an
+   * operator's secret these routes would let anyone mint valid tokens.
+   */
   get enabled(): boolean {
-    return this.config.env !== 'production' && Boolean(this.config.jwt.secret);
+    return this.config.env !== 'production' && this.config.jwt.secretGenerated && Boolean(this.config.jwt.secret);
   }
 
   user(): DevToken {
