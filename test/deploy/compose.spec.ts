@@ -41,6 +41,10 @@ describe('docker-compose.yml', () => {
     expect([...new Set(names)].filter((n) => !known.has(n))).toEqual([]);
   });
 
+  it('gives the migrate step the database URL and nothing else (no token key, no Redis)', () => {
+    expect(sut.services.migrate.environment).toEqual({ DATABASE_URL: sut.services.api.environment?.DATABASE_URL });
+  });
+
   it('refuses to start without secrets instead of defaulting them', () => {
     const env = sut.services.api.environment ?? {};
     expect(env.HERALD_JWT_SECRET).toMatch(/^\$\{HERALD_JWT_SECRET:\?.+\}$/);

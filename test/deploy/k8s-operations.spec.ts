@@ -1,3 +1,4 @@
+import { loadConfig } from '@herald/config';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { get, overlays, renderOverlay, type K8sObject } from './support/kustomize.js';
@@ -47,7 +48,9 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     const [migrate] = podSpec(api).initContainers ?? [];
     expect(migrate.command?.join(' ')).toBe(npmScript('migrate'));
     expect(migrate.image).toBe(container(api, 'api').image);
-    expect(migrate.env?.map((e) => e.name)).toEqual(container(api, 'api').env?.filter((e) => e.name !== 'PORT').map((e) => e.name));
+    // Only what migrations need: no token key, no Redis URL, no app tuning.
+    expect(migrate.env?.map((e) => e.name)).toEqual(['DATABASE_URL']);
+    expect(migrate.envFrom).toBeUndefined();
   });
 
   it('sets requests and limits and runs as non-root on every container', () => {
@@ -87,13 +90,22 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     const edge = get(sut, 'NetworkPolicy', 'herald-edge') as unknown as INetworkPolicy;
     const sources = edge.spec!.ingress!.flatMap((r) => r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
     expect(sources).toEqual(['ingress-nginx', 'monitoring']);
-    for (const [name, port] of [['herald-postgres', 5432], ['herald-redis', 6379]] as const) {
+    for (const [name, port, from] of [['herald-postgres', 5432, ['api', 'gateway', 'migrate']], ['herald-redis', 6379, ['api', 'gateway']]] as const) {
       const policy = get(sut, 'NetworkPolicy', name) as unknown as INetworkPolicy;
       const [rule] = policy.spec!.ingress!;
       expect(policy.spec!.policyTypes).toEqual(['Ingress']);
-      expect(rule.from!.map((f) => f.podSelector?.matchExpressions?.[0].values)).toEqual([['api', 'gateway', 'migrate']]);
+      expect(rule.from!.map((f) => f.podSelector?.matchExpressions?.[0].values)).toEqual([from]);
       expect(rule.ports).toEqual([{ port, protocol: 'TCP' }]);
     }
+  });
+
+  it('lets Herald pods connect out only to DNS, the datastores and public https', () => {
+    const egress = (get(sut, 'NetworkPolicy', 'herald-egress') as unknown as INetworkPolicy).spec!;
+    expect(egress.policyTypes).toEqual(['Egress']);
+    const ports = egress.egress!.flatMap((r) => r.ports!.map((p) => `${p.protocol}/${p.port}`));
+    expect(ports.sort()).toEqual(['TCP/443', 'TCP/53', 'TCP/5432', 'TCP/6379', 'UDP/53']);
+    const https = egress.egress!.find((r) => r.ports!.some((p) => p.port === 443))!;
+    expect(https.to![0].ipBlock!.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
   });
 });
 
@@ -114,12 +126,13 @@ describe('Kubernetes operations: overlay differences', () => {
     expect(sut.spec?.metrics?.[0].resource?.name).toBe('cpu');
   });
 
-  it('generates a throwaway Secret in dev only; prod ships no secret values', () => {
+  it('generates a Secret in dev only, whose committed JWT key the app refuses until replaced; prod ships no secret values', () => {
     const secret = dev.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('herald-secrets-'));
     const data = (secret?.data ?? {}) as Record<string, string>;
     expect(Object.keys(data).sort()).toEqual(['DATABASE_URL', 'HERALD_JWT_SECRET', 'REDIS_URL']);
-    // The app refuses shorter HS256 secrets.
-    expect(Buffer.from(data.HERALD_JWT_SECRET, 'base64').length).toBeGreaterThanOrEqual(32);
+    const env = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    // Base sets NODE_ENV=production; a key everyone who cloned the repo knows must not start.
+    expect(() => loadConfig({ defaultPort: 3000, env: { ...env, NODE_ENV: 'production' } })).toThrow(/placeholder/);
     expect(prod.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 

@@ -49,6 +49,16 @@ describe('configuration', () => {
     expect(loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32) } }).jwt.secretGenerated).toBe(false);
   });
 
+  it('refuses the placeholder secret the k8s dev overlay commits', () => {
+    expect(() => loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 'replace-me-with-openssl-rand-base64-48' } })).toThrow(/placeholder/);
+  });
+
+  it('lets the migration step run without a token key, also in production', () => {
+    const sut = loadConfig({ defaultPort: 1, role: 'migrate', env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://h@db:5432/h' } });
+
+    expect(sut.jwt).toMatchObject({ secret: undefined, secretGenerated: false });
+  });
+
   it('splits the origin allow list', () => {
     const sut = loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32), HERALD_ALLOWED_ORIGINS: 'https://a.test, https://b.test' } });
 

@@ -13,13 +13,26 @@ export interface LoadConfigOptions {
   defaultHost?: string;
   /** Environment to read; process.env unless a test passes its own. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * `migrate` needs the database only: no token key is required or
+   * generated, so the migration step can run without the JWT secret.
+   * @default app
+   */
+  role?: 'app' | 'migrate';
 }
+
+/**
+ * A secret that still carries the placeholder marker of the committed
+ * examples (the k8s dev overlay): a cluster deployed as committed must not
+ * start with a key everyone who cloned the repo knows.
+ */
+const PLACEHOLDER_SECRET = /replace-me/i;
 
 /**
  * Reads and validates the environment once. This is the only place in Herald
  * that touches process.env; everything else receives the typed result.
  */
-export function loadConfig({ defaultPort, defaultHost, env = process.env }: LoadConfigOptions): HeraldConfig {
+export function loadConfig({ defaultPort, defaultHost, env = process.env, role = 'app' }: LoadConfigOptions): HeraldConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -27,7 +40,10 @@ export function loadConfig({ defaultPort, defaultHost, env = process.env }: Load
   }
   const e = parsed.data;
   let secret = e.HERALD_JWT_SECRET;
-  const secretGenerated = !secret && !e.HERALD_JWT_JWKS_URL;
+  if (secret && PLACEHOLDER_SECRET.test(secret)) {
+    throw new ConfigError('HERALD_JWT_SECRET is the committed placeholder: set a random one (openssl rand -base64 48)');
+  }
+  const secretGenerated = role === 'app' && !secret && !e.HERALD_JWT_JWKS_URL;
   if (secretGenerated) {
     if (e.NODE_ENV === 'production') {
       throw new ConfigError('HERALD_JWT_SECRET or HERALD_JWT_JWKS_URL is required when NODE_ENV=production');

@@ -4,7 +4,7 @@ import { loadConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
 import { runMigrationsLocked } from './run-migrations.js';
 
-const config = loadConfig({ defaultPort: 0 });
+const config = loadConfig({ defaultPort: 0, role: 'migrate' });
 const dataSource = createDataSource(config);
 await dataSource.initialize();
 const applied = await runMigrationsLocked(dataSource, isEmbedded(config));
