@@ -1,4 +1,4 @@
-import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
+import { BadRequestException, NotFoundException, PayloadTooLargeException, type ArgumentsHost } from '@nestjs/common';
 import { AuthError, AuthFailure } from '@herald/auth';
 import { NotFoundError, RateLimitedError, ValidationError } from '@herald/errors';
 import { HttpExceptionFilter } from './http-exception.filter.js';
@@ -32,7 +32,10 @@ describe('HttpExceptionFilter', () => {
     expect(JSON.stringify(res.body)).not.toContain('idp.internal');
   });
 
-  it("gives Nest's own exceptions a code by status", () => {
-    expect(answer(new NotFoundException())).toMatchObject({ statusCode: 404, body: { code: 'not_found' } });
+  it("gives Nest's own exceptions a code by status and a fixed text", () => {
+    expect(answer(new NotFoundException())).toMatchObject({ statusCode: 404, body: { code: 'not_found', message: 'route not found' } });
+    const parser = new BadRequestException(`Expected property name or '}' in JSON at position 1 (line 1 column 2)`);
+    expect(answer(parser)).toMatchObject({ statusCode: 400, body: { code: 'validation_failed', message: 'request body is not valid JSON' } });
+    expect(answer(new PayloadTooLargeException('request entity too large'))).toMatchObject({ statusCode: 413, body: { message: 'request body is too large' } });
   });
 });

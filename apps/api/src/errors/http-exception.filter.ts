@@ -25,8 +25,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private toHeraldError(exception: unknown): HeraldError {
     if (exception instanceof HeraldError) return exception;
     if (exception instanceof HttpException) {
+      // Nest's own (unknown route, a body parser failure): the text is fixed
+      // per code, since a parser's message quotes the request back.
       const code = CODE_BY_STATUS[exception.getStatus()] ?? ErrorCode.Internal;
-      return new HeraldError(code, code === ErrorCode.Internal ? 'internal error' : exception.message);
+      return new HeraldError(code, FIXED_MESSAGES[code] ?? 'internal error');
     }
     const bodyParser = bodyParserError(exception);
     if (bodyParser) return bodyParser;
@@ -35,6 +37,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     return new HeraldError(ErrorCode.Internal, 'internal error');
   }
 }
+
+const FIXED_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.ValidationFailed]: 'request body is not valid JSON',
+  [ErrorCode.Unauthorized]: 'credentials are missing',
+  [ErrorCode.Forbidden]: 'forbidden',
+  [ErrorCode.NotFound]: 'route not found',
+  [ErrorCode.PayloadTooLarge]: 'request body is too large',
+  [ErrorCode.RateLimited]: 'too many requests',
+  [ErrorCode.Unavailable]: 'unavailable, retry later',
+};
 
 function toBody(error: HeraldError): ApiError {
   const statusCode = HTTP_STATUS[error.code];
