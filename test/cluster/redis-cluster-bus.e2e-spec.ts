@@ -1,17 +1,19 @@
-import { RedisClusterBus } from '@herald/bus';
+import { ClusterRedisConnection, RedisClusterBus } from '@herald/bus';
 import { TestRedisCluster } from '../support/redis-cluster.js';
 import { eventually } from './cluster-system.js';
 
 /** The bus alone against a real cluster: routing, and the replacement of a wedged subscribing client. */
 describe('RedisClusterBus', () => {
   let cluster: TestRedisCluster;
+  let connection: ClusterRedisConnection;
   let sut: RedisClusterBus;
   const received: [string, string][] = [];
   let resubscribed = 0;
 
   beforeAll(async () => {
     cluster = await new TestRedisCluster(3).start();
-    sut = new RedisClusterBus({ urls: [cluster.url.split(',')[0]], name: 'herald-test' });
+    connection = new ClusterRedisConnection([cluster.url.split(',')[0]], { name: 'herald-test', prefix: 'bus-test:' });
+    sut = new RedisClusterBus(connection);
     await sut.whenReady(5000);
     sut.onMessage((channel, payload) => received.push([channel, payload]));
     sut.onResubscribed(() => resubscribed++);
@@ -21,6 +23,7 @@ describe('RedisClusterBus', () => {
   });
   afterAll(async () => {
     await sut?.close();
+    await connection?.close();
     await cluster?.stop();
   });
 

@@ -9,10 +9,8 @@ import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { UserFramePublisher } from './publishing/user-frame.publisher.js';
 import { TicketsController } from './tickets/tickets.controller.js';
-import { Bus } from '@herald/bus';
-import { HERALD_CONFIG } from '@herald/config';
 import { PublishRateLimitGuard } from './rate-limit/publish-rate-limit.guard.js';
-import { createPublishRateLimiter, PUBLISH_RATE_LIMITER } from './rate-limit/publish-rate-limiter.js';
+import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/publish-rate-limiter.js';
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -24,7 +22,7 @@ import { createPublishRateLimiter, PUBLISH_RATE_LIMITER } from './rate-limit/pub
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,
-    { provide: PUBLISH_RATE_LIMITER, inject: [Bus, HERALD_CONFIG], useFactory: createPublishRateLimiter },
+    publishRateLimiterProvider,
   ],
   exports: [PublishRateLimitGuard, PUBLISH_RATE_LIMITER],
 })

@@ -1,10 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 
-/**
- * The command connection the ticket store, the presence store and the
- * publish rate limiter share with the bus: one Redis, or a Redis Cluster.
- * Every command they send on it names one key, or keys that share a slot.
- */
+/** An ioredis client: to one Redis, or to a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
 
 /**

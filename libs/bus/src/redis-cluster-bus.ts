@@ -1,17 +1,11 @@
-import { Cluster, type Redis } from 'ioredis';
-import { Bus, type BusMessage, type BusMessageHandler } from './bus.js';
-import { clusterSeeds, type ClusterSeeds } from './cluster-seeds.js';
+import type { Cluster } from 'ioredis';
+import type { BusMessage } from './bus.js';
+import type { ClusterRedisConnection } from './cluster-redis-connection.js';
 import { hashTag, keySlot } from './cluster-slot.js';
-import { whenAllReady } from './redis-client.js';
+import type { RedisClient } from './redis-client.js';
+import { RedisPubSubBus } from './redis-pubsub-bus.js';
 import { ShardRecovery } from './shard-recovery.js';
 import { throttleSlotRefresh } from './slot-refresh-throttle.js';
-
-export interface RedisClusterBusOptions {
-  /** Seed node URLs; one reachable node is enough, ioredis discovers the rest. */
-  urls: string[];
-  /** Connection name shown in CLIENT LIST, e.g. `herald-gateway`. */
-  name: string;
-}
 
 /** At most one slot-map refresh per this long on the subscribing client (see throttleSlotRefresh). */
 const SLOT_REFRESH_MS = 500;
@@ -32,64 +26,27 @@ const probeChannel = (channel: string) => `herald-probe:{${hashTag(channel)}}`;
  * classic PUBLISH/SUBSCRIBE, which every node forwards to every subscriber,
  * so it reaches every gateway whichever node they listen on.
  *
- * Commands (publishes, tickets, presence, rate limits) and subscriptions use
- * separate Cluster clients, as RedisBus uses separate connections.
+ * Publishes go down the process's command connection (a Cluster client);
+ * subscriptions use a Cluster client of this bus, as RedisBus does.
+ *
+ * `onResubscribed` fires once a lost node's sharded subscriptions answer
+ * again (see ShardRecovery). Broadcasts are live-only, so the classic
+ * subscriber, which ioredis moves to another node by itself, needs no
+ * re-read. One master being down does not make the bus unready: the other
+ * shards still deliver, and a gateway taken out of its load balancer would
+ * cut every user, not just that shard's.
  */
-export class RedisClusterBus extends Bus {
-  readonly publisher: Cluster;
+export class RedisClusterBus extends RedisPubSubBus<ClusterRedisConnection> {
   private subscriber: Cluster;
   private recovery: ShardRecovery;
-  private handler: BusMessageHandler = () => undefined;
-  private resubscribed: () => void = () => undefined;
   /** Sharded channels held here, with their slots: after an outage, one probe per node that holds any. */
   private readonly sharded = new Map<string, number>();
   /** Classic channels held here, to subscribe again on a replacement client. */
   private readonly classic = new Set<string>();
-  private readonly seeds: ClusterSeeds;
-  private readonly name: string;
 
-  constructor({ urls, name }: RedisClusterBusOptions) {
-    super();
-    this.seeds = clusterSeeds(urls);
-    this.name = name;
-    this.publisher = new Cluster(this.seeds.nodes, {
-      // As in RedisBus: during an outage a command fails at once instead of
-      // holding the POST. ioredis would otherwise retry a command for a down
-      // node, or a failing cluster, for up to 16 redirections.
-      enableOfflineQueue: false,
-      retryDelayOnFailover: 0,
-      retryDelayOnClusterDown: 0,
-      // Without traffic to it, a master that came back is only reconnected by
-      // the next command (which then fails while the connection opens); a
-      // periodic slot refresh re-adds it, and '+node' below opens it.
-      slotsRefreshInterval: 5000,
-      redisOptions: { ...this.seeds.redisOptions, connectTimeout: 5000, connectionName: name, maxRetriesPerRequest: 1 },
-    });
-    this.publisher.on('error', () => undefined);
-    // ioredis opens a node's connection on its first command, and with the
-    // offline queue off it rejects every further command to that node until
-    // the connection is up: a burst of publishes would fail. So open every
-    // node's connection once the client is ready, and each node added later.
-    // Not while it is still connecting: its ready check (CLUSTER INFO on any
-    // node) fails on a connection that is opening, and it starts over. Nor
-    // before the command that made ioredis add the node (a MOVED retry) was
-    // sent: ioredis rejects that too while the connection is opening.
-    const open = (node: Redis) => {
-      if (this.publisher.status === 'ready' && node.status === 'wait') node.connect().catch(() => undefined);
-    };
-    this.publisher.on('ready', () => this.publisher.nodes('all').forEach(open));
-    this.publisher.on('+node', (node: Redis) => setImmediate(() => open(node)));
+  constructor(connection: ClusterRedisConnection) {
+    super(connection);
     [this.subscriber, this.recovery] = this.connectSubscriber(false);
-  }
-
-  /**
-   * Resolves when both clients and every master's command connection are
-   * ready, or after `timeoutMs` regardless (see whenAllReady).
-   */
-  async whenReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    await whenAllReady([this.publisher, this.subscriber], timeoutMs);
-    await whenAllReady(this.publisher.nodes('master'), Math.max(0, deadline - Date.now()));
   }
 
   /**
@@ -98,13 +55,8 @@ export class RedisClusterBus extends Bus {
    * connection, in the order they were queued here.
    */
   async publish(messages: BusMessage[]): Promise<void> {
-    await Promise.all(
-      messages.map((m) => (hashTag(m.channel) === null ? this.publisher.publish(m.channel, m.payload) : this.publisher.spublish(m.channel, m.payload))),
-    );
-  }
-
-  async subscribe(channels: string[]): Promise<void> {
-    await Promise.all(channels.map((c) => (hashTag(c) === null ? this.classicSubscribe(c) : this.ssubscribe(c))));
+    const client = this.connection.client;
+    await Promise.all(messages.map((m) => (hashTag(m.channel) === null ? client.publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))));
   }
 
   async unsubscribe(channels: string[]): Promise<void> {
@@ -120,47 +72,34 @@ export class RedisClusterBus extends Bus {
     );
   }
 
-  onMessage(handler: BusMessageHandler): void {
-    this.handler = handler;
-  }
-
-  /**
-   * Called once a lost node's sharded subscriptions answer again (see
-   * ShardRecovery). Broadcasts are live-only, so the classic subscriber,
-   * which ioredis moves to another node by itself, needs no re-read.
-   */
-  onResubscribed(handler: () => void): void {
-    this.resubscribed = handler;
-  }
-
-  /**
-   * Both clients can reach the cluster. One master being down does not make
-   * the cluster client unready: the other shards still deliver, and a
-   * gateway taken out of its load balancer would cut every user, not just
-   * that shard's.
-   */
-  isReady(): boolean {
-    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
-  }
-
   async close(): Promise<void> {
     this.recovery.stop();
-    this.subscriber.disconnect();
-    this.publisher.disconnect();
+    await super.close();
+  }
+
+  /**
+   * The turn's classic channels in one SUBSCRIBE (one connection); each
+   * sharded channel on its own, since its slot picks the connection.
+   */
+  protected subscribeBatch(channels: string[]): Promise<unknown>[] {
+    const classic = channels.filter((c) => hashTag(c) === null);
+    for (const c of classic) this.classic.add(c);
+    const classicDone = classic.length ? this.subscriber.subscribe(...classic) : Promise.resolve();
+    return channels.map((c) => (hashTag(c) === null ? classicDone : this.ssubscribe(c)));
+  }
+
+  protected subscribers(): RedisClient[] {
+    return [this.subscriber];
   }
 
   /** The subscribing client and the recovery watching it; `lost`: it replaces a stuck one. */
   private connectSubscriber(lost: boolean): [Cluster, ShardRecovery] {
-    const subscriber = new Cluster(this.seeds.nodes, {
-      // Without it SSUBSCRIBE goes to the one classic subscriber connection,
-      // on any node, and fails with MOVED for slots that node does not own.
-      shardedSubscribers: true,
-      redisOptions: { ...this.seeds.redisOptions, connectTimeout: 5000, connectionName: `${this.name}-sub` },
-    });
+    // Without shardedSubscribers SSUBSCRIBE goes to the one classic subscriber
+    // connection, on any node, and fails with MOVED for slots that node does not own.
+    const subscriber = this.connection.createSubscriber({ shardedSubscribers: true });
     throttleSlotRefresh(subscriber, SLOT_REFRESH_MS);
-    subscriber.on('error', () => undefined);
-    subscriber.on('smessage', (channel: string, payload: string) => this.handler(channel, payload));
-    subscriber.on('message', (channel: string, payload: string) => this.handler(channel, payload));
+    subscriber.on('smessage', this.deliver);
+    subscriber.on('message', this.deliver);
     const recovery = new ShardRecovery({
       events: subscriber,
       lost,
@@ -187,11 +126,6 @@ export class RedisClusterBus extends Bus {
     [this.subscriber, this.recovery] = this.connectSubscriber(true);
     for (const channel of this.classic) this.subscriber.subscribe(channel).catch(() => undefined);
     for (const channel of this.sharded.keys()) this.subscriber.ssubscribe(channel).catch(() => undefined);
-  }
-
-  private async classicSubscribe(channel: string): Promise<void> {
-    this.classic.add(channel);
-    await this.subscriber.subscribe(channel);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ClusterStats, GatewayStats, UserPresence } from '@herald/contracts
 import { liveIds, liveWindowMs, presenceFrom, summarize, toGatewayStats } from './presence-liveness.js';
 import { PresenceStore, type UserCounts } from './presence-store.js';
 import type { RedisClient } from './redis-client.js';
+import type { RedisConnection } from './redis-connection.js';
 
 /** Users per SSCAN page and commands per pipeline when a whole gateway is rewritten or removed. */
 const BATCH = 500;
@@ -20,7 +21,7 @@ export function presenceKeyBase(prefix: string, cluster: boolean): string {
 }
 
 /**
- * Presence in Redis, over the bus's publisher connection. `{p}` below is
+ * Presence in Redis, on the process's Redis connection. `{p}` below is
  * presenceKeyBase: the prefix, or `prefix{presence}:` on a cluster.
  *
  * - `{p}gateways`: sorted set, gateway id → alive-until (Redis ms). Readers
@@ -34,17 +35,14 @@ export function presenceKeyBase(prefix: string, cluster: boolean): string {
  *   so a shutdown or a sweep of a crashed gateway can remove its fields.
  */
 export class RedisPresenceStore extends PresenceStore {
+  private readonly redis: RedisClient;
   private readonly base: string;
   private readonly gatewaysKey: string;
 
-  /** `cluster`: the client is a Redis Cluster (see presenceKeyBase). @default false */
-  constructor(
-    private readonly redis: RedisClient,
-    prefix: string,
-    { cluster = false }: { cluster?: boolean } = {},
-  ) {
+  constructor(connection: RedisConnection) {
     super();
-    this.base = presenceKeyBase(prefix, cluster);
+    this.redis = connection.client;
+    this.base = presenceKeyBase(connection.prefix, connection.kind === 'cluster');
     this.gatewaysKey = `${this.base}gateways`;
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-client.js';
+import type { RedisConnection } from './redis-connection.js';
 
 /** What a ticket stands for: a user, until the token it was issued with expires. */
 export interface TicketGrant {
@@ -23,11 +24,13 @@ const newTicket = () => randomBytes(24).toString('base64url');
 
 /** One key per ticket, so it works the same on one Redis and on a Redis Cluster. */
 export class RedisTicketStore extends TicketStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly prefix: string,
-  ) {
+  private readonly redis: RedisClient;
+  private readonly prefix: string;
+
+  constructor(connection: RedisConnection) {
     super();
+    this.redis = connection.client;
+    this.prefix = connection.prefix;
   }
 
   async issue(grant: TicketGrant, ttlSeconds: number): Promise<string> {

@@ -1,0 +1,59 @@
+import type { RedisClient } from './redis-client.js';
+import { whenAllReady } from './redis-client.js';
+import { RedisErrorLog } from './redis-error-log.js';
+
+/** What every Redis connection of Herald is told at start. */
+export interface RedisConnectionOptions {
+  /** Connection name shown in CLIENT LIST, e.g. `herald-gateway`; a subscriber adds `-sub`. */
+  name: string;
+  /** Start of every key and channel name on this connection (HERALD_REDIS_PREFIX). */
+  prefix: string;
+}
+
+/** Every connection's connect timeout, so a dead address fails at boot in seconds. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * What the one-Redis and the Redis Cluster connection share: the command
+ * client, its name and key prefix, readiness, close, and the logging of
+ * `error` events of every client it creates (ioredis would otherwise print
+ * unhandled ones to stderr, and swallowing them hid outages).
+ */
+export abstract class BaseRedisConnection<C extends RedisClient> {
+  readonly name: string;
+  readonly prefix: string;
+
+  /** `target` names what the clients connect to, in log lines (credentials are masked there). */
+  protected constructor(
+    /** The command client: no offline queue, so a command fails at once while Redis is down. */
+    readonly client: C,
+    { name, prefix }: RedisConnectionOptions,
+    private readonly target: string,
+  ) {
+    this.name = name;
+    this.prefix = prefix;
+    this.logErrors(client, name);
+  }
+
+  /** True while commands can be sent. */
+  isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Resolves when the command client is up, or after `timeoutMs` regardless (see whenAllReady). */
+  whenReady(timeoutMs: number): Promise<void> {
+    return whenAllReady([this.client], timeoutMs);
+  }
+
+  /** Closes the command client; subscribers are closed by whoever asked for them. */
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+
+  /** Logs `client`'s errors under `name`, rate-limited (see RedisErrorLog). */
+  protected logErrors(client: RedisClient, name: string): void {
+    const log = new RedisErrorLog(`${name} at ${this.target}`);
+    client.on('error', (err: Error) => log.record(err));
+    client.on('end', () => log.flush());
+  }
+}
