@@ -1,4 +1,3 @@
-export * from './entities/index.js';
 export * from './data-source.js';
 export * from './database.js';
 export * from './database.module.js';
