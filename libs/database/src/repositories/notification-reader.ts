@@ -1,6 +1,6 @@
 import type { Notification } from '@herald/contracts';
-import type { SqlExecutor } from './database.js';
-import { NOTIFICATION_COLUMNS, toNotification, type NotificationRow } from './notification-row.js';
+import type { SqlExecutor } from '../database.js';
+import { NOTIFICATION_COLUMNS, toNotification, type NotificationRow } from '../notification-row.js';
 
 export interface UserState {
   lastSeq: number;
