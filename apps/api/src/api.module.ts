@@ -5,6 +5,7 @@ import { RetentionService } from './retention/retention.service.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
+import { BatchWriter } from './notifications/batch-writer.js';
 import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { UserFramePublisher } from './publishing/user-frame.publisher.js';
@@ -20,6 +21,7 @@ import { createPublishRateLimiter, PUBLISH_RATE_LIMITER } from './rate-limit/pub
   controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
   providers: [
     IngestService,
+    BatchWriter,
     InboxService,
     UserFramePublisher,
     PublishRateLimitGuard,
