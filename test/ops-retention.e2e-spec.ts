@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { RETENTION_LOCK_KEY } from '../apps/api/src/retention/retention-batch.js';
+import { RETENTION_LOCK_KEY } from '@herald/database';
 import { RetentionService } from '../apps/api/src/retention/retention.service.js';
 import { http } from './support/http-client.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';

@@ -5,6 +5,7 @@ import { RetentionService } from './retention/retention.service.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
+import { BatchWriter } from './notifications/batch-writer.js';
 import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { UserFramePublisher } from './publishing/user-frame.publisher.js';
@@ -18,6 +19,7 @@ import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/p
   controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
   providers: [
     IngestService,
+    BatchWriter,
     InboxService,
     UserFramePublisher,
     PublishRateLimitGuard,

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { HeraldConfig } from '@herald/config';
-import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /**
@@ -10,9 +9,11 @@ import { MIGRATIONS } from './migrations/index.js';
  * Without DATABASE_URL it runs on PGlite (Postgres in WebAssembly) under the
  * data dir, which is what makes `npm start` work on a machine with nothing
  * installed. `synchronize` stays off: the schema comes from migrations only.
+ * No entities: every query is raw SQL in the repositories, so mapped classes
+ * would be a second, unchecked copy of the schema (they drifted once already).
  */
 export function createDataSource(config: Pick<HeraldConfig, 'database'>, options: { inMemory?: boolean } = {}): DataSource {
-  const common = { type: 'postgres' as const, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false };
+  const common = { type: 'postgres' as const, entities: [], migrations: MIGRATIONS, synchronize: false, migrationsRun: false };
   if (config.database.url) {
     return new DataSource({ ...common, url: config.database.url, extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 } });
   }

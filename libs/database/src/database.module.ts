@@ -1,9 +1,12 @@
 import { DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
-import { Database } from './database.js';
+import { AdvisoryLocks } from './advisory-locks.js';
+import { Database, type SqlExecutor } from './database.js';
+import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
+import { InboxRepository } from './repositories/inbox.repository.js';
+import { NotificationReader } from './repositories/notification-reader.js';
 import { runMigrationsLocked } from './run-migrations.js';
-import { NotificationReader } from './notification-reader.js';
 
 export interface DatabaseModuleOptions {
   /** Apply pending migrations on boot (embedded and dev start). */
@@ -12,7 +15,10 @@ export interface DatabaseModuleOptions {
   inMemory?: boolean;
 }
 
-/** Provides Database and NotificationReader over one initialised DataSource. */
+/** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
+const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks];
+
+/** Provides Database and the repositories over one initialised DataSource. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -30,10 +36,10 @@ export class DatabaseModule {
             return new Database(dataSource, isEmbedded(config));
           },
         },
-        { provide: NotificationReader, inject: [Database], useFactory: (db: Database) => new NotificationReader(db) },
+        ...REPOSITORIES.map((R) => ({ provide: R, inject: [Database], useFactory: (db: Database) => new R(db) })),
         DatabaseShutdown,
       ],
-      exports: [Database, NotificationReader],
+      exports: [Database, ...REPOSITORIES],
     };
   }
 }

@@ -19,7 +19,8 @@ export interface NotificationRow {
   expires_at: Date | string | null;
 }
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+/** A timestamp column as the wire's ISO 8601 string; null stays null. */
+export const isoTimestamp = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 /** Maps a row to the wire object; bigint seq arrives as a string from pg. */
 export function toNotification(row: NotificationRow): Notification {
@@ -33,8 +34,8 @@ export function toNotification(row: NotificationRow): Notification {
     severity: row.severity as Severity,
     data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
     link: row.link,
-    createdAt: iso(row.created_at) as string,
-    readAt: iso(row.read_at),
-    expiresAt: iso(row.expires_at),
+    createdAt: isoTimestamp(row.created_at) as string,
+    readAt: isoTimestamp(row.read_at),
+    expiresAt: isoTimestamp(row.expires_at),
   };
 }

@@ -1,7 +1,5 @@
 import type { DataSource } from 'typeorm';
-
-/** Any fixed number: the key of the session lock that serialises migration runs. */
-const MIGRATION_LOCK_KEY = 727_001;
+import { MIGRATION_LOCK_KEY } from './advisory-locks.js';
 
 /**
  * Applies pending migrations while holding a Postgres advisory lock, so api

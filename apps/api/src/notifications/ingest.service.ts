@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import type { PublishedNotification } from '@herald/contracts';
-import { Database } from '@herald/database';
+import { Database, IdempotencyKeysRepository } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
-import { responseBody, writeBatch, type IngestOutcome, type IngestRequest } from './batch-writer.js';
+import { BatchWriter, responseBody, type IngestOutcome, type IngestRequest } from './batch-writer.js';
 import { GroupCommit } from './group-commit.js';
 import { IdempotencyConflictError } from './ingest.errors.js';
-import { findKey, requestHash } from './idempotency-store.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
+import { requestHash } from './request-hash.js';
 
 export interface IngestResult {
   body: { notifications: PublishedNotification[] };
@@ -32,6 +32,8 @@ export class IngestService {
 
   constructor(
     @Inject(Database) private readonly db: Database,
+    @Inject(BatchWriter) private readonly writer: BatchWriter,
+    @Inject(IdempotencyKeysRepository) private readonly keys: IdempotencyKeysRepository,
     @Inject(UserFramePublisher) private readonly publisher: UserFramePublisher,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
     @Inject(Metrics) private readonly metrics: Metrics,
@@ -62,8 +64,8 @@ export class IngestService {
       const ttl = this.config.idempotencyTtlHours;
       // Without Idempotency-Keys the batch is one statement: no BEGIN/COMMIT round trips.
       outcomes = batch.some((r) => r.key !== undefined)
-        ? await this.db.transaction((tx) => writeBatch(tx, batch, ttl))
-        : await writeBatch(this.db, batch, ttl);
+        ? await this.db.transaction((tx) => this.writer.write(tx, batch, ttl))
+        : await this.writer.write(this.db, batch, ttl);
     } catch (err) {
       // One request must not fail the others it happened to share a
       // transaction with: retry each alone, unless the database is gone.
@@ -78,7 +80,7 @@ export class IngestService {
   }
 
   private async replay(principal: string, key: string, hash: string): Promise<IngestResult> {
-    const stored = await findKey(this.db, principal, key);
+    const stored = await this.keys.find(principal, key);
     if (!stored || stored.requestHash !== hash || !stored.response) {
       throw new IdempotencyConflictError();
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { HeraldConfig } from '@herald/config';
-import { createDataSource, Database } from '@herald/database';
+import { AdvisoryLocks, createDataSource, Database, IdempotencyKeysRepository, InboxRepository } from '@herald/database';
 import { RetentionService } from './retention.service.js';
 
 /** Embedded mode runs the same cleanup on PGlite: advisory locks and the batch SQL must work there too. */
@@ -16,7 +16,7 @@ describe('RetentionService on PGlite (embedded mode)', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     db = new Database(dataSource, true);
     const config = { retentionDays: 30, idempotencyTtlHours: 24, retentionIntervalMs: 0 } as HeraldConfig;
-    sut = new RetentionService(db, config);
+    sut = new RetentionService(db, new InboxRepository(), new IdempotencyKeysRepository(db), new AdvisoryLocks(), config);
   }, 60_000);
   afterAll(async () => {
     await db.dataSource.destroy();

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { Database, type SqlExecutor } from '@herald/database';
 import {
-  deleteIdempotencyKeysBatch, deleteNotificationsBatch, tryRetentionLock, type BatchOutcome,
-} from './retention-batch.js';
+  AdvisoryLocks, Database, IdempotencyKeysRepository, InboxRepository, RETENTION_LOCK_KEY, type PurgeOutcome, type SqlExecutor,
+} from '@herald/database';
 
 /** Rows per transaction: short transactions, short row locks, bounded WAL per commit. */
 export const RETENTION_BATCH_SIZE = 1000;
@@ -17,7 +16,7 @@ export interface RetentionRun {
   batches: number;
 }
 
-type Phase = { counter: 'notifications' | 'idempotencyKeys'; batch: (tx: SqlExecutor, size: number) => Promise<BatchOutcome> };
+type Phase = { counter: 'notifications' | 'idempotencyKeys'; batch: (tx: SqlExecutor, size: number) => Promise<PurgeOutcome> };
 
 /**
  * Deletes expired and out-of-retention notifications and stale idempotency
@@ -35,6 +34,9 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(Database) private readonly db: Database,
+    @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(IdempotencyKeysRepository) private readonly keys: IdempotencyKeysRepository,
+    @Inject(AdvisoryLocks) private readonly locks: AdvisoryLocks,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
@@ -66,13 +68,15 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
   private async run(batchSize: number): Promise<RetentionRun> {
     const result: RetentionRun = { skipped: false, notifications: 0, idempotencyKeys: 0, batches: 0 };
     const phases: Phase[] = [
-      { counter: 'notifications', batch: (tx, size) => deleteNotificationsBatch(tx, this.config.retentionDays, size) },
-      { counter: 'idempotencyKeys', batch: (tx, size) => deleteIdempotencyKeysBatch(tx, this.config.idempotencyTtlHours, size) },
+      { counter: 'notifications', batch: (tx, size) => this.inbox.purgeOutOfRetention(tx, this.config.retentionDays, size) },
+      { counter: 'idempotencyKeys', batch: (tx, size) => this.keys.purgeStale(tx, this.config.idempotencyTtlHours, size) },
     ];
     for (const phase of phases) {
       for (;;) {
         if (this.stopping) return result;
-        const outcome = await this.db.transaction(async (tx) => ((await tryRetentionLock(tx)) ? phase.batch(tx, batchSize) : undefined));
+        const outcome = await this.db.transaction(async (tx) =>
+          (await this.locks.tryForTransaction(tx, RETENTION_LOCK_KEY)) ? phase.batch(tx, batchSize) : undefined,
+        );
         if (!outcome) {
           // Another replica holds the lock: it is doing this work now.
           result.skipped = result.batches === 0;

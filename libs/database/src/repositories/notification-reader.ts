@@ -1,6 +1,6 @@
 import type { Notification } from '@herald/contracts';
-import type { SqlExecutor } from './database.js';
-import { NOTIFICATION_COLUMNS, toNotification, type NotificationRow } from './notification-row.js';
+import type { SqlExecutor } from '../database.js';
+import { NOTIFICATION_COLUMNS, toNotification, type NotificationRow } from '../notification-row.js';
 
 export interface UserState {
   lastSeq: number;
@@ -19,7 +19,8 @@ const LIVE = '(expires_at IS NULL OR expires_at > now())';
 
 /**
  * The reads both apps make: the api for the inbox, the gateway for welcome,
- * resume and gap fill. Read-only, so the gateway may hold it.
+ * resume and gap fill. Read-only, so the gateway may hold it; the writes to
+ * the same tables, and the rules they keep, are InboxRepository's.
  */
 export class NotificationReader {
   constructor(private readonly db: SqlExecutor) {}

@@ -1,4 +1,4 @@
-import { unreadByUser } from './retention-batch.js';
+import { unreadByUser } from './inbox.repository.js';
 
 describe('unreadByUser', () => {
   it('counts the unread rows each user lost, ignoring read ones', () => {

@@ -1,0 +1,68 @@
+import { jest } from '@jest/globals';
+import type { AppendRequest, IdempotencyKeysRepository, InboxRepository, KeyClaim, SqlExecutor } from '@herald/database';
+import { BatchWriter, type IngestRequest } from './batch-writer.js';
+import type { PublishNotificationDto } from './publish-notification.dto.js';
+
+const post = (principal: string, recipients: string[], key?: string): IngestRequest => ({
+  principal,
+  key,
+  hash: key ? `hash-${key}` : '',
+  input: { recipients, type: 't', title: `to ${recipients.join(',')}` } as PublishNotificationDto,
+});
+
+/** BatchWriter over fake repositories: keys in `taken` are held elsewhere; each appended row gets seq 1, 2, … */
+function setup(taken: string[] = []) {
+  const tx: SqlExecutor = { query: async () => [] };
+  const keys = {
+    claim: jest.fn(async (_tx: SqlExecutor, claims: KeyClaim[], _ttl: number) => claims.map((c) => !taken.includes(c.key))),
+    storeResponses: jest.fn(async (_tx: SqlExecutor, _answers: { principal: string; key: string; response: unknown }[]) => undefined),
+  };
+  let seq = 0;
+  const inbox = {
+    append: jest.fn(async (_exec: SqlExecutor, requests: AppendRequest[]) =>
+      requests.map((r) => r.recipients.map((userId) => ({ id: `id${++seq}`, userId, seq, createdAt: '2030-01-01T00:00:00.000Z' }))),
+    ),
+  };
+  const sut = new BatchWriter(keys as unknown as IdempotencyKeysRepository, inbox as unknown as InboxRepository);
+  return { sut, tx, keys, inbox };
+}
+
+describe('BatchWriter', () => {
+  it('writes a batch without keys as one append and claims nothing', async () => {
+    const { sut, tx, keys, inbox } = setup();
+
+    const outcomes = await sut.write(tx, [post('svc', ['ann', 'bob', 'ann']), post('svc', ['cy'])], 24);
+
+    expect(keys.claim).not.toHaveBeenCalled();
+    expect(inbox.append).toHaveBeenCalledTimes(1);
+    expect(inbox.append.mock.calls[0][1].map((r) => r.recipients)).toEqual([['ann', 'bob'], ['cy']]);
+    expect(outcomes.map((o) => (o.kind === 'created' ? o.notifications.map((n) => [n.userId, n.seq]) : o.kind))).toEqual([
+      [['ann', 1], ['bob', 2]],
+      [['cy', 3]],
+    ]);
+  });
+
+  it('gives a key to the first request naming it; later ones and keys held elsewhere replay', async () => {
+    const { sut, tx, keys, inbox } = setup(['held']);
+
+    const outcomes = await sut.write(tx, [post('svc', ['ann'], 'k1'), post('svc', ['bob'], 'k1'), post('svc', ['cy'], 'held'), post('other', ['dan'], 'k1')], 24);
+
+    expect(keys.claim.mock.calls[0][1]).toEqual([
+      { principal: 'svc', key: 'k1', requestHash: 'hash-k1' },
+      { principal: 'svc', key: 'held', requestHash: 'hash-held' },
+      { principal: 'other', key: 'k1', requestHash: 'hash-k1' },
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['created', 'key_taken', 'key_taken', 'created']);
+    expect(inbox.append.mock.calls[0][1].map((r) => r.recipients)).toEqual([['ann'], ['dan']]);
+  });
+
+  it('stores the 201 body of each keyed request it created, and nothing for unkeyed ones', async () => {
+    const { sut, tx, keys } = setup();
+
+    await sut.write(tx, [post('svc', ['ann'], 'k1'), post('svc', ['bob'])], 24);
+
+    expect(keys.storeResponses).toHaveBeenCalledWith(tx, [
+      { principal: 'svc', key: 'k1', response: { notifications: [{ id: 'id1', userId: 'ann', seq: 1, createdAt: '2030-01-01T00:00:00.000Z' }] } },
+    ]);
+  });
+});
