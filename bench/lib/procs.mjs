@@ -8,8 +8,9 @@ import { answersOk, freePort } from '../../scripts/harness/network.mjs';
 import { cpuSeconds } from '../../scripts/harness/proc-stat.mjs';
 import { pollUntil, sleep } from '../../scripts/harness/wait.mjs';
 
-/** Lines of a child's output a failure shows. */
+/** Lines of a child's output a failure shows, and the characters kept to find them. */
 const TAIL_LINES = 60;
+const KEEP_CHARS = 32 * 1024;
 
 /**
  * Spawns `node [execArgv] script` with this process's environment plus `env`
@@ -18,7 +19,7 @@ const TAIL_LINES = 60;
  */
 export async function startNode(name, script, { env = {}, execArgv = [], cwd = process.cwd() } = {}) {
   const port = await freePort();
-  const spawned = spawnNode(script, { name, env: { ...process.env, ...env, PORT: String(port) }, cwd, execArgv, keepChars: 32 * 1024 });
+  const spawned = spawnNode(script, { name, env: { ...process.env, ...env, PORT: String(port) }, cwd, execArgv, keepChars: KEEP_CHARS });
   const { child, exited } = spawned;
   const proc = {
     name,
