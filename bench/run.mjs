@@ -20,9 +20,9 @@ import { useDistSnapshot } from './lib/system.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeMachine, ensureServices, dropOwnDatabases, setRunId } from './lib/infra.mjs';
-import { killAll as killProcs } from './lib/procs.mjs';
-import { killAllClients } from './lib/clients.mjs';
+import { killAllSync } from '../scripts/harness/child-processes.mjs';
+import { ensureServices } from '../scripts/harness/services.mjs';
+import { describeMachine, dropOwnDatabases, setRunId } from './lib/infra.mjs';
 import { Figures } from './lib/figures.mjs';
 import { PROFILES } from './lib/profiles.mjs';
 import { updateDocs, writeJson } from './lib/report.mjs';
@@ -75,9 +75,9 @@ const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 const outDir = path.resolve(args.out);
 // A private copy of dist/ for this run (git-ignored as bench-results/*.tmp), removed at exit.
 const removeDist = useDistSnapshot(path.join(ROOT, 'bench-results', `.dist-${stamp}-${process.pid}.tmp`));
+/** Every process this run started (api, gateways, reference servers, load clients), then the dist/ copy. */
 const killAll = () => {
-  killProcs();
-  killAllClients();
+  killAllSync();
   removeDist();
 };
 const cleanup = () => killAll();

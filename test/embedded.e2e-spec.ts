@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../scripts/harness/network.mjs';
 import { http } from './support/http-client.js';
 import { TestSocket } from './support/test-socket.js';
 

@@ -1,18 +1,9 @@
+import { sleep, waitUntil } from '../scripts/harness/wait.mjs';
 import { http } from './support/http-client.js';
 import { TestRedisServer } from './support/redis-server.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const readyStatus = async (url: string) => (await http(url, 'GET', '/readyz')).status;
 
@@ -46,7 +37,7 @@ describe('faults: Redis restart', () => {
 
     await sleep(300);
     await redis.kill();
-    await waitFor(async () => (await readyStatus(sys.gateways[0].url)) === 503, 5000, 'gateway not ready');
+    await waitUntil(async () => (await readyStatus(sys.gateways[0].url)) === 503, { timeoutMs: 5000, intervalMs: 50, what: 'gateway not ready' });
     expect(await readyStatus(sys.gateways[1].url)).toBe(503);
     const before = new Map(sent);
     await sleep(700); // POSTs keep committing while nothing can be published
@@ -57,7 +48,7 @@ describe('faults: Redis restart', () => {
     // Nothing is published after Redis returns: what was committed during the
     // outage can only arrive through the gateways' re-sync from Postgres.
     await redis.start();
-    await waitFor(async () => (await readyStatus(sys.gateways[0].url)) === 200 && (await readyStatus(sys.gateways[1].url)) === 200, 15000, 'gateways ready again');
+    await waitUntil(async () => (await readyStatus(sys.gateways[0].url)) === 200 && (await readyStatus(sys.gateways[1].url)) === 200, { timeoutMs: 15000, intervalMs: 50, what: 'gateways ready again' });
 
     for (const [i, socket] of sockets.entries()) {
       const expected = sent.get(users[i]) ?? 0;
@@ -110,7 +101,7 @@ describe('faults: Postgres down', () => {
     expect(socket.ws.readyState).toBe(socket.ws.OPEN);
 
     proxy.restore();
-    await waitFor(async () => (await sys.publish(['pg-user'], { title: 'after' })).status === 201, 15000, 'POST to succeed again');
+    await waitUntil(async () => (await sys.publish(['pg-user'], { title: 'after' })).status === 201, { timeoutMs: 15000, intervalMs: 50, what: 'POST to succeed again' });
     const [n] = await socket.waitForNotifications(1);
     expect(n.title).toBe('after');
     expect(n.seq).toBe(1);

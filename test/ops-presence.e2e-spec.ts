@@ -1,24 +1,11 @@
 import { liveWindowMs } from '@herald/bus';
 import { PresenceReporter } from '../apps/gateway/src/presence/presence-reporter.js';
+import { eventually } from '../scripts/harness/wait.mjs';
 import { http } from './support/http-client.js';
 import { startTestSystem, type RunningApp, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
 
 const REPORT_INTERVAL_MS = 300;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` passes (it throws until then); rethrows the last failure at the deadline. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(20);
-    }
-  }
-}
 
 describe('ops: stats and presence from the gateways\' reports', () => {
   let sys: TestSystem;

@@ -1,8 +1,7 @@
+import { sleep } from '../scripts/harness/wait.mjs';
 import { http } from './support/http-client.js';
 import { startProcessSystem, type ProcessSystem } from './support/process-system.js';
 import { TestSocket } from './support/test-socket.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A user's view across reconnects: every seq it was sent, from every socket it held. */
 class UserView {

@@ -1,18 +1,15 @@
 // Load generator processes (child_process.fork of bench/load-client.mjs) and
-// a request/response call over their IPC channel.
+// a request/response call over their IPC channel. Each is tracked with the
+// run's other children (scripts/harness/child-processes.mjs), so an
+// interrupted run kills them too.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from '../../scripts/harness/child-processes.mjs';
 import { addCounts } from './util.mjs';
 import { merge, summarize } from './hist.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../load-client.mjs', import.meta.url));
 let addressCounter = 0;
-const running = new Set();
-
-/** Kills every load client still running (interrupted runs). */
-export function killAllClients() {
-  for (const c of running) c.kill();
-}
 
 /**
  * A loopback source address of its own per client process (127.1.0.1,
@@ -30,9 +27,7 @@ export class LoadClient {
     this.localAddress = nextSourceAddress();
     // BENCH_CLIENT_PROF=<dir> profiles the load clients themselves (is the client the bottleneck?).
     const prof = process.env.BENCH_CLIENT_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CLIENT_PROF}`] : [];
-    this.child = fork(SCRIPT, [], { serialization: 'advanced', execArgv: ['--max-old-space-size=4096', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    running.add(this);
-    this.child.once('exit', () => running.delete(this));
+    this.child = track(fork(SCRIPT, [], { serialization: 'advanced', execArgv: ['--max-old-space-size=4096', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), name);
     this.pid = this.child.pid;
     this.pending = new Map();
     this.seq = 0;

@@ -6,21 +6,18 @@
 // background workers, Redis), or foreign (everything else, including CPU of
 // processes that exited during the window, seen only in /proc/stat).
 import { readdirSync, readFileSync } from 'node:fs';
-import { adminQuery, ourDatabasePrefix } from './infra.mjs';
+import { adminQuery } from '../../scripts/harness/databases.mjs';
+import { procStat, TICKS_PER_SECOND as HZ } from '../../scripts/harness/proc-stat.mjs';
+import { ourDatabasePrefix } from './infra.mjs';
 import { machineCpu } from './procs.mjs';
 import { sleep } from './util.mjs';
-
-const HZ = 100; // USER_HZ: clock ticks per second in /proc
 
 function snapshot() {
   const procs = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(name), { comm, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), start: Number(f[19]) });
+      procs.set(Number(name), procStat(name));
     } catch {
       // exited while we read
     }

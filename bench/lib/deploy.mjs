@@ -2,12 +2,14 @@
 // Redis prefix, the system under test started as real processes, load
 // clients forked, and everything stopped and dropped afterwards.
 import { randomBytes } from 'node:crypto';
-import { cleanRedisPrefix, createDatabase } from './infra.mjs';
+import { deleteRedisPrefix } from '../../scripts/harness/redis-prefix.mjs';
+import { sleep, waitUntil } from '../../scripts/harness/wait.mjs';
+import { createDatabase } from './infra.mjs';
 import { createReferenceSchema } from './reference-schema.mjs';
 import { baseEnv, migrate, startSystem } from './system.mjs';
 import { killClients, split, startClients } from './clients.mjs';
 import { mergeSocketStats } from './clients.mjs';
-import { log, sleep, waitUntil } from './util.mjs';
+import { log } from './util.mjs';
 
 /**
  * Runs `fn({ system, db, env, kind, useMode })` against a fresh deployment
@@ -36,7 +38,7 @@ export async function withDeployment(ctx, kind, opts, fn) {
   } finally {
     await system?.stop().catch(() => undefined);
     await db.drop().catch((err) => log(`could not drop ${db.name}: ${err.message}`));
-    await cleanRedisPrefix(prefix).catch(() => undefined);
+    await deleteRedisPrefix(prefix).catch(() => undefined);
   }
 }
 
@@ -125,7 +127,7 @@ export async function awaitDeliveries(clients, expected, { timeoutMs = 15_000, i
       }
       return s.received >= expected || Date.now() - lastChange > idleMs;
     },
-    { timeoutMs, everyMs: 250, what: 'deliveries' },
+    { timeoutMs, intervalMs: 250, what: 'deliveries' },
   ).catch(() => undefined);
   await sleep(200); // late duplicates, if any, are counted too
   return socketStats(clients);

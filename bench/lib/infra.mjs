@@ -1,60 +1,14 @@
-// Postgres and Redis for a bench run: start them when they are down, make a
-// database of our own (dropped at the end), and describe the machine.
-import { execFileSync, spawnSync } from 'node:child_process';
+// The bench's databases (each dropped at the end, even by an interrupted
+// run) and a description of the machine. Starting Postgres and Redis, admin
+// queries and Redis clean-up are the shared harness's (scripts/harness).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { sleep } from './util.mjs';
-
-export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = 'redis://127.0.0.1:6379';
-
-function reachable(port, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.setTimeout(timeoutMs);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
-async function waitFor(port, what, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await reachable(port)) return;
-    await sleep(250);
-  }
-  throw new Error(`${what} did not come up on 127.0.0.1:${port} within ${timeoutMs} ms`);
-}
-
-/** Starts Postgres 15 and Redis 7 with the commands CI uses, only if they are not listening. */
-export async function ensureServices(log) {
-  if (!(await reachable(5432))) {
-    log('starting Postgres (pg_ctlcluster 15 main)');
-    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'start'], { stdio: 'inherit' });
-    await waitFor(5432, 'Postgres');
-  }
-  if (!(await reachable(6379))) {
-    log('starting Redis');
-    spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no',
-      '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log'], { stdio: 'inherit' });
-    await waitFor(6379, 'Redis');
-  }
-}
-
-export async function adminQuery(sql, params) {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+import { adminQuery, createDatabase as createNamedDatabase, databaseUrl, dropDatabase } from '../../scripts/harness/databases.mjs';
+import { REDIS_URL } from '../../scripts/harness/services.mjs';
 
 const ownDatabases = new Set();
 let runId = randomBytes(3).toString('hex');
@@ -68,9 +22,9 @@ export const ourDatabasePrefix = () => `herald_bench_${runId}_`;
 /** A fresh database (migrated by the caller), with drop() and setSyncCommit(). */
 export async function createDatabase(tag) {
   const name = `${ourDatabasePrefix()}${tag.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  await createNamedDatabase(name);
   ownDatabases.add(name);
-  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const url = databaseUrl(name);
   const db = {
     name,
     url,
@@ -90,7 +44,7 @@ export async function createDatabase(tag) {
       }
     },
     drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(name);
       ownDatabases.delete(name);
     },
   };
@@ -99,24 +53,8 @@ export async function createDatabase(tag) {
 
 /** Drops the databases this run created and has not dropped yet (interrupted runs). */
 export async function dropOwnDatabases() {
-  for (const name of ownDatabases) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  for (const name of ownDatabases) await dropDatabase(name).catch(() => undefined);
   ownDatabases.clear();
-}
-
-/** Deletes every key under our Redis prefix (ticket stores and the like). */
-export async function cleanRedisPrefix(prefix) {
-  const r = new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    for (let i = 0; i < 10_000; i++) {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await r.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    r.disconnect();
-  }
 }
 
 function tryExec(cmd, args) {

@@ -1,49 +1,26 @@
-/* global AbortSignal */
 // Child processes of a bench run (api, gateways, reference servers) and what
-// /proc says about them. Every child is tracked so that an interrupted run
-// still kills exactly the processes it started, by pid.
-import { spawn } from 'node:child_process';
+// /proc says about them. Spawning, tracking (an interrupted run still kills
+// exactly the processes it started) and stopping are the shared harness's
+// (scripts/harness/child-processes.mjs).
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { sleep } from './util.mjs';
+import { spawnNode, stopChild } from '../../scripts/harness/child-processes.mjs';
+import { answersOk, freePort } from '../../scripts/harness/network.mjs';
+import { cpuSeconds } from '../../scripts/harness/proc-stat.mjs';
+import { pollUntil, sleep } from '../../scripts/harness/wait.mjs';
 
-const running = new Set();
-
-/** Kills every child this run started (on exit or Ctrl-C). */
-export function killAll() {
-  for (const p of running) p.kill('SIGKILL');
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** Lines of a child's output a failure shows, and the characters kept to find them. */
+const TAIL_LINES = 60;
+const KEEP_CHARS = 32 * 1024;
 
 /**
- * Spawns `node [execArgv] script` with `env` on its own port. Output is kept
- * (last 60 lines) to explain a failure, not printed.
+ * Spawns `node [execArgv] script` with this process's environment plus `env`
+ * on its own port. Output is kept (`tail`: its last 60 lines) to explain a
+ * failure, not printed.
  */
 export async function startNode(name, script, { env = {}, execArgv = [], cwd = process.cwd() } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...execArgv, script], {
-    cwd,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail = [];
-  const keep = (chunk) => {
-    for (const line of String(chunk).split('\n')) if (line.trim()) tail.push(`${name}: ${line}`);
-    tail.splice(0, Math.max(0, tail.length - 60));
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const spawned = spawnNode(script, { name, env: { ...process.env, ...env, PORT: String(port) }, cwd, execArgv, keepChars: KEEP_CHARS });
+  const { child, exited } = spawned;
   const proc = {
     name,
     port,
@@ -51,51 +28,33 @@ export async function startNode(name, script, { env = {}, execArgv = [], cwd = p
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     exited,
-    tail,
+    running: spawned.running,
+    get tail() {
+      const lines = spawned.output().split('\n').filter((line) => line.trim());
+      return lines.slice(-TAIL_LINES).map((line) => `${name}: ${line}`);
+    },
     kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (spawned.running()) child.kill(signal);
     },
     /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
     async stop(graceMs = 5000) {
-      proc.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!done) proc.kill('SIGKILL');
-      await exited;
+      await stopChild(child, 'SIGTERM', graceMs);
     },
   };
-  running.add(proc);
-  exited.then(() => running.delete(proc));
   return proc;
 }
 
 /** Polls GET `path` until 200, failing early (with the child's output) if it exits. */
 export async function waitReady(proc, path = '/readyz', timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  let exited = false;
-  proc.exited.then(() => (exited = true));
-  while (Date.now() < end && !exited) {
-    try {
-      const res = await fetch(proc.url + path, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`${proc.name} not ready (${exited ? 'exited' : 'timeout'}):\n${proc.tail.join('\n')}`);
+  const outcome = await pollUntil(async () => (!proc.running() ? 'exited' : (await answersOk(proc.port, path, 2000)) && 'ready'), { timeoutMs, intervalMs: 150 });
+  if (outcome === 'ready') return;
+  throw new Error(`${proc.name} not ready (${outcome === 'exited' ? 'exited' : 'timeout'}):\n${proc.tail.join('\n')}`);
 }
 
 /** Resident set size of a process in bytes (VmRSS from /proc/<pid>/status). */
 export function rssBytes(pid) {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) * 1024 : NaN;
-}
-
-/** user + system CPU time of a process so far, in seconds. */
-export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 /**

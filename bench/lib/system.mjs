@@ -2,24 +2,24 @@
 // Herald's (from dist/) or the reference server's, on their own database and
 // Redis prefix. Scenarios only see { api, gateways, restartApi, stop }.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { REDIS_URL } from './infra.mjs';
-import { freePort, startNode, waitReady } from './procs.mjs';
+import { freePort } from '../../scripts/harness/network.mjs';
+import { DIST_DIR, DIST_MAIN, removeDir, REPO_ROOT as ROOT } from '../../scripts/harness/paths.mjs';
+import { REDIS_URL } from '../../scripts/harness/services.mjs';
+import { startNode, waitReady } from './procs.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = path.join(ROOT, 'bench/reference-server.mjs');
-let DIST = path.join(ROOT, 'dist');
+let DIST = DIST_DIR;
 const SCRIPTS = {
   get api() {
-    return path.join(DIST, 'apps/api/src/main.js');
+    return path.join(DIST, DIST_MAIN.api);
   },
   get gateway() {
-    return path.join(DIST, 'apps/gateway/src/main.js');
+    return path.join(DIST, DIST_MAIN.gateway);
   },
   get migrate() {
-    return path.join(DIST, 'libs/database/src/migrate.js');
+    return path.join(DIST, DIST_MAIN.migrate);
   },
 };
 
@@ -31,11 +31,11 @@ const SCRIPTS = {
  * Returns a function that removes the copy.
  */
 export function useDistSnapshot(dir) {
-  const source = path.join(ROOT, 'dist');
-  if (!existsSync(path.join(source, 'apps/api/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
+  const source = DIST_DIR;
+  if (!existsSync(path.join(source, DIST_MAIN.api))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
   cpSync(source, dir, { recursive: true });
   DIST = dir;
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => removeDir(dir);
 }
 
 /** Environment shared by every process of a deployment; the reference reads the same names. */

@@ -1,19 +1,12 @@
-// HS256 tokens for the bench: the service token that publishes, and a
-// random secret per run (both processes under test and clients get it).
-import { createSecretKey, randomBytes } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+// HS256 tokens for the bench: the service token that publishes and the
+// users' socket tokens, signed with the run's secret (scripts/harness/tokens.mjs).
+import { secretKey, signHs256 } from '../../scripts/harness/tokens.mjs';
 
-export const newSecret = () => randomBytes(32).toString('hex');
+export { newSecret, secretKey } from '../../scripts/harness/tokens.mjs';
 
-/**
- * The secret as a KeyObject: given a string, jsonwebtoken first tries (and
- * fails) to parse it as a PEM key on every call, ~0.5 ms of CPU here (see
- * bench/micro/jwt-key.mjs); with a KeyObject a sign or verify is ~10 µs.
- */
-export const secretKey = (secret) => createSecretKey(Buffer.from(secret));
+const TTL = '3h';
 
-export const serviceToken = (secret) =>
-  jwt.sign({ sub: 'bench', scope: 'notifications:publish notifications:admin' }, secretKey(secret), { algorithm: 'HS256', expiresIn: '3h' });
+export const serviceToken = (secret) => signHs256(secretKey(secret), { sub: 'bench', scope: 'notifications:publish notifications:admin' }, TTL);
 
 /** A user's socket token. */
-export const userToken = (key, sub) => jwt.sign({ sub }, key, { algorithm: 'HS256', expiresIn: '3h' });
+export const userToken = (key, sub) => signHs256(key, { sub }, TTL);

@@ -1,8 +1,9 @@
-// Small helpers shared by the orchestrator and the load clients.
+// Small helpers shared by the orchestrator and the load clients. Waiting is
+// the shared harness's (scripts/harness/wait.mjs); `sleep` is passed on for
+// the scenarios.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 
-export const sleep = (ms) => delay(ms);
+export { sleep } from '../../scripts/harness/wait.mjs';
 
 /**
  * Wall-clock milliseconds with sub-millisecond resolution. Every process on
@@ -18,17 +19,6 @@ export function withTimeout(promise, ms, what) {
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Waits until `check()` is truthy, polling every `everyMs`, for at most `timeoutMs`. */
-export async function waitUntil(check, { timeoutMs, everyMs = 200, what = 'condition' }) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
 }
 
 export const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);

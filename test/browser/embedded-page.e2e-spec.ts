@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { freePort } from '../support/free-port.js';
+import { LOOPBACK_PRELOAD as PRELOAD } from '../../scripts/harness/herald-process.mjs';
+import { freePort } from '../../scripts/harness/network.mjs';
 import { InboxPage, launchChromium } from '../support/inbox-page.js';
 
 const MAIN = join(process.cwd(), 'dist/apps/embedded/src/main.js');
-const PRELOAD = join(process.cwd(), 'test/support/loopback-only.mjs');
 
 /**
  * `npm start` as a person first meets it: open http://localhost:PORT/ with

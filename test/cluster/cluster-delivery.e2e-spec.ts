@@ -4,7 +4,8 @@ import { http } from '../support/http-client.js';
 import type { TestRedisCluster } from '../support/redis-cluster.js';
 import type { TestSystem } from '../support/test-system.js';
 import { TestSocket } from '../support/test-socket.js';
-import { eventually, sleep, startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
+import { eventually, sleep } from '../../scripts/harness/wait.mjs';
+import { startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
 
 describe('Redis Cluster: delivery over sharded pub/sub (3 masters, 2 apis, 2 gateways)', () => {
   let cs: ClusterSystem;

@@ -3,7 +3,8 @@ import { http } from '../support/http-client.js';
 import type { TestRedisCluster } from '../support/redis-cluster.js';
 import type { TestSystem } from '../support/test-system.js';
 import { TestSocket } from '../support/test-socket.js';
-import { eventually, sleep, startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
+import { eventually, sleep } from '../../scripts/harness/wait.mjs';
+import { startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
 
 const readyStatus = async (url: string) => (await http(url, 'GET', '/readyz')).status;
 

@@ -4,7 +4,8 @@ import { http } from '../support/http-client.js';
 import type { TestRedisCluster } from '../support/redis-cluster.js';
 import type { TestSystem } from '../support/test-system.js';
 import { TestSocket } from '../support/test-socket.js';
-import { eventually, startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
+import { eventually } from '../../scripts/harness/wait.mjs';
+import { startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
 
 /** Everything else on the command client: tickets, presence and stats, the publish rate limiter. */
 describe('Redis Cluster: tickets, presence, stats and rate limits', () => {

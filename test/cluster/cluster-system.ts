@@ -2,8 +2,6 @@ import { userChannel } from '@herald/contracts';
 import { TestRedisCluster } from '../support/redis-cluster.js';
 import { startTestSystem, type TestSystem, type TestSystemOptions } from '../support/test-system.js';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A fresh three-master cluster and the system under test configured for it. */
 export interface ClusterSystem {
   cluster: TestRedisCluster;
@@ -42,17 +40,4 @@ export async function usersOnEveryNode(cluster: TestRedisCluster, prefix: string
   }
   if ([...byPort.values()].some((users) => users.length < perNode)) throw new Error('could not spread users over every master');
   return byPort;
-}
-
-/** Polls until `check` passes (it throws until then); rethrows the last failure at the deadline. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(25);
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import { ClusterRedisConnection, RedisClusterBus } from '@herald/bus';
 import { TestRedisCluster } from '../support/redis-cluster.js';
-import { eventually } from './cluster-system.js';
+import { eventually } from '../../scripts/harness/wait.mjs';
 
 /** The bus alone against a real cluster: routing, and the replacement of a wedged subscribing client. */
 describe('RedisClusterBus', () => {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { freePort, nginxArgs, nginxBin, startNginx, stopNginx, writeSite, type NginxSite } from './support/nginx.js';
+import { freePort } from '../../scripts/harness/network.mjs';
+import { nginxArgs, nginxBin, startNginx, stopNginx, writeSite, type NginxSite } from './support/nginx.js';
 import { readRepoFile } from './support/repo.js';
 
 const site = readRepoFile('deploy/nginx/herald.conf');

@@ -1,13 +1,16 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port.js';
+import { stopChild } from '../../scripts/harness/child-processes.mjs';
+import { freePort } from '../../scripts/harness/network.mjs';
+import { removeDir, tempDir } from '../../scripts/harness/paths.mjs';
+import { waitUntil } from '../../scripts/harness/wait.mjs';
+import { redisAnswers } from './redis-server.js';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often the cluster is polled while it forms or heals. */
+const POLL_MS = 50;
 
 /** One master: its client port and its cluster bus port. */
 interface ClusterNodeProcess {
@@ -39,7 +42,7 @@ export class TestRedisCluster {
   }
 
   async start(): Promise<this> {
-    this.dir = mkdtempSync(join(tmpdir(), 'herald-cluster-'));
+    this.dir = tempDir('herald-cluster');
     const taken = new Set<number>();
     while (this.nodes.length < this.size) {
       const [port, busPort] = [await freePort(), await freePort()];
@@ -50,7 +53,7 @@ export class TestRedisCluster {
     await Promise.all(this.nodes.map((n) => this.spawnNode(n)));
     const addresses = this.ports.map((p) => `127.0.0.1:${p}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
-    await this.waitUntil(async () => (await Promise.all(this.ports.map((p) => this.isOk(p)))).every(Boolean), 20_000, 'cluster_state:ok');
+    await this.waitUntilOk('cluster_state:ok');
     return this;
   }
 
@@ -66,7 +69,7 @@ export class TestRedisCluster {
    */
   async startNodes(ports: number[]): Promise<void> {
     await Promise.all(ports.map((port) => this.spawnNode(this.node(port))));
-    await this.waitUntil(async () => (await Promise.all(this.ports.map((p) => this.isOk(p)))).every(Boolean), 20_000, 'cluster_state:ok after restart');
+    await this.waitUntilOk('cluster_state:ok after restart');
   }
 
   /** A plain connection to one master, for assertions (CLUSTER, PUBSUB SHARDNUMSUB). */
@@ -102,7 +105,7 @@ export class TestRedisCluster {
   async stop(): Promise<void> {
     for (const port of [...this.clients.keys()]) this.dropClient(port);
     await Promise.all(this.nodes.map((n) => this.killNode(n)));
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeDir(this.dir);
   }
 
   private async spawnNode(node: ClusterNodeProcess): Promise<void> {
@@ -117,30 +120,18 @@ export class TestRedisCluster {
       '--dir', this.dir,
     ];
     node.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await this.waitUntil(() => this.answers(node.port), 10_000, `redis-server on ${node.port}`);
+    await waitUntil(() => redisAnswers(node.port), { timeoutMs: 10_000, intervalMs: POLL_MS, what: `redis-server on ${node.port}` });
   }
 
   private async killNode(node: ClusterNodeProcess): Promise<void> {
     const child = node.child;
     node.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGKILL');
-    });
+    if (child) await stopChild(child, 'SIGKILL');
   }
 
-  private async answers(port: number): Promise<boolean> {
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
+  /** Every master reports cluster_state:ok and knows all the others; bounded at 20 s. */
+  private async waitUntilOk(what: string): Promise<void> {
+    await waitUntil(async () => (await Promise.all(this.ports.map((p) => this.isOk(p)))).every(Boolean), { timeoutMs: 20_000, intervalMs: POLL_MS, what });
   }
 
   private async isOk(port: number): Promise<boolean> {
@@ -162,14 +153,5 @@ export class TestRedisCluster {
   private dropClient(port: number): void {
     this.clients.get(port)?.disconnect();
     this.clients.delete(port);
-  }
-
-  /** Polls `check` every 50 ms; bounded by `timeoutMs`. */
-  private async waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(50);
-    }
   }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -7,9 +6,11 @@ import { loadConfig, type HeraldConfig } from '@herald/config';
 import { Scope } from '@herald/contracts';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
+import { REDIS_URL } from '../../scripts/harness/services.mjs';
+import { newSecret } from '../../scripts/harness/tokens.mjs';
 import { http, type HttpResult } from './http-client.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { TEST_REDIS_URL, uniquePrefix } from './test-env.js';
+import { uniquePrefix } from './test-env.js';
 
 export interface RunningApp {
   app: INestApplication;
@@ -60,12 +61,12 @@ async function listen(app: INestApplication): Promise<string> {
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
   const prefix = uniquePrefix();
-  const secret = randomBytes(32).toString('hex');
+  const secret = newSecret();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: options.wrapDatabaseUrl ? options.wrapDatabaseUrl(db.url) : db.url,
     DATABASE_POOL_SIZE: '5',
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,
     HERALD_JWT_SECRET: secret,
     LOG_LEVEL: 'silent',
@@ -88,7 +89,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     apis.push({ app, url: await listen(app), config: cfg });
   }
   for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = new Redis(REDIS_URL);
 
   const userToken = (sub: string, extra: Partial<SignTokenOptions> = {}) => signToken(secret, { sub, ...extra });
   const serviceToken = (extra: Partial<SignTokenOptions> = {}) => signToken(secret, { sub: 'test-service', scope: Scope.Publish, ...extra });

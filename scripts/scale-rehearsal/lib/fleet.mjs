@@ -1,9 +1,11 @@
 // The gateway replicas and how they come and go, the way Kubernetes moves a
 // Deployment's pods in and out of a Service's endpoints (here: nginx's
 // `gateway` upstream).
-import { HeraldProcess } from './processes.mjs';
+import { HeraldProcess } from '../../harness/herald-process.mjs';
+import { freePort } from '../../harness/network.mjs';
+import { sleep } from '../../harness/wait.mjs';
 import { connectionsOn } from './sampler.mjs';
-import { freePort, since, sleep } from './util.mjs';
+import { since } from './util.mjs';
 
 /** Past preStop + drain, how long a draining gateway may take before SIGKILL (terminationGracePeriodSeconds' margin). */
 const GRACE_MARGIN_MS = 10_000;
@@ -34,8 +36,8 @@ export class Fleet {
     const gw = { name: `gw${this.gateways.length + 1}`, inRotation: false, draining: false };
     this.gateways.push(gw); // before any await: names stay unique when gateways start together
     gw.port = await freePort();
-    gw.proc = new HeraldProcess('gateway', gw.name, gw.port, this.env, this.cwd);
-    await gw.proc.start(this.t0);
+    gw.proc = new HeraldProcess('gateway', { name: gw.name, port: gw.port, env: this.env, cwd: this.cwd });
+    await gw.proc.start({ t0: this.t0 });
     this.log(`${gw.name} ready on :${gw.port}`);
     return gw;
   }

@@ -3,39 +3,29 @@
 // process gets. All of it is given back by `dispose`.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { Redis } from 'ioredis';
-import { ROOT } from './util.mjs';
+import { createDatabase, databaseUrl, dropDatabase } from '../../harness/databases.mjs';
+import { DIST_DIR, DIST_MAIN } from '../../harness/paths.mjs';
+import { deleteRedisPrefix } from '../../harness/redis-prefix.mjs';
+import { REDIS_URL } from '../../harness/services.mjs';
+import { newSecret, signHs256 } from '../../harness/tokens.mjs';
 
-/** Trust auth on loopback, as in CI; HERALD_TEST_DATABASE_URL / HERALD_TEST_REDIS_URL override, like the tests. */
-const ADMIN_URL = process.env.HERALD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.HERALD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MIGRATE = fileURLToPath(new URL('dist/libs/database/src/migrate.js', ROOT));
-
-async function admin(work) {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const MIGRATE = join(DIST_DIR, DIST_MAIN.migrate);
+/** The admin connection gives up on a Postgres that does not answer. */
+const ADMIN = { connectTimeoutMs: 5000 };
+const TOKEN_TTL_S = 3600;
 
 export async function createInfra({ drainMs }) {
   const tag = randomBytes(4).toString('hex');
   const name = `herald_rehearsal_${process.pid}_${tag}`;
   const prefix = `rehearsal-${tag}:`;
-  const secret = randomBytes(32).toString('hex');
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const secret = newSecret();
+  await createDatabase(name, ADMIN);
   const env = {
     NODE_ENV: 'production',
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: databaseUrl(name),
     REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,
     HERALD_JWT_SECRET: secret,
@@ -48,8 +38,8 @@ export async function createInfra({ drainMs }) {
     env,
     /** Environment of a gateway: gateways only read, 5 Postgres connections each, as in k8s/base/gateway.yaml. */
     gatewayEnv: { ...env, DATABASE_POOL_SIZE: '5' },
-    userToken: (sub) => jwt.sign({}, secret, { algorithm: 'HS256', subject: sub, expiresIn: 3600 }),
-    serviceToken: (scope) => jwt.sign({ scope }, secret, { algorithm: 'HS256', subject: 'scale-rehearsal', expiresIn: 3600 }),
+    userToken: (sub) => signHs256(secret, { sub }, TOKEN_TTL_S),
+    serviceToken: (scope) => signHs256(secret, { sub: 'scale-rehearsal', scope }, TOKEN_TTL_S),
     migrate: async () => {
       const { stdout } = await promisify(execFile)(process.execPath, [MIGRATE], {
         env: { PATH: process.env.PATH ?? '', ...env },
@@ -70,27 +60,10 @@ export async function createInfra({ drainMs }) {
     },
     dispose: async () => {
       const errors = [];
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((e) => errors.push(`drop database: ${e.message}`));
-      await deletePrefix(prefix).catch((e) => errors.push(`redis cleanup: ${e.message}`));
+      await dropDatabase(name, ADMIN).catch((e) => errors.push(`drop database: ${e.message}`));
+      await deleteRedisPrefix(prefix).catch((e) => errors.push(`redis cleanup: ${e.message}`));
       return errors;
     },
   };
   return infra;
-}
-
-/** Deletes the run's Redis keys (presence, tickets, counters); bounded scan. */
-async function deletePrefix(prefix) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    for (let i = 0; i < 1000; i++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -1,20 +1,20 @@
-// Debian's nginx on loopback in front of the api and the gateways, with
-// deploy/nginx/herald.conf substituted exactly as its header comment says
-// (our upstreams, a loopback port, a generated cert), the same way as
-// test/deploy/support/nginx.ts. Scaling rewrites upstreams.conf and reloads,
-// which is what the endpoints controller and ingress-nginx do in Kubernetes.
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The edge of the rehearsal: nginx on loopback in front of the api and the
+// gateways, with deploy/nginx/herald.conf substituted as its header says
+// (scripts/harness/nginx-site.mjs). Scaling rewrites upstreams.conf and
+// reloads, which is what the endpoints controller and ingress-nginx do in
+// Kubernetes.
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { track, httpGet } from './processes.mjs';
-import { ROOT, sleep } from './util.mjs';
+import { track } from '../../harness/child-processes.mjs';
+import { httpGet } from '../../harness/network.mjs';
+import { errorLogTail, NGINX_BIN, nginxArgs, sitePaths, spawnNginx, stopNginx, writeHeraldSite, writeNginxConf } from '../../harness/nginx-site.mjs';
+import { removeDir, tempDir } from '../../harness/paths.mjs';
+import { pollUntil } from '../../harness/wait.mjs';
 
-/** Debian's nginx; run.mjs checks it exists before anything starts. */
-export const NGINX_BIN = '/usr/sbin/nginx';
-const repoFile = (path) => fileURLToPath(new URL(path, ROOT));
+/** run.mjs checks it exists before anything starts. */
+export { NGINX_BIN };
 
 export class Nginx {
   child = null;
@@ -26,56 +26,28 @@ export class Nginx {
    */
   constructor(o) {
     Object.assign(this, o);
-    this.dir = mkdtempSync(join(tmpdir(), 'herald-rehearsal-nginx-'));
-    chmodSync(this.dir, 0o755); // workers run as nobody when the script runs as root
-    this.conf = join(this.dir, 'nginx.conf');
-    this.errorLog = join(this.dir, 'error.log');
+    this.dir = tempDir('herald-rehearsal-nginx', { mode: 0o755 }); // workers run as nobody when the script runs as root
   }
 
   get ca() {
-    return readFileSync(join(this.dir, 'certs', 'tls.crt'));
-  }
-
-  get args() {
-    return ['-p', this.dir, '-c', this.conf, '-e', this.errorLog];
+    return readFileSync(sitePaths(this.dir).cert);
   }
 
   errorLogTail(chars = 4000) {
-    return existsSync(this.errorLog) ? readFileSync(this.errorLog, 'utf8').slice(-chars) : '';
+    return errorLogTail(this.dir, chars);
   }
 
-  /** Self-signed cert (openssl, via gen-cert.sh), herald.conf, nginx.conf. */
+  /** Self-signed cert, herald.conf, upstreams and nginx.conf. */
   writeSite(gatewayPorts) {
-    execFileSync('sh', [repoFile('deploy/nginx/gen-cert.sh'), join(this.dir, 'certs')], { stdio: 'ignore' });
-    const site = readFileSync(repoFile('deploy/nginx/herald.conf'), 'utf8')
-      .replace(/#.*$/gm, '') // comments dropped so the check below sees directives only
-      .replace(/^(\s*)listen 8443 ssl;/m, `$1listen 127.0.0.1:${this.port} ssl;`)
-      .replaceAll('/etc/nginx/certs/', `${this.dir}/certs/`);
-    if (site.includes('listen 8443') || site.includes('/etc/nginx/')) {
-      throw new Error('herald.conf changed its substitution points; update its header and scripts/scale-rehearsal/lib/nginx.mjs');
-    }
-    writeFileSync(join(this.dir, 'herald.conf'), site);
+    writeHeraldSite(this.dir, this.port);
     this.writeUpstreams(gatewayPorts);
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${this.dir}/${t}_temp;`);
-    writeFileSync(
-      this.conf,
-      [
-        `pid ${this.dir}/nginx.pid;`,
-        'worker_processes auto;',
-        `error_log ${this.errorLog} warn;`,
-        `worker_rlimit_nofile ${this.workerConnections * 2};`,
-        `events { worker_connections ${this.workerConnections}; }`,
-        'http {',
-        '  access_log off;',
-        ...temp,
-        `  include ${this.dir}/upstreams.conf;`,
-        `  include ${this.dir}/herald.conf;`,
-        // Not part of the edge: answers which configuration generation the
-        // workers run, so a reload is known to have landed.
-        `  include ${this.dir}/control.conf;`,
-        '}',
-      ].join('\n'),
-    );
+    writeNginxConf(this.dir, {
+      main: ['worker_processes auto;', `worker_rlimit_nofile ${this.workerConnections * 2};`],
+      workerConnections: this.workerConnections,
+      // control.conf is not part of the edge: it answers which configuration
+      // generation the workers run, so a reload is known to have landed.
+      includes: ['upstreams.conf', 'herald.conf', 'control.conf'],
+    });
   }
 
   writeUpstreams(gatewayPorts) {
@@ -100,21 +72,20 @@ export class Nginx {
 
   /** Starts nginx in the foreground as our child; resolves once it serves this generation. */
   async start() {
-    const child = spawn(NGINX_BIN, [...this.args, '-g', 'daemon off;'], { stdio: 'ignore' });
-    this.child = child;
-    track(child, 'nginx');
+    this.child = track(spawnNginx(this.dir), 'nginx', { killSignal: 'SIGTERM' });
     if (!(await this.serving(this.generation, 5000))) throw new Error(`nginx did not start:\n${this.errorLogTail()}`);
   }
 
   async serving(generation, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    for (let i = 0; i < 1000 && Date.now() < deadline; i++) {
-      if (this.child.exitCode !== null) return false;
-      const res = await httpGet(this.controlPort, '/generation', 500).catch(() => undefined);
-      if (res?.status === 200 && Number(res.body) >= generation) return true;
-      await sleep(20);
-    }
-    return false;
+    const outcome = await pollUntil(
+      async () => {
+        if (this.child.exitCode !== null) return 'exited';
+        const res = await httpGet(this.controlPort, '/generation', 500).catch(() => undefined);
+        return res?.status === 200 && Number(res.body) >= generation && 'serving';
+      },
+      { timeoutMs, intervalMs: 20 },
+    );
+    return outcome === 'serving';
   }
 
   /**
@@ -125,20 +96,13 @@ export class Nginx {
    */
   async setGateways(gatewayPorts) {
     this.writeUpstreams(gatewayPorts);
-    await promisify(execFile)(NGINX_BIN, [...this.args, '-s', 'reload'], { timeout: 10_000 });
+    await promisify(execFile)(NGINX_BIN, [...nginxArgs(this.dir), '-s', 'reload'], { timeout: 10_000 });
     if (!(await this.serving(this.generation, 10_000))) throw new Error(`nginx reload ${this.generation} did not land:\n${this.errorLogTail()}`);
   }
 
-  /** Fast shutdown (SIGTERM): the master takes its old and new workers along. */
+  /** Fast shutdown: the master takes its old and new workers along. */
   async stop() {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.child) await stopNginx(this.child);
+    removeDir(this.dir);
   }
 }

@@ -3,7 +3,7 @@
 // Each POST carries its own Idempotency-Key and is retried with the same key
 // on a network error, 429 or 5xx, so a retry can never make a second row.
 import { Agent, request } from 'node:https';
-import { sleep } from './util.mjs';
+import { sleep } from '../../harness/wait.mjs';
 
 const TICK_MS = 20;
 /** POSTs waiting for an answer at once; past it the publisher falls behind (reported). */

@@ -3,21 +3,25 @@
 import { randomBytes } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { killAllSync, liveChildren } from '../../harness/child-processes.mjs';
+import { HeraldProcess } from '../../harness/herald-process.mjs';
+import { freePort } from '../../harness/network.mjs';
+import { removeDir, tempDir } from '../../harness/paths.mjs';
+import { pollUntil, sleep } from '../../harness/wait.mjs';
 import { RehearsalClient } from './client.mjs';
 import { Scope } from './contracts.mjs';
 import { createInfra } from './infra.mjs';
 import { Fleet } from './fleet.mjs';
 import { Nginx, NGINX_BIN } from './nginx.mjs';
 import { SCALE } from './options.mjs';
-import { HeraldProcess, killAllSync, liveChildren } from './processes.mjs';
 import { Publisher } from './publisher.mjs';
 import { buildReport, formatReport } from './report.mjs';
 import { childrenOf, Sampler } from './sampler.mjs';
-import { freePort, pool, since, sleep, waitUntil } from './util.mjs';
+import { pool, since } from './util.mjs';
 
 /** The harness's own load, to tell its slowness from Herald's. */
 const LOOP_RESOLUTION_MS = 10;
@@ -90,10 +94,10 @@ async function rehearse() {
   infra = await createInfra({ drainMs: options.drainMs });
   log(`database ${infra.name}, Redis prefix ${infra.prefix}; migrate: ${await infra.migrate()}`);
   // Not the repo: the api finds the SDK bundle from its own location, and nothing writes into the tree.
-  cwd = mkdtempSync(join(tmpdir(), 'herald-rehearsal-'));
-  api = new HeraldProcess('api', 'api', await freePort(), infra.env, cwd);
+  cwd = tempDir('herald-rehearsal');
+  api = new HeraldProcess('api', { port: await freePort(), env: infra.env, cwd });
   fleet = new Fleet({ t0, env: infra.gatewayEnv, cwd, drainMs: options.drainMs, preStopMs: options.preStopMs, log });
-  const [, first] = await Promise.all([api.start(t0), fleet.startGateway()]);
+  const [, first] = await Promise.all([api.start({ t0 }), fleet.startGateway()]);
   nginx = new Nginx({
     port: await freePort(),
     controlPort: await freePort(),
@@ -168,7 +172,7 @@ async function rehearse() {
   run.publishMs = performance.now() - publishStart;
   log(`published ${publisher.created} (${publisher.retries} retries, ${publisher.failed.length} never 201); waiting for clients`);
   const behind = () => clients.filter((c) => !c.stopped && (c.received !== (publisher.sent.get(c.userId) ?? 0) || !c.live));
-  run.caughtUp = Boolean(await waitUntil(() => behind().length === 0, { timeoutMs: options.catchupMs, intervalMs: 100 }));
+  run.caughtUp = Boolean(await pollUntil(() => behind().length === 0, { timeoutMs: options.catchupMs, intervalMs: 100 }));
   await sleep(300); // room for a late duplicate to show up
   await sampler.stop();
   // The closing sample is the "end" of the report: give a slow /metrics a second chance.
@@ -191,7 +195,7 @@ function cleanup() {
     await fleet?.stopAll();
     await api?.stop('SIGTERM', 10_000);
     await nginx?.stop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    if (cwd) removeDir(cwd);
     if (infra) run.errors.push(...(await infra.dispose()));
     const left = liveChildren();
     if (left.length) run.errors.push(`processes still running after clean-up: ${left.join(', ')}`);
@@ -269,8 +273,8 @@ export async function main(opts) {
     if (aborted) await aborted; // what failed is the clean-up's doing; abort() reports and exits
     run.errors.push(`aborted: ${error.stack ?? error}`);
     log(`error: ${error.stack ?? error}`);
-    for (const g of fleet?.gateways ?? []) if (g.proc?.log) log(`${g.name} output:\n${g.proc.tail(2000)}`);
-    if (api?.log) log(`api output:\n${api.tail(2000)}`);
+    for (const g of fleet?.gateways ?? []) if (g.proc?.output()) log(`${g.name} output:\n${g.proc.tail(2000)}`);
+    if (api?.output()) log(`api output:\n${api.tail(2000)}`);
     if (nginx) log(`nginx error log:\n${nginx.errorLogTail(2000)}`);
   }
   await cleanup();

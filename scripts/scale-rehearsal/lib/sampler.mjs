@@ -2,16 +2,15 @@
 // /metrics (herald_gateway_connections), read directly on its port every
 // 500 ms: the same number an HPA on connections would see.
 import { readFileSync } from 'node:fs';
-import { httpGet } from './processes.mjs';
-import { since, sleep } from './util.mjs';
+import { httpGet } from '../../harness/network.mjs';
+import { cpuSeconds } from '../../harness/proc-stat.mjs';
+import { sleep } from '../../harness/wait.mjs';
+import { since } from './util.mjs';
 
 export const SAMPLE_MS = 500;
 /** A busy gateway may answer late; the next sample then starts late (each records its own t). */
 const SCRAPE_TIMEOUT_MS = 1500;
 const GAUGE = /^herald_gateway_connections(?:\{[^}]*\})? (\d+(?:\.\d+)?)$/m;
-
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
-const TICKS_PER_SECOND = 100;
 
 /** The children of a process (nginx's workers), empty off Linux. */
 export function childrenOf(pid) {
@@ -23,11 +22,9 @@ export function childrenOf(pid) {
 }
 
 /** CPU seconds a process has used so far (user + system), or undefined off Linux or once it is gone. */
-function cpuSeconds(pid) {
+function cpuSecondsIfAlive(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+    return cpuSeconds(pid);
   } catch {
     return undefined;
   }
@@ -98,7 +95,7 @@ export class Sampler {
     const previous = this.lastCpu ?? new Map();
     const current = new Map();
     for (const { name, pid } of [...this.processes(), { name: 'harness', pid: process.pid }]) {
-      const used = cpuSeconds(pid);
+      const used = cpuSecondsIfAlive(pid);
       if (used === undefined) continue;
       current.set(pid, { used, at: now });
       const before = previous.get(pid);

@@ -1,43 +1,8 @@
-import { createServer } from 'node:net';
-
-/** The repository root (a file URL ending in `/`). */
-export const ROOT = new URL('../../../', import.meta.url);
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Small helpers of the rehearsal's own; waiting, ports and processes are
+// the shared harness's (scripts/harness).
 
 /** Milliseconds since `t0`, rounded. */
 export const since = (t0) => Math.round(performance.now() - t0);
-
-const handedOut = new Set();
-
-/** A TCP port that was free a moment ago on loopback, never the same one twice in a run. */
-export async function freePort() {
-  for (let i = 0; i < 20; i++) {
-    const server = createServer();
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error('no free loopback port');
-}
-
-/**
- * Polls `check` every `intervalMs` until it returns a truthy value or
- * `timeoutMs` passes; returns the value, or undefined on timeout.
- */
-export async function waitUntil(check, { timeoutMs, intervalMs = 100 }) {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; Date.now() <= deadline && i < 1_000_000; i++) {
-    const value = await check();
-    if (value) return value;
-    await sleep(intervalMs);
-  }
-  return undefined;
-}
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function pool(items, limit, work) {

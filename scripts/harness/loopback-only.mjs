@@ -1,6 +1,7 @@
-// Preloaded (`node --import`) into the api and gateway processes the tests
-// spawn: their main.ts calls listen(PORT), which binds every interface, and
-// test processes must stay on loopback. Plain JS: it runs before any loader.
+// Preloaded (`node --import`) into the api and gateway processes the
+// harnesses spawn (HeraldProcess): their main.ts calls listen(PORT), which
+// binds every interface, and test, bench and rehearsal processes must stay
+// on loopback. Plain JS: it runs before any loader.
 import net from 'node:net';
 
 const listen = net.Server.prototype.listen;

@@ -1,0 +1,34 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Exit } from './child-processes.mjs';
+
+export declare const LOOPBACK_PRELOAD: string;
+
+export interface HeraldProcessOptions {
+  port: number;
+  env: Record<string, string>;
+  cwd: string;
+  /** @default kind */
+  name?: string;
+  /** @default 65536 */
+  keepChars?: number;
+}
+
+export declare class HeraldProcess {
+  readonly kind: 'api' | 'gateway';
+  readonly port: number;
+  readonly name: string;
+  startedAt: number | undefined;
+  readyAt: number | undefined;
+  exitedAt: number | undefined;
+  exit: Exit | undefined;
+  constructor(kind: 'api' | 'gateway', options: HeraldProcessOptions);
+  get url(): string;
+  get wsUrl(): string;
+  get child(): ChildProcess | null;
+  get running(): boolean;
+  output(): string;
+  tail(chars?: number): string;
+  start(options?: { /** @default 30000 */ timeoutMs?: number; /** @default 0 */ t0?: number }): Promise<void>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit & { killed: boolean }>;
+  restart(signal?: NodeJS.Signals): Promise<void>;
+}

@@ -1,0 +1,20 @@
+// What Linux's /proc says about a process: its CPU time so far, its parent,
+// its start. The bench and the scale rehearsal both weigh CPU by process.
+import { readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
+export const TICKS_PER_SECOND = 100;
+
+/**
+ * /proc/<pid>/stat: { comm, ppid, ticks (user + system CPU), start (clock
+ * ticks after boot) }. Throws once the process is gone, or off Linux.
+ */
+export function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), start: Number(fields[19]) };
+}
+
+/** user + system CPU time of a process so far, in seconds; throws once it is gone. */
+export const cpuSeconds = (pid) => procStat(pid).ticks / TICKS_PER_SECOND;

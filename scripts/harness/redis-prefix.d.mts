@@ -1,0 +1,1 @@
+export declare function deleteRedisPrefix(prefix: string): Promise<void>;
