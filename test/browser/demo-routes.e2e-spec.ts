@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devSecretEnv } from '../support/dev-secret-env.js';
 import { http } from '../support/http-client.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
@@ -64,6 +63,14 @@ describe('demo page routes', () => {
       await sys.close();
     });
 
+    it('serves the page as in production: no send form, no test hooks that could send a ticket elsewhere', async () => {
+      const sut = await http(sys.apis[0].url, 'GET', '/');
+
+      expect(sut.body).toContain('{"dev":false}');
+      expect(sut.body).not.toContain('id="send-form"');
+      expect(sut.headers.get('content-security-policy')).toContain("connect-src 'self';");
+    });
+
     it('mints no tokens: the dev routes would sign with the real secret', async () => {
       for (const path of ['/demo/dev-token', '/demo/dev-service-token']) {
         const sut = await http(sys.apis[0].url, 'POST', path);
@@ -75,7 +82,7 @@ describe('demo page routes', () => {
   describe('in dev mode (Herald generated its own secret)', () => {
     let sys: TestSystem;
     beforeAll(async () => {
-      sys = await startTestSystem({ gateways: 0, env: devSecretEnv() });
+      sys = await startTestSystem({ gateways: 0, devMode: true });
     });
     afterAll(async () => {
       await sys.close();

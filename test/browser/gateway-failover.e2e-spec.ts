@@ -13,7 +13,7 @@ describe('demo inbox page when its gateway crashes', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    [sys, browser] = await Promise.all([startProcessSystem({ gateways: 1 }), launchChromium()]);
+    [sys, browser] = await Promise.all([startProcessSystem({ gateways: 1, devMode: true }), launchChromium()]);
     context = await browser.newContext();
   }, 60_000);
   afterAll(async () => {

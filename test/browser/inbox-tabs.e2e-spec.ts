@@ -1,6 +1,5 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { artifactPath, inboxUrl, InboxPage, launchChromium } from '../support/inbox-page.js';
-import { devSecretEnv } from '../support/dev-secret-env.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
 /**
@@ -16,7 +15,7 @@ describe('demo inbox page in Chromium', () => {
   const open = (user: string) => InboxPage.open(context, inboxUrl(sys.apis[0].url, { token: sys.userToken(user), ws: sys.gateways[0].wsUrl }));
 
   beforeAll(async () => {
-    [sys, browser] = await Promise.all([startTestSystem({ gateways: 1 }), launchChromium()]);
+    [sys, browser] = await Promise.all([startTestSystem({ gateways: 1, devMode: true }), launchChromium()]);
   }, 60_000);
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
@@ -94,22 +93,17 @@ describe('demo inbox page in Chromium', () => {
   });
 
   it('signs in the demo user without a token in dev mode and sends a test notification from the form', async () => {
-    const dev = await startTestSystem({ gateways: 1, env: devSecretEnv() });
-    try {
-      const sut = await InboxPage.open(context, inboxUrl(dev.apis[0].url, { ws: dev.gateways[0].wsUrl }));
-      await sut.waitForState('connected');
-      expect(await sut.page.locator('[data-testid=current-user]').textContent()).toBe('alice');
+    const sut = await InboxPage.open(context, inboxUrl(sys.apis[0].url, { ws: sys.gateways[0].wsUrl }));
+    await sut.waitForState('connected');
+    expect(await sut.page.locator('[data-testid=current-user]').textContent()).toBe('alice');
 
-      await sut.page.fill('#send-form input[name=title]', 'Sent from the form');
-      await sut.page.selectOption('#send-form select[name=severity]', 'warning');
-      await sut.page.click('#send-form button[type=submit]');
+    await sut.page.fill('#send-form input[name=title]', 'Sent from the form');
+    await sut.page.selectOption('#send-form select[name=severity]', 'warning');
+    await sut.page.click('#send-form button[type=submit]');
 
-      await sut.waitForTitle('Sent from the form');
-      expect(await sut.page.locator('#send-result').textContent()).toMatch(/^Sent as #\d+$/);
-      expect(sut.errors).toEqual([]);
-    } finally {
-      await dev.close();
-    }
+    await sut.waitForTitle('Sent from the form');
+    expect(await sut.page.locator('#send-result').textContent()).toMatch(/^Sent as #\d+$/);
+    expect(sut.errors).toEqual([]);
   });
 
   it('renders the open inbox (screenshot in test-artifacts/)', async () => {

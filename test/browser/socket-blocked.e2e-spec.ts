@@ -16,7 +16,7 @@ describe('demo inbox page when WebSockets are blocked', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    [sys, browser] = await Promise.all([startTestSystem({ gateways: 1 }), launchChromium()]);
+    [sys, browser] = await Promise.all([startTestSystem({ gateways: 1, devMode: true }), launchChromium()]);
     proxy = await BlockingProxy.start(Number(new URL(sys.gateways[0].url).port));
     context = await browser.newContext();
   }, 60_000);

@@ -8,6 +8,7 @@ import { newSecret } from '../../scripts/harness/tokens.mjs';
 import { http } from './http-client.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { uniquePrefix } from './test-env.js';
+import { jwtEnv } from './dev-mode.js';
 
 /** How much of a child's output to keep (tests grep it; error messages show the end). */
 const OUTPUT_TAIL = 4_000_000;
@@ -37,6 +38,8 @@ export interface ProcessSystem {
 export interface ProcessSystemOptions {
   /** Gateway processes. @default 1 */
   gateways?: number;
+  /** Herald's own dev mode: the secret as if generated (dev tokens, the demo page's test hooks). @default false */
+  devMode?: boolean;
   /** Extra environment for every process. */
   env?: Record<string, string>;
 }
@@ -60,7 +63,7 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     DATABASE_POOL_SIZE: '5',
     REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,
-    HERALD_JWT_SECRET: secret,
+    ...jwtEnv(secret, options.devMode),
     LOG_LEVEL: 'warn',
     ...options.env,
   };

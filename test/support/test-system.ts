@@ -11,6 +11,7 @@ import { newSecret } from '../../scripts/harness/tokens.mjs';
 import { http, type HttpResult } from './http-client.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { uniquePrefix } from './test-env.js';
+import { jwtEnv } from './dev-mode.js';
 
 export interface RunningApp {
   app: INestApplication;
@@ -43,6 +44,8 @@ export interface TestSystemOptions {
   gateways?: number;
   /** Extra environment for every app (limits and the like). */
   env?: Record<string, string>;
+  /** Herald's own dev mode: the secret as if generated (dev tokens, the demo page's test hooks). @default false */
+  devMode?: boolean;
   /** Rewrites the database URL the apps get (to route them through a fault proxy). */
   wrapDatabaseUrl?: (url: string) => string;
 }
@@ -68,7 +71,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     DATABASE_POOL_SIZE: '5',
     REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,
-    HERALD_JWT_SECRET: secret,
+    ...jwtEnv(secret, options.devMode),
     LOG_LEVEL: 'silent',
     ...options.env,
   };

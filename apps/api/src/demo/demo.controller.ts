@@ -24,7 +24,10 @@ export class DemoController {
     @Inject(SdkBundle) private readonly sdk: SdkBundle,
     @Inject(DevTokens) private readonly tokens: DevTokens,
   ) {
-    this.page = renderDemoPage({ dev: config.env !== 'production' });
+    // Dev mode (the send form, the sign-in, the test hooks such as `?ws=`)
+    // only where Herald mints its own tokens: with an operator's secret a
+    // crafted `?ws=` link could send a user's socket ticket elsewhere.
+    this.page = renderDemoPage({ dev: tokens.enabled });
   }
 
   @Get()
