@@ -8,17 +8,17 @@ import {
   type ServerFrame,
   type WelcomeFrame,
 } from '@herald/contracts';
-import { Backoff } from './backoff.js';
+import { Backoff } from './connection/backoff.js';
 import { resolveOptions, type HeraldClientOptions, type ResolvedOptions } from './client-options.js';
 import { ConnectionState } from './connection-state.js';
 import { HeraldCloseError, HeraldFrameError, isNetworkError, toError } from './herald-errors.js';
 import type { HeraldEvents } from './herald-events.js';
-import { InboxSync } from './inbox-sync.js';
+import { InboxSync } from './inbox/inbox-sync.js';
 import { WS_OPEN, type WebSocketLike } from './platform.js';
-import { Poller } from './poller.js';
+import { Poller } from './connection/poller.js';
 import { RestClient, type ListOptions } from './rest-client.js';
-import { socketTarget } from './socket-credentials.js';
-import { TokenRefresher } from './token-refresher.js';
+import { socketTarget } from './connection/socket-credentials.js';
+import { TokenRefresher } from './connection/token-refresher.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /**

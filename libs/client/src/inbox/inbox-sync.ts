@@ -1,8 +1,8 @@
 import type { Notification, WelcomeFrame } from '@herald/contracts';
-import { isNetworkError, toError } from './herald-errors.js';
-import type { HeraldEvents } from './herald-events.js';
+import { isNetworkError, toError } from '../herald-errors.js';
+import type { HeraldEvents } from '../herald-events.js';
 import { Arrival, InboxCursor } from './inbox-cursor.js';
-import type { RestClient } from './rest-client.js';
+import type { RestClient } from '../rest-client.js';
 
 type Emit = <K extends keyof HeraldEvents>(event: K, value: HeraldEvents[K]) => void;
 
