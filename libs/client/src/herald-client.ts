@@ -55,7 +55,8 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
           for (const feature of features) await feature.poll?.();
         }),
       state: (state) => {
-        // Before listeners hear `closed`, so nothing they start is emitted late.
+        // Off before listeners hear `closed`: a closed client's queued work
+        // and late REST answers are dropped, not emitted.
         if (state === ConnectionState.Closed) queue.active = false;
         emit('state', state);
       },
@@ -80,7 +81,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
 
   /** Opens the socket; a no-op while already started. */
   connect(): void {
-    // Already true unless closed, so setting it again changes nothing.
+    // Already true unless closed (start() is then a no-op), so this changes nothing.
     this.queue.active = true;
     this.transport.start();
   }
