@@ -1,4 +1,4 @@
-import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS } from './backoff.js';
+import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS } from './connection/backoff.js';
 import {
   globalFetch,
   globalTimers,
@@ -8,7 +8,7 @@ import {
   type WebSocketConstructor,
 } from './platform.js';
 import type { TokenSource } from './rest-client.js';
-import { defaultWsUrl } from './socket-url.js';
+import { defaultWsUrl } from './connection/socket-url.js';
 
 /**
  * How the socket presents credentials:

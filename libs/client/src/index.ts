@@ -4,7 +4,7 @@ export { ConnectionState } from './connection-state.js';
 export type { HeraldEvents, WelcomeInfo } from './herald-events.js';
 export { HeraldApiError, HeraldCloseError, HeraldFrameError } from './herald-errors.js';
 export type { ListOptions, TokenSource } from './rest-client.js';
-export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
+export { Backoff, backoffDelay, type BackoffOptions } from './connection/backoff.js';
 export type {
   FetchLike,
   Timers,

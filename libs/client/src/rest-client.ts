@@ -98,7 +98,12 @@ export class RestClient {
     return this.request<WsTicket>('POST', '/v1/ws-tickets');
   }
 
-  private async request<T>(
+  /**
+   * One call with the user's token, the timeout, and failures as
+   * HeraldApiError. Public for features with endpoints of their own (topic
+   * catch-up, push registration), so those need not grow this class.
+   */
+  async request<T>(
     method: string,
     path: string,
     query: Record<string, string | number | boolean | undefined> = {},

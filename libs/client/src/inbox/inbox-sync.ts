@@ -1,48 +1,39 @@
 import type { Notification, WelcomeFrame } from '@herald/contracts';
-import { isNetworkError, toError } from './herald-errors.js';
-import type { HeraldEvents } from './herald-events.js';
+import type { Emit, FeatureContext } from '../core/client-feature.js';
+import type { TaskQueue } from '../core/task-queue.js';
+import { isNetworkError } from '../herald-errors.js';
+import type { RestClient } from '../rest-client.js';
 import { Arrival, InboxCursor } from './inbox-cursor.js';
-import type { RestClient } from './rest-client.js';
-
-type Emit = <K extends keyof HeraldEvents>(event: K, value: HeraldEvents[K]) => void;
 
 /**
  * Turns whatever reaches the client (live frames, resume replays, REST pages
  * from gap fill, resync and polling) into one stream of `notification`
- * events in seq order, each exactly once. Work runs one task at a time, so a
- * live frame that arrives while a gap is being fetched waits its turn.
+ * events in seq order, each exactly once. It runs in the client's queue, so
+ * a live frame that arrives while a gap is being fetched waits its turn.
  */
 export class InboxSync {
   private cursor: InboxCursor;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly rest: RestClient;
+  private readonly emit: Emit;
+  private readonly queue: TaskQueue;
+  private readonly dedupeCapacity: number;
   private userId: string | null = null;
   private unread: number | null = null;
   /** Seqs up to here are already in `unread`: the server counts a
    * notification when it is stored, but sends no `unread` frame for it, so
    * the client counts the newer unread ones it accepts itself. */
   private countedThrough = 0;
-  /** False after the client is closed: late results are dropped, not emitted. */
-  active = false;
 
-  constructor(
-    private readonly rest: RestClient,
-    private readonly emit: Emit,
-    private readonly dedupeCapacity: number,
-    since: number | null = null,
-  ) {
-    this.cursor = new InboxCursor(since, dedupeCapacity);
+  constructor({ rest, emit, queue, options }: FeatureContext) {
+    this.rest = rest;
+    this.emit = emit;
+    this.queue = queue;
+    this.dedupeCapacity = options.dedupeCapacity;
+    this.cursor = new InboxCursor(options.since ?? null, options.dedupeCapacity);
   }
 
   get lastSeq(): number | null {
     return this.cursor.lastSeq;
-  }
-
-  /** Queues `task` behind everything before it; its errors become `error` events. */
-  enqueue(task: () => Promise<void> | void): Promise<void> {
-    this.queue = this.queue
-      .then(() => (this.active ? task() : undefined))
-      .catch((error: unknown) => this.fail(error));
-    return this.queue;
   }
 
   welcome(frame: WelcomeFrame): void {
@@ -100,14 +91,14 @@ export class InboxSync {
       this.countedThrough = Math.max(this.countedThrough, this.cursor.lastSeq ?? 0);
     } catch (error) {
       // The network being down is why we poll; only report real answers.
-      if (!isNetworkError(error)) this.fail(error);
+      if (!isNetworkError(error)) this.queue.fail(error);
     }
   }
 
   setUnread(count: number): void {
     if (count === this.unread) return;
     this.unread = count;
-    if (this.active) this.emit('unread', count);
+    if (this.queue.active) this.emit('unread', count);
   }
 
   private async fill(until: number): Promise<boolean> {
@@ -115,7 +106,7 @@ export class InboxSync {
       await this.fetchAfter(until);
       return true;
     } catch (error) {
-      this.fail(error);
+      this.queue.fail(error);
       return false;
     }
   }
@@ -124,7 +115,7 @@ export class InboxSync {
     const from = this.cursor.lastSeq;
     if (from === null) return;
     for await (const page of this.rest.pagesAfter(from, until)) {
-      if (!this.active) return;
+      if (!this.queue.active) return;
       // REST is authoritative and sorted: holes there are deleted or expired
       // rows, so anything not already seen goes out.
       for (const item of page) {
@@ -134,16 +125,12 @@ export class InboxSync {
   }
 
   private accept(notification: Notification): void {
-    if (!this.active) return;
+    if (!this.queue.active) return;
     this.cursor.accept(notification);
     this.emit('notification', notification);
     if (notification.seq > this.countedThrough) {
       this.countedThrough = notification.seq;
       if (notification.readAt === null && this.unread !== null) this.setUnread(this.unread + 1);
     }
-  }
-
-  private fail(error: unknown): void {
-    if (this.active) this.emit('error', toError(error));
   }
 }

@@ -1,4 +1,4 @@
-import { makeNotification } from '../testing/fake-rest.js';
+import { makeNotification } from '../../testing/fake-rest.js';
 import { Arrival, InboxCursor } from './inbox-cursor.js';
 import { RecentIds } from './recent-ids.js';
 

@@ -1,6 +1,6 @@
 import { expiresAtMs, refreshAtMs } from './jwt-expiry.js';
-import { MAX_TIMER_MS, type Timers } from './platform.js';
-import type { TokenSource } from './rest-client.js';
+import { MAX_TIMER_MS, type Timers } from '../platform.js';
+import type { TokenSource } from '../rest-client.js';
 
 export interface TokenRefresherDeps {
   getToken: TokenSource;

@@ -1,5 +1,5 @@
-import type { ResolvedOptions } from './client-options.js';
-import type { RestClient } from './rest-client.js';
+import type { ResolvedOptions } from '../client-options.js';
+import type { RestClient } from '../rest-client.js';
 import { socketUrl } from './socket-url.js';
 
 /** Everything needed to open one socket. */

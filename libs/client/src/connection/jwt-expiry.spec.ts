@@ -1,4 +1,4 @@
-import { fakeJwt } from '../testing/fake-rest.js';
+import { fakeJwt } from '../../testing/fake-rest.js';
 import { decodeJwtPayload, expiresAtMs, refreshAtMs } from './jwt-expiry.js';
 
 describe('jwt expiry', () => {

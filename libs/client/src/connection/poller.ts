@@ -1,4 +1,4 @@
-import type { Timers } from './platform.js';
+import type { Timers } from '../platform.js';
 
 /**
  * Runs `poll` now and then every `intervalMs` after the previous run ends

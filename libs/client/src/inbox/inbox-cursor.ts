@@ -1,7 +1,16 @@
-import type { Notification } from '@herald/contracts';
 import { RecentIds } from './recent-ids.js';
 
-/** What to do with an incoming notification. */
+/**
+ * Anything with a place on the user's ordered stream. Notifications today;
+ * the cursor needs only these two fields, so other kinds of entry on the
+ * same stream (state changes) can share it.
+ */
+export interface Positioned {
+  id: string;
+  seq: number;
+}
+
+/** What to do with an incoming entry. */
 export const Arrival = {
   /** The next one in sequence (or the first ever): emit it. */
   Next: 'next',
@@ -31,17 +40,17 @@ export class InboxCursor {
     return this.seq;
   }
 
-  classify(notification: Notification): Arrival {
-    if (this.seen.has(notification.id)) return Arrival.Duplicate;
+  classify(entry: Positioned): Arrival {
+    if (this.seen.has(entry.id)) return Arrival.Duplicate;
     if (this.seq === null) return Arrival.Next;
-    if (notification.seq <= this.seq) return Arrival.Duplicate;
-    return notification.seq === this.seq + 1 ? Arrival.Next : Arrival.Gap;
+    if (entry.seq <= this.seq) return Arrival.Duplicate;
+    return entry.seq === this.seq + 1 ? Arrival.Next : Arrival.Gap;
   }
 
-  /** Records an emitted notification. */
-  accept(notification: Notification): void {
-    this.seen.add(notification.id);
-    this.advanceTo(notification.seq);
+  /** Records an emitted entry. */
+  accept(entry: Positioned): void {
+    this.seen.add(entry.id);
+    this.advanceTo(entry.seq);
   }
 
   /** Moves forward only: the server said everything up to `seq` is delivered. */
