@@ -114,6 +114,7 @@ describe('HeraldClient connection state', () => {
     [CloseCode.Forbidden],
     [CloseCode.TooManyConnections],
     [CloseCode.FrameTooBig],
+    [CloseCode.PolicyViolation],
   ])('stops on %i: closed, an error carrying the code, no retry', async (code) => {
     const { sut, ws, errors, states } = clientHarness();
     sut.connect();

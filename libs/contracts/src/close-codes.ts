@@ -34,4 +34,6 @@ export const TERMINAL_CLOSE_CODES: readonly number[] = [
   CloseCode.Forbidden,
   CloseCode.TooManyConnections,
   CloseCode.FrameTooBig,
+  // The handshake itself was malformed: the same request would fail again.
+  CloseCode.PolicyViolation,
 ];
