@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CloseCode, ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
+import { CloseCode, notificationFrame, ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
 
 /** What a session needs from the outside world, injected so it is testable alone. */
 export interface SessionDeps {
@@ -79,7 +79,7 @@ export class ClientSession {
 
   /** Sends a notification read from Postgres (resume, gap fill) and advances the cursor. */
   sendStored(notification: Notification): void {
-    this.sendNotification(notification, JSON.stringify({ type: ServerFrameType.Notification, notification }));
+    this.sendNotification(notification, JSON.stringify(notificationFrame(notification)));
   }
 
   private async deliverInOrder(n: Notification, raw: string): Promise<void> {

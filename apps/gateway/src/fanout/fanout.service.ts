@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  broadcastChannel, multicastChannel, ServerFrameType, userIdFromChannel, type MulticastMessage, type ServerFrame,
+  broadcastChannel, multicastChannel, MulticastFrames, userIdFromChannel, type MulticastMessage, type ServerFrame,
 } from '@herald/contracts';
 import { SessionRegistry } from '../connection/session-registry.js';
 
@@ -49,19 +49,14 @@ export class FanoutService implements OnModuleInit {
     for (const session of sessions) session.deliver(frame, payload);
   }
 
-  /**
-   * A many-recipient POST: each recipient with a socket here gets its own
-   * copy. The shared fields are serialised once per message; each copy's
-   * JSON is that text with its id, seq and user spliced in front.
-   */
+  /** A many-recipient POST: each recipient with a socket here gets its own copy. */
   private dispatchMulticast({ shared, targets }: MulticastMessage): void {
-    let sharedJson: string | undefined;
-    for (const [userId, id, seq] of targets) {
-      const sessions = this.registry.forUser(userId);
+    const copies = new MulticastFrames(shared);
+    for (const target of targets) {
+      const sessions = this.registry.forUser(target[0]);
       if (!sessions) continue;
-      sharedJson ??= JSON.stringify(shared).slice(1);
-      const raw = `{"type":"${ServerFrameType.Notification}","notification":{"id":${JSON.stringify(id)},"seq":${seq},"userId":${JSON.stringify(userId)},${sharedJson}}`;
-      const frame: ServerFrame = { type: ServerFrameType.Notification, notification: { ...shared, id, seq, userId } };
+      const frame = copies.frame(target);
+      const raw = copies.json(target);
       for (const session of sessions) session.deliver(frame, raw);
     }
   }
