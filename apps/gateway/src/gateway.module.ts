@@ -12,6 +12,7 @@ import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
 import { SharedChannelsSubscription } from './fanout/shared-channels-subscription.js';
 import { PresenceReporter } from './presence/presence-reporter.js';
+import { UserStream } from './streams/user-stream.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -29,6 +30,7 @@ import { PresenceReporter } from './presence/presence-reporter.js';
     DrainService,
     PresenceReporter,
     SharedChannelsSubscription,
+    UserStream,
   ],
   exports: [SessionRegistry, UserSubscriptions],
 })

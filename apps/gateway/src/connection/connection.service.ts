@@ -5,11 +5,11 @@ import type { WebSocket } from 'ws';
 import { AuthError, AuthFailure, TokenVerifier, type Principal } from '@herald/auth';
 import { TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { CloseCode, MAX_RESUME_ROWS } from '@herald/contracts';
-import { NotificationReader } from '@herald/database';
+import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { DrainState, Metrics } from '@herald/observability';
 import { UserSubscriptions } from '../fanout/user-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
+import { UserStream } from '../streams/user-stream.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
 import { closeFor } from './close-for.js';
 import { InboundHandler } from './inbound-handler.js';
@@ -44,23 +44,21 @@ export class ConnectionService {
     @Inject(SessionCloser) private readonly closer: SessionCloser,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(DrainState) private readonly drain: DrainState,
-    @Inject(NotificationReader) reader: NotificationReader,
+    @Inject(UserStream) private readonly users: UserStream,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
-      readRange: (userId, from, to) => {
-        metrics.gapFills.inc();
-        return reader.after(userId, from, to - from - 1, to);
-      },
-      onSent: (type, notification) => {
-        let counter = sent.get(type);
-        if (!counter) sent.set(type, (counter = metrics.framesSent.labels(type)));
+      ownStream: users,
+      onSent: (frame) => {
+        let counter = sent.get(frame.type);
+        if (!counter) sent.set(frame.type, (counter = metrics.framesSent.labels(frame.type)));
         counter.inc();
-        if (notification) metrics.deliveryLatency.observe((Date.now() - Date.parse(notification.createdAt)) / 1000);
+        if (frame.type === ServerFrameType.Notification) {
+          metrics.deliveryLatency.observe((Date.now() - Date.parse(frame.notification.createdAt)) / 1000);
+        }
       },
       close: (session, code, reason) => closer.close(session, code, reason),
       sendBufferBytes: config.gateway.sendBufferBytes,
-      maxGap: MAX_RESUME_ROWS,
     };
   }
 
@@ -98,7 +96,7 @@ export class ConnectionService {
     });
     session.enqueue(async () => {
       await this.subscriptions.acquire(identity.userId);
-      await this.resume.start(session, {
+      await this.resume.start(session, { kind: this.users, key: identity.userId }, {
         since: handshake.since,
         recent: handshake.recent,
         heartbeatMs: this.config.gateway.heartbeatMs,

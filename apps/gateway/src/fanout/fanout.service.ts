@@ -5,6 +5,7 @@ import {
   broadcastChannel, multicastChannel, MulticastFrames, userIdFromChannel, type MulticastMessage, type ServerFrame,
 } from '@herald/contracts';
 import { SessionRegistry } from '../connection/session-registry.js';
+import { UserStream } from '../streams/user-stream.js';
 
 /**
  * Bus → sockets on this pod. Each message is parsed once and its original
@@ -21,6 +22,7 @@ export class FanoutService implements OnModuleInit {
     @Inject(Bus) private readonly bus: Bus,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    @Inject(UserStream) private readonly users: UserStream,
   ) {
     this.broadcast = broadcastChannel(config.redis.prefix);
     this.multicast = multicastChannel(config.redis.prefix);
@@ -40,13 +42,14 @@ export class FanoutService implements OnModuleInit {
     }
     if (channel === this.multicast) return this.dispatchMulticast(frame as unknown as MulticastMessage);
     if (channel === this.broadcast) {
-      for (const session of this.registry.all()) session.deliver(frame, payload);
+      for (const session of this.registry.all()) session.deliver(undefined, frame, payload);
       return;
     }
     const userId = userIdFromChannel(channel, this.config.redis.prefix);
     const sessions = userId === null ? undefined : this.registry.forUser(userId);
     if (!sessions) return;
-    for (const session of sessions) session.deliver(frame, payload);
+    const stream = { kind: this.users, key: userId as string };
+    for (const session of sessions) session.deliver(stream, frame, payload);
   }
 
   /** A many-recipient POST: each recipient with a socket here gets its own copy. */
@@ -57,7 +60,8 @@ export class FanoutService implements OnModuleInit {
       if (!sessions) continue;
       const frame = copies.frame(target);
       const raw = copies.json(target);
-      for (const session of sessions) session.deliver(frame, raw);
+      const stream = { kind: this.users, key: target[0] };
+      for (const session of sessions) session.deliver(stream, frame, raw);
     }
   }
 }

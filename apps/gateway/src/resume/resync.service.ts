@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
-import { MAX_RESUME_ROWS, ServerFrameType, type Notification } from '@herald/contracts';
-import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
-import type { ClientSession } from '../connection/client-session.js';
 import { SessionRegistry } from '../connection/session-registry.js';
+import { UserStream } from '../streams/user-stream.js';
 
 /** Users per query when re-syncing after an outage. */
 const BATCH_USERS = 500;
@@ -13,7 +11,7 @@ const BATCH_USERS = 500;
  * After the bus comes back from an outage, whatever was published while it
  * was down is gone from pub/sub but not from Postgres. Re-read every
  * connected user's rows above its sockets' cursors, in batches of users
- * (one query per batch, never one per user), and feed them through each
+ * (one query per batch, never one per user), and replay them through each
  * session's ordered queue, which drops what it already sent.
  */
 @Injectable()
@@ -23,7 +21,7 @@ export class ResyncService implements OnModuleInit {
   constructor(
     @Inject(Bus) private readonly bus: Bus,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(NotificationReader) private readonly reader: NotificationReader,
+    @Inject(UserStream) private readonly users: UserStream,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
@@ -44,34 +42,20 @@ export class ResyncService implements OnModuleInit {
   }
 
   private async resyncBatch(users: string[]): Promise<number> {
-    const cursors = new Map<string, number>();
+    const positions = new Map<string, number>();
     for (const userId of users) {
       const sessions = this.registry.forUser(userId);
       if (!sessions?.size) continue;
-      cursors.set(userId, Math.min(...[...sessions].map((s) => s.cursor)));
+      positions.set(userId, Math.min(...[...sessions].map((s) => s.cursor)));
     }
-    const rows = await this.reader.afterForUsers(cursors, MAX_RESUME_ROWS + 1);
-    const byUser = new Map<string, Notification[]>();
-    for (const row of rows) {
-      const list = byUser.get(row.userId) ?? [];
-      list.push(row);
-      byUser.set(row.userId, list);
-    }
-    for (const [userId, missed] of byUser) {
-      for (const session of this.registry.forUser(userId) ?? []) this.replay(session, missed);
+    let read = 0;
+    for (const [userId, missed] of await this.users.readAfter(positions)) {
+      read += missed.length;
+      const stream = { kind: this.users, key: userId };
+      const through = this.users.positionOf(missed[missed.length - 1]) as number;
+      for (const session of this.registry.forUser(userId) ?? []) session.enqueue(() => void session.replay(stream, missed, through));
       this.metrics.resumes.labels('resync_after_outage').inc();
     }
-    return rows.length;
-  }
-
-  private replay(session: ClientSession, missed: Notification[]): void {
-    session.enqueue(() => {
-      if (missed.length > MAX_RESUME_ROWS) {
-        session.send({ type: ServerFrameType.ResyncRequired, lastSeq: missed[missed.length - 1].seq });
-        session.cursor = Math.max(session.cursor, missed[missed.length - 1].seq);
-        return;
-      }
-      for (const n of missed) if (n.seq > session.cursor) session.sendStored(n);
-    });
+    return read;
   }
 }
