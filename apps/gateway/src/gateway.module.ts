@@ -6,7 +6,8 @@ import { NotificationsGateway } from './connection/notifications.gateway.js';
 import { SessionCloser } from './connection/session-closer.js';
 import { SessionRegistry } from './connection/session-registry.js';
 import { FanoutService } from './fanout/fanout.service.js';
-import { UserSubscriptions } from './fanout/user-subscriptions.js';
+import { ChannelRegistry } from './fanout/channel-registry.js';
+import { ChannelSubscriptions } from './fanout/channel-subscriptions.js';
 import { ResumeService } from './resume/resume.service.js';
 import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
@@ -23,7 +24,8 @@ import { UserStream } from './streams/user-stream.js';
     SessionCloser,
     SessionRegistry,
     HeartbeatService,
-    UserSubscriptions,
+    ChannelRegistry,
+    ChannelSubscriptions,
     FanoutService,
     ResumeService,
     ResyncService,
@@ -32,6 +34,6 @@ import { UserStream } from './streams/user-stream.js';
     SharedChannelsSubscription,
     UserStream,
   ],
-  exports: [SessionRegistry, UserSubscriptions],
+  exports: [SessionRegistry, ChannelSubscriptions],
 })
 export class GatewayModule {}

@@ -26,6 +26,7 @@ function fakeKind(stored: Notification[], resyncFrame = userResync) {
   );
   const kind: StreamKind = {
     channel: (key) => `fake:{${key}}`,
+    keyOf: () => null,
     maxGap: 1000,
     positionOf: (f) => (f.type === ServerFrameType.Notification ? f.notification.seq : undefined),
     readGap: readRange,

@@ -7,7 +7,7 @@ import { TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { DrainState, Metrics } from '@herald/observability';
-import { UserSubscriptions } from '../fanout/user-subscriptions.js';
+import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { UserStream } from '../streams/user-stream.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
@@ -38,13 +38,13 @@ export class ConnectionService {
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(TicketStore) private readonly tickets: TicketStore,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(UserSubscriptions) private readonly subscriptions: UserSubscriptions,
+    @Inject(ChannelSubscriptions) private readonly subscriptions: ChannelSubscriptions,
     @Inject(ResumeService) private readonly resume: ResumeService,
     @Inject(InboundHandler) private readonly inbound: InboundHandler,
     @Inject(SessionCloser) private readonly closer: SessionCloser,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(DrainState) private readonly drain: DrainState,
-    @Inject(UserStream) private readonly users: UserStream,
+    @Inject(UserStream) users: UserStream,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
@@ -86,7 +86,7 @@ export class ConnectionService {
 
     const session = new ClientSession(ws, randomUUID(), identity.userId, this.deps);
     this.sessions.set(ws, session);
-    this.registry.add(session);
+    const home = this.registry.add(session);
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
     this.closer.watchExpiry(session, identity.exp);
@@ -95,8 +95,8 @@ export class ConnectionService {
       session.alive = true;
     });
     session.enqueue(async () => {
-      await this.subscriptions.acquire(identity.userId);
-      await this.resume.start(session, { kind: this.users, key: identity.userId }, {
+      await this.subscriptions.acquire(home);
+      await this.resume.start(session, home, {
         since: handshake.since,
         recent: handshake.recent,
         heartbeatMs: this.config.gateway.heartbeatMs,
@@ -104,14 +104,15 @@ export class ConnectionService {
     });
   }
 
-  /** Socket closed (by either side): forget it and release its subscription. */
+  /** Socket closed (by either side): forget it and release its user's channel if it was the last here. */
   close(ws: WebSocket): void {
     const session = this.sessions.get(ws);
     if (!session) return;
     this.sessions.delete(ws);
     session.markClosed();
     this.closer.forget(session);
-    if (this.registry.remove(session)) this.subscriptions.release(session.userId);
+    const emptied = this.registry.remove(session);
+    if (emptied) this.subscriptions.release(emptied);
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
   }

@@ -1,31 +1,32 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import {
-  broadcastChannel, multicastChannel, MulticastFrames, userIdFromChannel, type MulticastMessage, type ServerFrame,
-} from '@herald/contracts';
+import { broadcastChannel, multicastChannel, MulticastFrames, type MulticastMessage, type ServerFrame } from '@herald/contracts';
 import { SessionRegistry } from '../connection/session-registry.js';
-import { UserStream } from '../streams/user-stream.js';
+import { ChannelRegistry } from './channel-registry.js';
 
 /**
  * Bus → sockets on this pod. Each message is parsed once and its original
  * JSON is written to every socket as is: one serialisation per message, not
- * one per socket.
+ * one per socket. A stream's message goes to the sessions following its
+ * channel (one lookup, whatever the kind of stream); the channels every
+ * gateway listens on have a handler each.
  */
 @Injectable()
 export class FanoutService implements OnModuleInit {
   private readonly logger = new Logger(FanoutService.name);
-  private readonly broadcast: string;
-  private readonly multicast: string;
+  private readonly shared: ReadonlyMap<string, (message: unknown, payload: string) => void>;
 
   constructor(
     @Inject(Bus) private readonly bus: Bus,
+    @Inject(ChannelRegistry) private readonly channels: ChannelRegistry,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
-    @Inject(UserStream) private readonly users: UserStream,
+    @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
-    this.broadcast = broadcastChannel(config.redis.prefix);
-    this.multicast = multicastChannel(config.redis.prefix);
+    this.shared = new Map([
+      [broadcastChannel(config.redis.prefix), (frame, payload) => this.dispatchBroadcast(frame as ServerFrame, payload)],
+      [multicastChannel(config.redis.prefix), (message) => this.dispatchMulticast(message as MulticastMessage)],
+    ]);
   }
 
   onModuleInit(): void {
@@ -33,35 +34,35 @@ export class FanoutService implements OnModuleInit {
   }
 
   dispatch(channel: string, payload: string): void {
-    let frame: ServerFrame;
+    let message: unknown;
     try {
-      frame = JSON.parse(payload) as ServerFrame;
+      message = JSON.parse(payload);
     } catch {
       this.logger.warn(`dropped a malformed message on ${channel}`);
       return;
     }
-    if (channel === this.multicast) return this.dispatchMulticast(frame as unknown as MulticastMessage);
-    if (channel === this.broadcast) {
-      for (const session of this.registry.all()) session.deliver(undefined, frame, payload);
+    const followed = this.channels.find(channel);
+    if (followed) {
+      for (const session of followed) session.deliver(followed, message as ServerFrame, payload);
       return;
     }
-    const userId = userIdFromChannel(channel, this.config.redis.prefix);
-    const sessions = userId === null ? undefined : this.registry.forUser(userId);
-    if (!sessions) return;
-    const stream = { kind: this.users, key: userId as string };
-    for (const session of sessions) session.deliver(stream, frame, payload);
+    this.shared.get(channel)?.(message, payload);
+  }
+
+  /** Every socket here, live only: a broadcast belongs to no stream. */
+  private dispatchBroadcast(frame: ServerFrame, payload: string): void {
+    for (const session of this.registry.all()) session.deliver(undefined, frame, payload);
   }
 
   /** A many-recipient POST: each recipient with a socket here gets its own copy. */
   private dispatchMulticast({ shared, targets }: MulticastMessage): void {
     const copies = new MulticastFrames(shared);
     for (const target of targets) {
-      const sessions = this.registry.forUser(target[0]);
-      if (!sessions) continue;
+      const channel = this.registry.channelOf(target[0]);
+      if (!channel) continue;
       const frame = copies.frame(target);
       const raw = copies.json(target);
-      const stream = { kind: this.users, key: target[0] };
-      for (const session of sessions) session.deliver(stream, frame, raw);
+      for (const session of channel) session.deliver(channel, frame, raw);
     }
   }
 }

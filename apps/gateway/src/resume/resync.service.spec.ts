@@ -7,6 +7,7 @@ import type { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { ClientSession } from '../connection/client-session.js';
 import { SessionRegistry } from '../connection/session-registry.js';
+import { ChannelRegistry } from '../fanout/channel-registry.js';
 import { UserStream } from '../streams/user-stream.js';
 import { ResyncService } from './resync.service.js';
 
@@ -16,7 +17,8 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 function setup(afterForUsers: NotificationReader['afterForUsers']) {
   const metrics = new Metrics(false);
   const users = new UserStream({ afterForUsers } as NotificationReader, metrics, { redis: { prefix: 'herald:' } } as HeraldConfig);
-  const registry = new SessionRegistry();
+  const channels = new ChannelRegistry();
+  const registry = new SessionRegistry(channels, users);
   const deps = { ownStream: users, onSent: () => undefined, close: () => undefined, sendBufferBytes: 1 << 20 };
   /** A socket of `userId` that holds everything up to `cursor`; `frames` lists what it is sent, `sent` the seqs among them. */
   const connect = (userId: string, cursor: number) => {
@@ -33,7 +35,7 @@ function setup(afterForUsers: NotificationReader['afterForUsers']) {
       },
     };
   };
-  const sut = new ResyncService({ onResubscribed: () => undefined } as unknown as Bus, registry, users, metrics);
+  const sut = new ResyncService({ onResubscribed: () => undefined } as unknown as Bus, channels, metrics);
   return { sut, connect };
 }
 

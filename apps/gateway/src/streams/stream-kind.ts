@@ -16,6 +16,8 @@ import type { ServerFrame } from '@herald/contracts';
 export interface StreamKind {
   /** The Redis channel carrying the live entries of stream `key`. */
   channel(key: string): string;
+  /** The inverse of channel: the key of the stream `channel` carries, or null for a channel of another kind. */
+  keyOf(channel: string): string | null;
   /** Most entries a socket may have missed and still be replayed; past it the socket is told to resync. */
   readonly maxGap: number;
   /** An entry's position in its stream, or undefined for a frame that is not an entry. */

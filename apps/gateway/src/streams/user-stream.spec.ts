@@ -18,10 +18,12 @@ function setup(rows: Notification[]) {
 }
 
 describe('UserStream', () => {
-  it("names the user's channel and finds a notification frame's seq", () => {
+  it("names the user's channel both ways and finds a notification frame's seq", () => {
     const { sut } = setup([]);
 
     expect(sut.channel('ann')).toBe('p:u:{ann}');
+    expect(sut.keyOf('p:u:{ann}')).toBe('ann');
+    expect(sut.keyOf('p:broadcast')).toBeNull();
     expect(sut.positionOf({ type: ServerFrameType.Notification, notification: row('ann', 7) })).toBe(7);
     expect(sut.positionOf({ type: ServerFrameType.Unread, count: 3 })).toBeUndefined();
     expect(sut.resyncFrame('ann', 9)).toEqual({ type: 'resync_required', lastSeq: 9 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  MAX_RESUME_ROWS, notificationFrame, ServerFrameType, userChannel, type ServerFrame,
+  MAX_RESUME_ROWS, notificationFrame, ServerFrameType, userChannel, userIdFromChannel, type ServerFrame,
 } from '@herald/contracts';
 import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
@@ -28,6 +28,10 @@ export class UserStream implements StreamKind {
 
   channel(userId: string): string {
     return userChannel(userId, this.prefix);
+  }
+
+  keyOf(channel: string): string | null {
+    return userIdFromChannel(channel, this.prefix);
   }
 
   positionOf(frame: ServerFrame): number | undefined {
