@@ -94,13 +94,13 @@ export class ConnectionService {
     ws.on('pong', () => {
       session.alive = true;
     });
+    // The socket's closures above keep this function's captured variables
+    // alive as long as the socket: capture the two numbers, not the request
+    // (its credentials and headers would stay in memory for the socket's life).
+    const { since, recent } = handshake;
     session.enqueue(async () => {
       await this.subscriptions.acquire(home);
-      await this.resume.start(session, home, {
-        since: handshake.since,
-        recent: handshake.recent,
-        heartbeatMs: this.config.gateway.heartbeatMs,
-      });
+      await this.resume.start(session, home, { since, recent, heartbeatMs: this.config.gateway.heartbeatMs });
     });
   }
 
