@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { Bus } from '@herald/bus';
 import type { ClientSession } from '../connection/client-session.js';
 import type { StreamKind } from '../streams/stream-kind.js';
-import { ChannelRegistry } from './channel-registry.js';
+import { ChannelRegistry, type Channel } from './channel-registry.js';
 import { ChannelSubscriptions } from './channel-subscriptions.js';
 
 const users = { channel: (userId: string) => `u:{${userId}}` } as StreamKind;
@@ -30,12 +30,26 @@ function setup() {
   const { bus, calls, confirm } = fakeBus();
   const channels = new ChannelRegistry();
   const sut = new ChannelSubscriptions(bus, channels);
-  return { sut, channels, calls, confirm };
+  /** A socket arrives for ann and its acquire goes through, the broker confirming. */
+  const arrive = async (s: ClientSession) => {
+    const channel = channels.join(users, 'ann', s);
+    const acquired = sut.acquire(channel);
+    await flush();
+    confirm();
+    await acquired;
+    return channel;
+  };
+  /** A socket of ann leaves and releases. */
+  const leave = (channel: Channel, s: ClientSession) => {
+    channels.leave(channel, s);
+    sut.release(channel);
+  };
+  return { sut, channels, calls, confirm, arrive, leave };
 }
 
 describe('ChannelSubscriptions', () => {
   it('subscribes a channel once for all its followers and unsubscribes after the last leaves', async () => {
-    const { sut, channels, calls, confirm } = setup();
+    const { sut, channels, calls, confirm, leave } = setup();
     const [a, b] = [session(), session()];
     const ch = channels.join(users, 'ann', a);
     const first = sut.acquire(ch);
@@ -46,12 +60,10 @@ describe('ChannelSubscriptions', () => {
     await Promise.all([first, second]);
     expect(sut.isSubscribed(ch)).toBe(true);
 
-    channels.leave(ch, a);
-    sut.release(ch);
+    leave(ch, a);
     await flush();
     expect(calls).toEqual(['subscribe u:{ann}']);
-    channels.leave(ch, b);
-    sut.release(ch);
+    leave(ch, b);
     await flush();
 
     expect(calls).toEqual(['subscribe u:{ann}', 'unsubscribe u:{ann}']);
@@ -59,14 +71,13 @@ describe('ChannelSubscriptions', () => {
   });
 
   it('unsubscribes a channel whose only follower left while its SUBSCRIBE was in flight', async () => {
-    const { sut, channels, calls, confirm } = setup();
+    const { sut, channels, calls, confirm, leave } = setup();
     const a = session();
     const ch = channels.join(users, 'ann', a);
     const acquired = sut.acquire(ch);
     await flush();
 
-    channels.leave(ch, a);
-    sut.release(ch);
+    leave(ch, a);
     confirm();
     await acquired;
     await flush();
@@ -76,44 +87,26 @@ describe('ChannelSubscriptions', () => {
   });
 
   it('keeps the channel when a release races a new socket’s acquire', async () => {
-    const { sut, channels, calls, confirm } = setup();
+    const { sut, calls, arrive, leave } = setup();
     const [a, b] = [session(), session()];
-    const old = channels.join(users, 'ann', a);
-    const acquired = sut.acquire(old);
-    await flush();
-    confirm();
-    await acquired;
+    const old = await arrive(a);
 
     // The last socket leaves and a new one arrives before the release has run.
-    channels.leave(old, a);
-    sut.release(old);
-    const renewed = channels.join(users, 'ann', b);
-    const reacquired = sut.acquire(renewed);
-    await flush();
-    confirm();
-    await reacquired;
+    leave(old, a);
+    const renewed = await arrive(b);
 
     expect(calls).toEqual(['subscribe u:{ann}']);
     expect(sut.isSubscribed(renewed)).toBe(true);
   });
 
   it('subscribes again for a socket that arrives after the release went through', async () => {
-    const { sut, channels, calls, confirm } = setup();
+    const { sut, calls, arrive, leave } = setup();
     const [a, b] = [session(), session()];
-    const old = channels.join(users, 'ann', a);
-    const acquired = sut.acquire(old);
-    await flush();
-    confirm();
-    await acquired;
-    channels.leave(old, a);
-    sut.release(old);
+    const old = await arrive(a);
+    leave(old, a);
     await flush();
 
-    const renewed = channels.join(users, 'ann', b);
-    const reacquired = sut.acquire(renewed);
-    await flush();
-    confirm();
-    await reacquired;
+    const renewed = await arrive(b);
 
     expect(calls).toEqual(['subscribe u:{ann}', 'unsubscribe u:{ann}', 'subscribe u:{ann}']);
     expect(sut.isSubscribed(renewed)).toBe(true);
