@@ -6,12 +6,14 @@ import { NotificationsGateway } from './connection/notifications.gateway.js';
 import { SessionCloser } from './connection/session-closer.js';
 import { SessionRegistry } from './connection/session-registry.js';
 import { FanoutService } from './fanout/fanout.service.js';
-import { UserSubscriptions } from './fanout/user-subscriptions.js';
+import { ChannelRegistry } from './fanout/channel-registry.js';
+import { ChannelSubscriptions } from './fanout/channel-subscriptions.js';
 import { ResumeService } from './resume/resume.service.js';
 import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
 import { SharedChannelsSubscription } from './fanout/shared-channels-subscription.js';
 import { PresenceReporter } from './presence/presence-reporter.js';
+import { UserStream } from './streams/user-stream.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -22,14 +24,16 @@ import { PresenceReporter } from './presence/presence-reporter.js';
     SessionCloser,
     SessionRegistry,
     HeartbeatService,
-    UserSubscriptions,
+    ChannelRegistry,
+    ChannelSubscriptions,
     FanoutService,
     ResumeService,
     ResyncService,
     DrainService,
     PresenceReporter,
     SharedChannelsSubscription,
+    UserStream,
   ],
-  exports: [SessionRegistry, UserSubscriptions],
+  exports: [SessionRegistry, ChannelSubscriptions],
 })
 export class GatewayModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus, type BusMessage } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { multicastChannel, ServerFrameType, toMulticast, userChannel, type Notification, type ServerFrame } from '@herald/contracts';
+import { multicastChannel, notificationFrame, toMulticast, userChannel, type Notification, type ServerFrame } from '@herald/contracts';
 import { Metrics } from '@herald/observability';
 
 /**
@@ -45,7 +45,7 @@ export class UserFramePublisher {
         continue;
       }
       for (const notification of copies) {
-        messages.push({ channel: userChannel(notification.userId, prefix), payload: JSON.stringify({ type: ServerFrameType.Notification, notification }) });
+        messages.push({ channel: userChannel(notification.userId, prefix), payload: JSON.stringify(notificationFrame(notification)) });
       }
     }
     return this.send(messages);

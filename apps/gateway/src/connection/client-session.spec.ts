@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { WebSocket } from 'ws';
-import type { Notification } from '@herald/contracts';
+import { notificationFrame, ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
+import type { Stream, StreamKind } from '../streams/stream-kind.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
 
 const note = (seq: number): Notification => ({
@@ -15,33 +16,56 @@ function fakeSocket() {
   return { ws: ws as unknown as WebSocket & { bufferedAmount: number }, sent };
 }
 
+type ResyncFrame = StreamKind['resyncFrame'];
+const userResync: ResyncFrame = (_key, lastSeq) => ({ type: ServerFrameType.ResyncRequired, lastSeq });
+
+/** A stream kind whose entries are the `notification` frames of `stored`, whatever the key. */
+function fakeKind(stored: Notification[], resyncFrame = userResync) {
+  const readRange = jest.fn(async (_key: string, from: number, to: number): Promise<ServerFrame[]> =>
+    stored.filter((n) => n.seq > from && n.seq < to).map(notificationFrame),
+  );
+  const kind: StreamKind = {
+    channel: (key) => `fake:{${key}}`,
+    keyOf: () => null,
+    maxGap: 1000,
+    positionOf: (f) => (f.type === ServerFrameType.Notification ? f.notification.seq : undefined),
+    readGap: readRange,
+    readAfter: async () => new Map(),
+    resyncFrame,
+  };
+  return { kind, readRange };
+}
+
 function setup(stored: Notification[] = []) {
   const { ws, sent } = fakeSocket();
-  const readRange = jest.fn(async (_u: string, from: number, to: number) => stored.filter((n) => n.seq > from && n.seq < to));
+  const { kind, readRange } = fakeKind(stored);
+  const own: Stream = { kind, key: 'u' };
   const close = jest.fn<SessionDeps['close']>();
-  const sut = new ClientSession(ws, 'c1', 'u', { readRange, onSent: () => undefined, close, sendBufferBytes: 100, maxGap: 1000 });
-  const seqs = () => sent.map((s) => JSON.parse(s)).filter((f) => f.type === 'notification').map((f) => f.notification.seq);
+  const sut = new ClientSession(ws, 'c1', 'u', { ownStream: kind, onSent: () => undefined, close, sendBufferBytes: 100 });
+  const frames = () => sent.map((s) => JSON.parse(s));
+  const seqs = () => frames().filter((f) => f.type === 'notification').map((f) => f.notification.seq);
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { sut, ws, sent, seqs, readRange, close, flush };
+  const deliver = (seq: number) => sut.deliver(own, frame(seq), JSON.stringify(frame(seq)));
+  return { sut, ws, sent, frames, seqs, readRange, close, flush, own, deliver };
 }
 
 describe('ClientSession', () => {
   it('sends the next seq at once and drops duplicates', async () => {
-    const { sut, seqs, flush } = setup();
+    const { seqs, flush, deliver } = setup();
 
-    for (const seq of [1, 2, 2, 1, 3]) sut.deliver(frame(seq), JSON.stringify(frame(seq)));
+    for (const seq of [1, 2, 2, 1, 3]) deliver(seq);
     await flush();
 
     expect(seqs()).toEqual([1, 2, 3]);
   });
 
   it('fills a jump from storage before sending the later frame', async () => {
-    const { sut, seqs, readRange, flush } = setup([note(2), note(3)]);
-    sut.cursor = 1;
+    const { sut, seqs, readRange, flush, own, deliver } = setup([note(2), note(3)]);
+    sut.replay(own, [], 1);
 
-    sut.deliver(frame(4), JSON.stringify(frame(4)));
-    sut.deliver(frame(3), JSON.stringify(frame(3))); // late live copy of a filled seq
-    sut.deliver(frame(5), JSON.stringify(frame(5)));
+    deliver(4);
+    deliver(3); // late live copy of a filled seq
+    deliver(5);
     await flush();
     await flush();
 
@@ -50,11 +74,11 @@ describe('ClientSession', () => {
   });
 
   it('holds live frames behind a task still running (the resume)', async () => {
-    const { sut, seqs, flush } = setup();
+    const { sut, seqs, flush, deliver } = setup();
     let release!: () => void;
     sut.enqueue(() => new Promise<void>((r) => (release = r)));
 
-    sut.deliver(frame(1), JSON.stringify(frame(1)));
+    deliver(1);
     await flush();
     expect(seqs()).toEqual([]);
     release();
@@ -65,9 +89,9 @@ describe('ClientSession', () => {
   });
 
   it('asks for a resync instead of reading a gap larger than the limit', async () => {
-    const { sut, sent, readRange, flush } = setup();
+    const { sut, sent, readRange, flush, deliver } = setup();
 
-    sut.deliver(frame(2000), JSON.stringify(frame(2000)));
+    deliver(2000);
     await flush();
 
     expect(readRange).not.toHaveBeenCalled();
@@ -76,12 +100,111 @@ describe('ClientSession', () => {
   });
 
   it('closes a slow consumer with 4009 instead of buffering without bound', () => {
-    const { sut, ws, sent, close } = setup();
+    const { sut, ws, sent, close, deliver } = setup();
     ws.bufferedAmount = 101;
 
-    sut.deliver(frame(1), JSON.stringify(frame(1)));
+    deliver(1);
 
     expect(sent).toEqual([]);
     expect(close).toHaveBeenCalledWith(sut, 4009, 'slow consumer');
+  });
+
+  it('sends frames that are not entries as they come, behind a gap fill on the same channel', async () => {
+    const { sut, frames, flush, own, deliver } = setup([note(1)]);
+    const unread = { type: ServerFrameType.Unread, count: 4 } as const;
+    const broadcast = { type: ServerFrameType.Pong, ts: 1 } as const;
+
+    deliver(2);
+    sut.deliver(own, unread, JSON.stringify(unread));
+    sut.deliver(undefined, broadcast, JSON.stringify(broadcast));
+    await flush();
+    await flush();
+
+    expect(frames().map((f) => f.type)).toEqual(['notification', 'notification', 'unread', 'pong']);
+  });
+
+  describe('replay', () => {
+    it('sends the entries above the cursor and moves it to `through`', () => {
+      const { sut, seqs, own } = setup();
+      sut.replay(own, [], 2);
+
+      const replayed = sut.replay(own, [1, 2, 3, 5].map((s) => notificationFrame(note(s))), 7);
+
+      expect(replayed).toBe(true);
+      expect(seqs()).toEqual([3, 5]);
+      expect(sut.cursor).toBe(7);
+    });
+
+    it('asks for a resync instead of replaying more than the limit', () => {
+      const { sut, frames, own } = setup();
+      const entries = Array.from({ length: 1001 }, (_, i) => notificationFrame(note(i + 1)));
+
+      const replayed = sut.replay(own, entries, 1001);
+
+      expect(replayed).toBe(false);
+      expect(frames()).toEqual([{ type: 'resync_required', lastSeq: 1001 }]);
+      expect(sut.cursor).toBe(1001);
+    });
+
+    it('never moves the cursor back', async () => {
+      const { sut, seqs, own, deliver, flush } = setup();
+      sut.replay(own, [], 5);
+
+      sut.replay(own, [notificationFrame(note(4))], 4);
+      deliver(5);
+      deliver(6);
+      await flush();
+
+      expect(seqs()).toEqual([6]);
+      expect(sut.cursor).toBe(6);
+    });
+  });
+
+  describe('requireResync', () => {
+    it("sends the stream's resync frame and goes on live from `lastSeq`", async () => {
+      const { sut, frames, seqs, own, deliver, flush } = setup();
+
+      sut.requireResync(own, 9);
+      deliver(9);
+      deliver(10);
+      await flush();
+
+      expect(frames()[0]).toEqual({ type: 'resync_required', lastSeq: 9 });
+      expect(seqs()).toEqual([10]);
+    });
+
+    it('keeps a cursor that is already further on', () => {
+      const { sut, own } = setup();
+      sut.replay(own, [], 12);
+
+      sut.requireResync(own, 3);
+
+      expect(sut.cursor).toBe(12);
+    });
+  });
+
+  describe('a stream besides its own (a topic)', () => {
+    it('keeps a cursor per stream: each drops its own duplicates and fills its own gaps', async () => {
+      const { sut, frames, flush, own, deliver } = setup();
+      const topicStore = [note(1), note(2)];
+      const topicResync = (key: string, lastSeq: number) => ({ type: 'topic.resync_required', key, lastSeq }) as unknown as ServerFrame;
+      const { kind: topics, readRange: readTopic } = fakeKind(topicStore, topicResync);
+      const jobs: Stream = { kind: topics, key: 'jobs' };
+      const send = (stream: Stream, seq: number) => sut.deliver(stream, frame(seq), JSON.stringify(frame(seq)));
+
+      deliver(1);
+      send(jobs, 3); // jobs 1 and 2 come from storage
+      deliver(2);
+      send(jobs, 3);
+      send(jobs, 2000); // past the limit: the topic's own resync frame
+      await flush();
+      await flush();
+
+      expect(readTopic).toHaveBeenCalledWith('jobs', 0, 3);
+      expect(frames().map((f) => f.notification?.seq ?? `${f.type}:${f.key}:${f.lastSeq}`)).toEqual([1, 1, 2, 3, 2, 'topic.resync_required:jobs:2000']);
+      expect(sut.positionIn(jobs)).toBe(2000);
+      expect(sut.positionIn(own)).toBe(2);
+      expect(sut.cursor).toBe(2);
+    });
   });
 });

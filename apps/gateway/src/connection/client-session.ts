@@ -1,32 +1,40 @@
 import type { WebSocket } from 'ws';
-import { CloseCode, ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
+import { CloseCode, type ServerFrame } from '@herald/contracts';
+import type { Stream, StreamKind } from '../streams/stream-kind.js';
 
 /** What a session needs from the outside world, injected so it is testable alone. */
 export interface SessionDeps {
-  /** Rows with from < seq < to, oldest first (gap fill). */
-  readRange(userId: string, from: number, to: number): Promise<Notification[]>;
-  /** Counts one written frame of the given type. */
-  onSent(type: string, notification?: Notification): void;
+  /** The kind of the stream every socket follows, its own user's: its cursor is a field, not a map entry. */
+  ownStream: StreamKind;
+  /** Counts one written frame. */
+  onSent(frame: ServerFrame): void;
   /** Closes the socket with a code (and counts it). */
   close(session: ClientSession, code: number, reason: string): void;
   sendBufferBytes: number;
-  maxGap: number;
 }
 
 /**
- * One socket's delivery state. `cursor` is the highest seq this socket has
- * been sent; frames go out through a serial queue so that a gap fill (which
- * reads Postgres) holds back every later frame until it is done. The common
- * case, the next seq arriving while nothing is queued, is sent at once.
+ * One socket's delivery state, and the only owner of its cursors: for each
+ * stream it follows, the highest position it has been sent. Live copies at
+ * or below a cursor are dropped; a jump above cursor + 1 is filled from
+ * Postgres first, or answered with the stream's resync frame when more than
+ * the stream's maxGap is missing. Frames go out through one serial queue, so
+ * a gap fill holds back every later frame; the common case, the next
+ * position arriving while nothing is queued, is sent at once.
+ *
+ * The own user stream's cursor is a plain field; cursors of other streams
+ * (topics) live in a map made when the first is followed, so a socket that
+ * follows only its own stream costs no more than before streams existed.
  */
 export class ClientSession {
-  cursor = 0;
   /** Answered the last heartbeat ping (or has not been pinged yet). */
   alive = true;
   /** When the last heartbeat ping went out (ms since the epoch). */
   pingedAt = 0;
   /** Seconds since the epoch at which the token expires. */
   expiresAt = 0;
+  private ownCursor = 0;
+  private cursors: Map<Stream, number> | undefined;
   private pending = 0;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
@@ -42,8 +50,18 @@ export class ClientSession {
     return this.closed;
   }
 
+  /** Highest seq sent on the socket's own user stream. */
+  get cursor(): number {
+    return this.ownCursor;
+  }
+
   markClosed(): void {
     this.closed = true;
+  }
+
+  /** Highest position sent on `stream` (0 before anything was). */
+  positionIn(stream: Stream): number {
+    return stream.kind === this.deps.ownStream ? this.ownCursor : (this.cursors?.get(stream) ?? 0);
   }
 
   /** Runs `task` after everything queued before it; errors close the socket with 1011. */
@@ -57,57 +75,88 @@ export class ClientSession {
       });
   }
 
-  /** A live frame from the bus; `raw` is its JSON, serialised once per pod. */
-  deliver(frame: ServerFrame, raw: string): void {
+  /**
+   * A live frame from the bus, from the channel of `stream` (none for a
+   * broadcast); `raw` is its JSON, serialised once per pod.
+   */
+  deliver(stream: Stream | undefined, frame: ServerFrame, raw: string): void {
     if (this.closed) return;
-    if (frame.type === ServerFrameType.Notification) {
-      const seq = frame.notification.seq;
-      if (this.pending === 0 && seq === this.cursor + 1) {
-        this.sendNotification(frame.notification, raw);
-        return;
-      }
-      this.enqueue(() => this.deliverInOrder(frame.notification, raw));
+    const seq = stream?.kind.positionOf(frame);
+    if (stream === undefined || seq === undefined) {
+      if (this.pending === 0) this.sendRaw(frame, raw);
+      else this.enqueue(() => this.sendRaw(frame, raw));
       return;
     }
-    if (this.pending === 0) this.sendRaw(frame.type, raw);
-    else this.enqueue(() => this.sendRaw(frame.type, raw));
+    if (this.pending === 0 && seq === this.positionIn(stream) + 1) return this.sendEntry(stream, seq, frame, raw);
+    this.enqueue(() => this.deliverInOrder(stream, seq, frame, raw));
   }
 
   send(frame: ServerFrame): void {
-    this.sendRaw(frame.type, JSON.stringify(frame));
+    this.sendRaw(frame, JSON.stringify(frame));
   }
 
-  /** Sends a notification read from Postgres (resume, gap fill) and advances the cursor. */
-  sendStored(notification: Notification): void {
-    this.sendNotification(notification, JSON.stringify({ type: ServerFrameType.Notification, notification }));
-  }
-
-  private async deliverInOrder(n: Notification, raw: string): Promise<void> {
-    if (n.seq <= this.cursor) return; // already sent by resume or a gap fill
-    if (n.seq > this.cursor + 1) {
-      if (n.seq - this.cursor - 1 > this.deps.maxGap) {
-        this.send({ type: ServerFrameType.ResyncRequired, lastSeq: n.seq });
-        this.cursor = n.seq;
-        return;
-      }
-      const missing = await this.deps.readRange(this.userId, this.cursor, n.seq);
-      for (const m of missing) if (m.seq > this.cursor) this.sendStored(m);
+  /**
+   * Catches the socket up from history: `entries` are everything of
+   * `stream` above some position up to `through`, oldest first, as read
+   * from Postgres. Sends those above the cursor and moves the cursor to
+   * `through`. When there are more than the stream's maxGap, sends none
+   * and asks for a resync instead; returns false then.
+   */
+  replay(stream: Stream, entries: readonly ServerFrame[], through: number): boolean {
+    if (this.tooFar(stream, entries.length)) {
+      this.requireResync(stream, through);
+      return false;
     }
-    this.sendNotification(n, raw);
+    this.sendNewer(stream, entries);
+    if (through > this.positionIn(stream)) this.setPosition(stream, through);
+    return true;
   }
 
-  private sendNotification(n: Notification, raw: string): void {
-    this.cursor = n.seq;
-    this.sendRaw(ServerFrameType.Notification, raw, n);
+  /** Tells the socket it must re-read `stream` up to `lastSeq` itself, and goes on live from there. */
+  requireResync(stream: Stream, lastSeq: number): void {
+    this.send(stream.kind.resyncFrame(stream.key, lastSeq));
+    if (lastSeq > this.positionIn(stream)) this.setPosition(stream, lastSeq);
   }
 
-  private sendRaw(type: string, raw: string, notification?: Notification): void {
+  private async deliverInOrder(stream: Stream, seq: number, frame: ServerFrame, raw: string): Promise<void> {
+    const cursor = this.positionIn(stream);
+    if (seq <= cursor) return; // already sent by a replay or a gap fill
+    if (seq > cursor + 1) {
+      if (this.tooFar(stream, seq - cursor - 1)) return this.requireResync(stream, seq);
+      this.sendNewer(stream, await stream.kind.readGap(stream.key, cursor, seq));
+    }
+    this.sendEntry(stream, seq, frame, raw);
+  }
+
+  /** The one rule for "too much missed to replay". */
+  private tooFar(stream: Stream, missing: number): boolean {
+    return missing > stream.kind.maxGap;
+  }
+
+  private sendNewer(stream: Stream, entries: readonly ServerFrame[]): void {
+    for (const entry of entries) {
+      const seq = stream.kind.positionOf(entry);
+      if (seq !== undefined && seq > this.positionIn(stream)) this.sendEntry(stream, seq, entry, JSON.stringify(entry));
+    }
+  }
+
+  private sendEntry(stream: Stream, seq: number, frame: ServerFrame, raw: string): void {
+    this.setPosition(stream, seq);
+    this.sendRaw(frame, raw);
+  }
+
+  private setPosition(stream: Stream, seq: number): void {
+    if (stream.kind === this.deps.ownStream) this.ownCursor = seq;
+    else (this.cursors ??= new Map()).set(stream, seq);
+  }
+
+  private sendRaw(frame: ServerFrame, raw: string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.deps.sendBufferBytes) {
       this.deps.close(this, CloseCode.SlowConsumer, 'slow consumer');
       return;
     }
     this.ws.send(raw);
-    this.deps.onSent(type, notification);
+    this.deps.onSent(frame);
   }
 }

@@ -5,11 +5,11 @@ import type { WebSocket } from 'ws';
 import { AuthError, AuthFailure, TokenVerifier, type Principal } from '@herald/auth';
 import { TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { CloseCode, MAX_RESUME_ROWS } from '@herald/contracts';
-import { NotificationReader } from '@herald/database';
+import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { DrainState, Metrics } from '@herald/observability';
-import { UserSubscriptions } from '../fanout/user-subscriptions.js';
+import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
+import { UserStream } from '../streams/user-stream.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
 import { closeFor } from './close-for.js';
 import { InboundHandler } from './inbound-handler.js';
@@ -38,29 +38,27 @@ export class ConnectionService {
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(TicketStore) private readonly tickets: TicketStore,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(UserSubscriptions) private readonly subscriptions: UserSubscriptions,
+    @Inject(ChannelSubscriptions) private readonly subscriptions: ChannelSubscriptions,
     @Inject(ResumeService) private readonly resume: ResumeService,
     @Inject(InboundHandler) private readonly inbound: InboundHandler,
     @Inject(SessionCloser) private readonly closer: SessionCloser,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(DrainState) private readonly drain: DrainState,
-    @Inject(NotificationReader) reader: NotificationReader,
+    @Inject(UserStream) users: UserStream,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
-      readRange: (userId, from, to) => {
-        metrics.gapFills.inc();
-        return reader.after(userId, from, to - from - 1, to);
-      },
-      onSent: (type, notification) => {
-        let counter = sent.get(type);
-        if (!counter) sent.set(type, (counter = metrics.framesSent.labels(type)));
+      ownStream: users,
+      onSent: (frame) => {
+        let counter = sent.get(frame.type);
+        if (!counter) sent.set(frame.type, (counter = metrics.framesSent.labels(frame.type)));
         counter.inc();
-        if (notification) metrics.deliveryLatency.observe((Date.now() - Date.parse(notification.createdAt)) / 1000);
+        if (frame.type === ServerFrameType.Notification) {
+          metrics.deliveryLatency.observe((Date.now() - Date.parse(frame.notification.createdAt)) / 1000);
+        }
       },
       close: (session, code, reason) => closer.close(session, code, reason),
       sendBufferBytes: config.gateway.sendBufferBytes,
-      maxGap: MAX_RESUME_ROWS,
     };
   }
 
@@ -88,7 +86,7 @@ export class ConnectionService {
 
     const session = new ClientSession(ws, randomUUID(), identity.userId, this.deps);
     this.sessions.set(ws, session);
-    this.registry.add(session);
+    const home = this.registry.add(session);
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
     this.closer.watchExpiry(session, identity.exp);
@@ -96,24 +94,25 @@ export class ConnectionService {
     ws.on('pong', () => {
       session.alive = true;
     });
+    // The socket's closures above keep this function's captured variables
+    // alive as long as the socket: capture the two numbers, not the request
+    // (its credentials and headers would stay in memory for the socket's life).
+    const { since, recent } = handshake;
     session.enqueue(async () => {
-      await this.subscriptions.acquire(identity.userId);
-      await this.resume.start(session, {
-        since: handshake.since,
-        recent: handshake.recent,
-        heartbeatMs: this.config.gateway.heartbeatMs,
-      });
+      await this.subscriptions.acquire(home);
+      await this.resume.start(session, home, { since, recent, heartbeatMs: this.config.gateway.heartbeatMs });
     });
   }
 
-  /** Socket closed (by either side): forget it and release its subscription. */
+  /** Socket closed (by either side): forget it and release its user's channel if it was the last here. */
   close(ws: WebSocket): void {
     const session = this.sessions.get(ws);
     if (!session) return;
     this.sessions.delete(ws);
     session.markClosed();
     this.closer.forget(session);
-    if (this.registry.remove(session)) this.subscriptions.release(session.userId);
+    const emptied = this.registry.remove(session);
+    if (emptied) this.subscriptions.release(emptied);
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
   }

@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 import type { HeraldConfig } from '@herald/config';
 import type { ClientSession } from './client-session.js';
 import { HeartbeatService } from './heartbeat.service.js';
+import { ChannelRegistry } from '../fanout/channel-registry.js';
+import type { StreamKind } from '../streams/stream-kind.js';
 import { SessionRegistry } from './session-registry.js';
 
 function fakeSession(userId: string) {
@@ -10,7 +12,7 @@ function fakeSession(userId: string) {
 }
 
 function setup(sockets: number, heartbeatMs = 1000) {
-  const registry = new SessionRegistry();
+  const registry = new SessionRegistry(new ChannelRegistry(), {} as StreamKind);
   const sessions = Array.from({ length: sockets }, (_, i) => fakeSession(`u${i}`));
   sessions.forEach((s) => registry.add(s));
   const sut = new HeartbeatService({ gateway: { heartbeatMs } } as HeraldConfig, registry);

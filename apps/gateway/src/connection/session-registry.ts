@@ -1,12 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChannelRegistry, type Channel } from '../fanout/channel-registry.js';
+import type { StreamKind } from '../streams/stream-kind.js';
+import { UserStream } from '../streams/user-stream.js';
 import type { ClientSession } from './client-session.js';
 
-/** The sockets on this pod, by user. The only per-connection index the gateway keeps. */
+/**
+ * The sockets on this pod, by user. Every socket follows its own user's
+ * channel, so a user's sockets are that channel's followers in
+ * ChannelRegistry: this is a view of that index, not a second one.
+ */
 @Injectable()
 export class SessionRegistry {
-  private readonly byUser = new Map<string, Set<ClientSession>>();
   private total = 0;
   private readonly listeners: ((userId: string, count: number) => void)[] = [];
+
+  constructor(
+    @Inject(ChannelRegistry) private readonly channels: ChannelRegistry,
+    @Inject(UserStream) private readonly userStream: StreamKind,
+  ) {}
 
   /** Called after every change of a user's socket count here (presence reporting); must not throw. */
   onCountChange(listener: (userId: string, count: number) => void): void {
@@ -18,43 +29,45 @@ export class SessionRegistry {
   }
 
   get userCount(): number {
-    return this.byUser.size;
+    return this.channels.sizeOf(this.userStream);
   }
 
   countFor(userId: string): number {
-    return this.byUser.get(userId)?.size ?? 0;
+    return this.channels.count(this.userStream, userId);
   }
 
-  /** Adds the session; true when it is the user's first on this pod. */
-  add(session: ClientSession): boolean {
-    let set = this.byUser.get(session.userId);
-    const first = !set;
-    if (!set) this.byUser.set(session.userId, (set = new Set()));
-    set.add(session);
+  /** The channel of `userId`'s stream, while the user has a socket here. */
+  channelOf(userId: string): Channel | undefined {
+    return this.channels.get(this.userStream, userId);
+  }
+
+  /** Adds the session as a follower of its user's channel, and returns that channel. */
+  add(session: ClientSession): Channel {
+    const channel = this.channels.join(this.userStream, session.userId, session);
     this.total++;
-    for (const listener of this.listeners) listener(session.userId, set.size);
-    return first;
+    this.changed(session.userId, channel.size);
+    return channel;
   }
 
-  /** Removes the session; true when it was the user's last on this pod. */
-  remove(session: ClientSession): boolean {
-    const set = this.byUser.get(session.userId);
-    if (!set?.delete(session)) return false;
+  /** Removes the session; returns its user's channel when it was the user's last socket here (to release it). */
+  remove(session: ClientSession): Channel | undefined {
+    const channel = this.channelOf(session.userId);
+    if (!channel?.has(session)) return undefined;
+    const last = this.channels.leave(channel, session);
     this.total--;
-    if (set.size === 0) this.byUser.delete(session.userId);
-    for (const listener of this.listeners) listener(session.userId, set.size);
-    return set.size === 0;
+    this.changed(session.userId, channel.size);
+    return last ? channel : undefined;
   }
 
-  forUser(userId: string): ReadonlySet<ClientSession> | undefined {
-    return this.byUser.get(userId);
-  }
-
-  users(): IterableIterator<string> {
-    return this.byUser.keys();
+  *users(): IterableIterator<string> {
+    for (const channel of this.channels.ofKind(this.userStream)) yield channel.key;
   }
 
   *all(): IterableIterator<ClientSession> {
-    for (const set of this.byUser.values()) yield* set;
+    for (const channel of this.channels.ofKind(this.userStream)) yield* channel;
+  }
+
+  private changed(userId: string, count: number): void {
+    for (const listener of this.listeners) listener(userId, count);
   }
 }

@@ -1,29 +1,32 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import {
-  broadcastChannel, multicastChannel, ServerFrameType, userIdFromChannel, type MulticastMessage, type ServerFrame,
-} from '@herald/contracts';
+import { broadcastChannel, multicastChannel, MulticastFrames, type MulticastMessage, type ServerFrame } from '@herald/contracts';
 import { SessionRegistry } from '../connection/session-registry.js';
+import { ChannelRegistry } from './channel-registry.js';
 
 /**
  * Bus → sockets on this pod. Each message is parsed once and its original
  * JSON is written to every socket as is: one serialisation per message, not
- * one per socket.
+ * one per socket. A stream's message goes to the sessions following its
+ * channel (one lookup, whatever the kind of stream); the channels every
+ * gateway listens on have a handler each.
  */
 @Injectable()
 export class FanoutService implements OnModuleInit {
   private readonly logger = new Logger(FanoutService.name);
-  private readonly broadcast: string;
-  private readonly multicast: string;
+  private readonly shared: ReadonlyMap<string, (message: unknown, payload: string) => void>;
 
   constructor(
     @Inject(Bus) private readonly bus: Bus,
+    @Inject(ChannelRegistry) private readonly channels: ChannelRegistry,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
-    this.broadcast = broadcastChannel(config.redis.prefix);
-    this.multicast = multicastChannel(config.redis.prefix);
+    this.shared = new Map([
+      [broadcastChannel(config.redis.prefix), (frame, payload) => this.dispatchBroadcast(frame as ServerFrame, payload)],
+      [multicastChannel(config.redis.prefix), (message) => this.dispatchMulticast(message as MulticastMessage)],
+    ]);
   }
 
   onModuleInit(): void {
@@ -31,38 +34,35 @@ export class FanoutService implements OnModuleInit {
   }
 
   dispatch(channel: string, payload: string): void {
-    let frame: ServerFrame;
+    let message: unknown;
     try {
-      frame = JSON.parse(payload) as ServerFrame;
+      message = JSON.parse(payload);
     } catch {
       this.logger.warn(`dropped a malformed message on ${channel}`);
       return;
     }
-    if (channel === this.multicast) return this.dispatchMulticast(frame as unknown as MulticastMessage);
-    if (channel === this.broadcast) {
-      for (const session of this.registry.all()) session.deliver(frame, payload);
+    const followed = this.channels.find(channel);
+    if (followed) {
+      for (const session of followed) session.deliver(followed, message as ServerFrame, payload);
       return;
     }
-    const userId = userIdFromChannel(channel, this.config.redis.prefix);
-    const sessions = userId === null ? undefined : this.registry.forUser(userId);
-    if (!sessions) return;
-    for (const session of sessions) session.deliver(frame, payload);
+    this.shared.get(channel)?.(message, payload);
   }
 
-  /**
-   * A many-recipient POST: each recipient with a socket here gets its own
-   * copy. The shared fields are serialised once per message; each copy's
-   * JSON is that text with its id, seq and user spliced in front.
-   */
+  /** Every socket here, live only: a broadcast belongs to no stream. */
+  private dispatchBroadcast(frame: ServerFrame, payload: string): void {
+    for (const session of this.registry.all()) session.deliver(undefined, frame, payload);
+  }
+
+  /** A many-recipient POST: each recipient with a socket here gets its own copy. */
   private dispatchMulticast({ shared, targets }: MulticastMessage): void {
-    let sharedJson: string | undefined;
-    for (const [userId, id, seq] of targets) {
-      const sessions = this.registry.forUser(userId);
-      if (!sessions) continue;
-      sharedJson ??= JSON.stringify(shared).slice(1);
-      const raw = `{"type":"${ServerFrameType.Notification}","notification":{"id":${JSON.stringify(id)},"seq":${seq},"userId":${JSON.stringify(userId)},${sharedJson}}`;
-      const frame: ServerFrame = { type: ServerFrameType.Notification, notification: { ...shared, id, seq, userId } };
-      for (const session of sessions) session.deliver(frame, raw);
+    const copies = new MulticastFrames(shared);
+    for (const target of targets) {
+      const channel = this.registry.channelOf(target[0]);
+      if (!channel) continue;
+      const frame = copies.frame(target);
+      const raw = copies.json(target);
+      for (const session of channel) session.deliver(channel, frame, raw);
     }
   }
 }

@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 import { InMemoryPresenceStore } from '@herald/bus';
 import type { HeraldConfig } from '@herald/config';
 import type { ClientSession } from '../connection/client-session.js';
+import { ChannelRegistry } from '../fanout/channel-registry.js';
+import type { StreamKind } from '../streams/stream-kind.js';
 import { SessionRegistry } from '../connection/session-registry.js';
 import { PresenceReporter } from './presence-reporter.js';
 
@@ -11,7 +13,7 @@ const flush = () => new Promise((r) => setTimeout(r, 5));
 
 function setup() {
   const store = new InMemoryPresenceStore();
-  const registry = new SessionRegistry();
+  const registry = new SessionRegistry(new ChannelRegistry(), {} as StreamKind);
   const config = { gateway: { reportIntervalMs: 60_000 } } as HeraldConfig;
   const sut = new PresenceReporter(store, registry, config);
   return { sut, store, registry };

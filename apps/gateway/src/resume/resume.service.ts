@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MAX_RESUME_ROWS, ServerFrameType, type WelcomeFrame } from '@herald/contracts';
+import { notificationFrame, ServerFrameType, type WelcomeFrame } from '@herald/contracts';
 import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import type { ClientSession } from '../connection/client-session.js';
+import type { Stream } from '../streams/stream-kind.js';
 import { ResumeReads } from './resume-reads.js';
 
 export interface ResumeRequest {
@@ -29,7 +30,8 @@ export class ResumeService {
     this.reads = new ResumeReads(reader);
   }
 
-  async start(session: ClientSession, req: ResumeRequest): Promise<void> {
+  /** Welcomes the socket and, with `since`, replays its user's `stream` from there. */
+  async start(session: ClientSession, stream: Stream, req: ResumeRequest): Promise<void> {
     const { state, rows } = await this.reads.read(session.userId, req.since);
     const welcome: WelcomeFrame = {
       type: ServerFrameType.Welcome,
@@ -41,29 +43,19 @@ export class ResumeService {
       serverTime: new Date().toISOString(),
     };
     if (req.recent > 0) welcome.recent = await this.reader.list(session.userId, { limit: req.recent });
-    session.cursor = state.lastSeq;
+    session.send(welcome);
 
     if (req.since === undefined) {
-      session.send(welcome);
+      session.replay(stream, [], state.lastSeq);
       return;
     }
-    if (req.since > state.lastSeq) {
-      // The client holds seqs this database never issued (restored or reset): start over.
-      session.send(welcome);
-      session.send({ type: ServerFrameType.ResyncRequired, lastSeq: state.lastSeq });
-      this.metrics.resumes.labels('resync').inc();
+    // No rows when the client holds seqs this database never issued (restored or reset): start over.
+    if (!rows) session.requireResync(stream, state.lastSeq);
+    else if (session.replay(stream, rows.map(notificationFrame), state.lastSeq)) {
+      session.send({ type: ServerFrameType.Synced, seq: session.positionIn(stream) });
+      this.metrics.resumes.labels('synced').inc();
       return;
     }
-    session.send(welcome);
-    if (!rows || rows.length > MAX_RESUME_ROWS) {
-      session.send({ type: ServerFrameType.ResyncRequired, lastSeq: state.lastSeq });
-      this.metrics.resumes.labels('resync').inc();
-      return;
-    }
-    session.cursor = req.since;
-    for (const row of rows) session.sendStored(row);
-    session.cursor = Math.max(session.cursor, state.lastSeq);
-    session.send({ type: ServerFrameType.Synced, seq: session.cursor });
-    this.metrics.resumes.labels('synced').inc();
+    this.metrics.resumes.labels('resync').inc();
   }
 }

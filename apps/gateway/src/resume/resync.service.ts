@@ -1,20 +1,19 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@herald/bus';
-import { MAX_RESUME_ROWS, ServerFrameType, type Notification } from '@herald/contracts';
-import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
-import type { ClientSession } from '../connection/client-session.js';
-import { SessionRegistry } from '../connection/session-registry.js';
+import { ChannelRegistry, type Channel } from '../fanout/channel-registry.js';
+import type { StreamKind } from '../streams/stream-kind.js';
 
-/** Users per query when re-syncing after an outage. */
-const BATCH_USERS = 500;
+/** Streams per query when re-syncing after an outage. */
+const BATCH_STREAMS = 500;
 
 /**
  * After the bus comes back from an outage, whatever was published while it
  * was down is gone from pub/sub but not from Postgres. Re-read every
- * connected user's rows above its sockets' cursors, in batches of users
- * (one query per batch, never one per user), and feed them through each
- * session's ordered queue, which drops what it already sent.
+ * followed stream's entries above its sockets' cursors, in batches of
+ * streams of one kind (one query per batch, never one per stream), and
+ * replay them through each session's ordered queue, which drops what it
+ * already sent.
  */
 @Injectable()
 export class ResyncService implements OnModuleInit {
@@ -22,8 +21,7 @@ export class ResyncService implements OnModuleInit {
 
   constructor(
     @Inject(Bus) private readonly bus: Bus,
-    @Inject(SessionRegistry) private readonly registry: SessionRegistry,
-    @Inject(NotificationReader) private readonly reader: NotificationReader,
+    @Inject(ChannelRegistry) private readonly channels: ChannelRegistry,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
@@ -34,44 +32,35 @@ export class ResyncService implements OnModuleInit {
   }
 
   async resyncAll(): Promise<number> {
-    const users = [...this.registry.users()];
-    let delivered = 0;
-    for (let i = 0; i < users.length; i += BATCH_USERS) {
-      delivered += await this.resyncBatch(users.slice(i, i + BATCH_USERS));
+    let streams = 0;
+    let replayed = 0;
+    for (const kind of [...this.channels.kinds()]) {
+      const channels = [...this.channels.ofKind(kind)];
+      streams += channels.length;
+      for (let i = 0; i < channels.length; i += BATCH_STREAMS) {
+        replayed += await this.resyncBatch(kind, channels.slice(i, i + BATCH_STREAMS));
+      }
     }
-    this.logger.log(`re-synced ${users.length} users after a bus outage, ${delivered} notifications replayed`);
-    return delivered;
+    this.logger.log(`re-synced ${streams} streams after a bus outage, ${replayed} entries replayed`);
+    return replayed;
   }
 
-  private async resyncBatch(users: string[]): Promise<number> {
-    const cursors = new Map<string, number>();
-    for (const userId of users) {
-      const sessions = this.registry.forUser(userId);
-      if (!sessions?.size) continue;
-      cursors.set(userId, Math.min(...[...sessions].map((s) => s.cursor)));
+  private async resyncBatch(kind: StreamKind, batch: Channel[]): Promise<number> {
+    const positions = new Map<string, number>();
+    for (const channel of batch) {
+      if (channel.size === 0) continue;
+      positions.set(channel.key, Math.min(...[...channel].map((s) => s.positionIn(channel))));
     }
-    const rows = await this.reader.afterForUsers(cursors, MAX_RESUME_ROWS + 1);
-    const byUser = new Map<string, Notification[]>();
-    for (const row of rows) {
-      const list = byUser.get(row.userId) ?? [];
-      list.push(row);
-      byUser.set(row.userId, list);
-    }
-    for (const [userId, missed] of byUser) {
-      for (const session of this.registry.forUser(userId) ?? []) this.replay(session, missed);
+    let read = 0;
+    for (const [key, missed] of await kind.readAfter(positions)) {
+      if (missed.length === 0) continue;
+      read += missed.length;
+      const through = kind.positionOf(missed[missed.length - 1]) ?? 0;
+      // Whoever follows the stream now, including sockets that joined during the read.
+      const channel = this.channels.get(kind, key);
+      for (const session of channel ?? []) session.enqueue(() => void session.replay(channel as Channel, missed, through));
       this.metrics.resumes.labels('resync_after_outage').inc();
     }
-    return rows.length;
-  }
-
-  private replay(session: ClientSession, missed: Notification[]): void {
-    session.enqueue(() => {
-      if (missed.length > MAX_RESUME_ROWS) {
-        session.send({ type: ServerFrameType.ResyncRequired, lastSeq: missed[missed.length - 1].seq });
-        session.cursor = Math.max(session.cursor, missed[missed.length - 1].seq);
-        return;
-      }
-      for (const n of missed) if (n.seq > session.cursor) session.sendStored(n);
-    });
+    return read;
   }
 }
