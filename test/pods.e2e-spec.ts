@@ -16,6 +16,9 @@ class UserView {
 
   async connect(wsUrl: string, token: string, since?: number): Promise<void> {
     const socket = await TestSocket.open(`${wsUrl}?token=${token}${since === undefined ? '' : `&since=${since}`}`);
+    // Frames that came in the same read as the upgrade were recorded by the
+    // socket before this await returned: take them first, then follow live.
+    this.seqs.push(...socket.notifications().map((n) => n.seq as number));
     socket.ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'notification') this.seqs.push(frame.notification.seq);
