@@ -8,47 +8,56 @@ import { TestSocket } from './support/test-socket.js';
 
 const MAIN = join(process.cwd(), 'dist/apps/embedded/src/main.js');
 
+/** The built embedded process (`npm start`) in a fresh directory, with only the environment given. */
+class EmbeddedProcess {
+  output = '';
+  readonly dir = mkdtempSync(join(tmpdir(), 'herald-embedded-'));
+  private child: ChildProcess | undefined;
+
+  /** Starts it and waits until `ready()` says so (60 s at most). */
+  async start(env: Record<string, string>, ready: (p: EmbeddedProcess) => Promise<boolean> | boolean): Promise<void> {
+    if (!existsSync(MAIN)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
+    const child = (this.child = spawn(process.execPath, [MAIN], { cwd: this.dir, env: { PATH: process.env.PATH ?? '', ...env } }));
+    child.stdout?.on('data', (d) => (this.output += d));
+    child.stderr?.on('data', (d) => (this.output += d));
+    const deadline = Date.now() + 60_000;
+    while (!(await ready(this))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`embedded mode did not start:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * `npm start` on a fresh machine: the built embedded process with no
  * DATABASE_URL, no REDIS_URL and no secret, in an empty directory.
  */
 describe('embedded mode (npm start)', () => {
-  let child: ChildProcess;
-  let dir: string;
-  let output = '';
+  const sut = new EmbeddedProcess();
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
-    dir = mkdtempSync(join(tmpdir(), 'herald-embedded-'));
-    const port = await freePort();
-    child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn' } });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('service token')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`embedded mode did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    await sut.start({ PORT: String(await freePort()), LOG_LEVEL: 'warn' }, (p) => p.output.includes('service token'));
+    await new Promise((r) => setTimeout(r, 200)); // the banner's last lines
   }, 70_000);
-
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sut.stop());
 
   it('prints the URL, a user token, a service token and a curl line that delivers to a socket', async () => {
-    const base = output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
-    const lines = output.split('\n').map((l) => l.trim());
+    const base = sut.output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
+    const lines = sut.output.split('\n').map((l) => l.trim());
     const userToken = lines[lines.findIndex((l) => l.startsWith('user token')) + 1];
     const serviceToken = lines[lines.findIndex((l) => l.startsWith('service token')) + 1];
     expect(base).toBeDefined();
-    expect(output).toContain('curl -s -X POST');
+    expect(sut.output).toContain('curl -s -X POST');
 
     const socket = await TestSocket.connect(`${base.replace('http', 'ws')}/ws?token=${userToken}`);
     const res = await http(base, 'POST', '/v1/notifications', {
@@ -60,7 +69,7 @@ describe('embedded mode (npm start)', () => {
     const [n] = await socket.waitForNotifications(1);
     expect(n).toMatchObject({ userId: 'alice', title: 'Hello from Herald', seq: res.body.notifications[0].seq });
     expect((await http(base, 'GET', '/readyz')).status).toBe(200);
-    expect(existsSync(join(dir, '.herald', 'jwt-secret'))).toBe(true);
+    expect(existsSync(join(sut.dir, '.herald', 'jwt-secret'))).toBe(true);
     await socket.close();
   });
 });
@@ -71,50 +80,30 @@ describe('embedded mode (npm start)', () => {
  * loopback only, and never print or mint a token signed with that secret.
  */
 describe('embedded mode with NODE_ENV=production and a secret', () => {
-  let child: ChildProcess;
-  let dir: string;
-  let port: number;
-  let output = '';
-  const secret = 'operator-secret-'.padEnd(40, 'x');
+  const sut = new EmbeddedProcess();
+  const dataDir = join(sut.dir, 'not', 'yet', 'there');
+  let base: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'herald-embedded-prod-'));
-    port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', HERALD_JWT_SECRET: secret, HERALD_DATA_DIR: join(dir, 'not', 'yet', 'there') };
-    child = spawn(process.execPath, [MAIN], { cwd: dir, env });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`embedded mode did not start:\n${output}`);
-      if ((await http(`http://127.0.0.1:${port}`, 'GET', '/healthz').catch(() => undefined))?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', HERALD_JWT_SECRET: 'operator-secret-'.padEnd(40, 'x'), HERALD_DATA_DIR: dataDir };
+    await sut.start(env, async () => (await http(base, 'GET', '/healthz').catch(() => undefined))?.status === 200);
   }, 70_000);
-
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sut.stop());
 
   it('boots into a new data dir kept at 0700, and prints no token', () => {
-    expect(statSync(join(dir, 'not', 'yet', 'there')).mode & 0o777).toBe(0o700);
-    expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
-    expect(output).not.toContain('service token');
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(sut.output).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    expect(sut.output).not.toContain('service token');
   });
 
   it('mints no dev tokens', async () => {
-    const sut = await http(`http://127.0.0.1:${port}`, 'POST', '/demo/dev-token');
-
-    expect(sut.status).toBe(404);
+    expect((await http(base, 'POST', '/demo/dev-token')).status).toBe(404);
   });
 
   it('listens on loopback only unless HERALD_HOST says otherwise', async () => {
-    const elsewhere = await http(`http://127.0.0.2:${port}`, 'GET', '/healthz').then(
+    const elsewhere = await http(base.replace('127.0.0.1', '127.0.0.2'), 'GET', '/healthz').then(
       () => 'answered',
       (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
     );
