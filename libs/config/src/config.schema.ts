@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topicNamespacesSchema } from './topic-namespaces.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const list = z
@@ -106,6 +107,16 @@ export const configSchema = z.object({
   HERALD_DRAIN_MS: int(10_000, 0),
   /** How long a stored Idempotency-Key answers replays, hours. @default 24 */
   HERALD_IDEMPOTENCY_TTL_HOURS: int(24, 1),
+  /** Events kept per topic, unless its namespace says otherwise. @default 1000 */
+  HERALD_TOPIC_HISTORY_SIZE: int(1000, 1),
+  /** Seconds a topic event is kept, unless its namespace says otherwise. @default 86400 */
+  HERALD_TOPIC_HISTORY_TTL_SECONDS: int(86_400, 1),
+  /** Per-namespace topic options as JSON: historySize, historyTtlSeconds, live, patterns. @default {} */
+  HERALD_TOPIC_NAMESPACES: topicNamespacesSchema,
+  /** Topics (and patterns) one socket may follow. @default 100 */
+  HERALD_MAX_TOPICS_PER_SOCKET: int(100, 1),
+  /** subscribe / unsubscribe frames per second per socket; more are refused with an error frame. @default 10 */
+  HERALD_MAX_SUBSCRIBES_PER_SECOND: int(10, 1),
   /** Directory for embedded state (PGlite data, dev secret). @default .herald */
   HERALD_DATA_DIR: z.string().default('.herald'),
   /** pino level. @default info */

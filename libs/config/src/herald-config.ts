@@ -1,4 +1,5 @@
 import type { RawConfig } from './config.schema.js';
+import type { TopicsConfig } from './topic-namespaces.js';
 
 /** The validated, typed configuration every module receives by injection. */
 export interface HeraldConfig {
@@ -47,6 +48,8 @@ export interface HeraldConfig {
   /** Period of the retention run; 0 disables the timer. */
   retentionIntervalMs: number;
   idempotencyTtlHours: number;
+  /** Topic history and limits (HERALD_TOPIC_* and the per-socket topic limits). */
+  topics: TopicsConfig;
   logLevel: RawConfig['LOG_LEVEL'];
 }
 

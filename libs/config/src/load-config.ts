@@ -78,6 +78,13 @@ export function loadConfig({ defaultPort, defaultHost, env = process.env, role =
     retentionDays: e.HERALD_RETENTION_DAYS,
     retentionIntervalMs: e.HERALD_RETENTION_INTERVAL_MS,
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
+    topics: {
+      historySize: e.HERALD_TOPIC_HISTORY_SIZE,
+      historyTtlSeconds: e.HERALD_TOPIC_HISTORY_TTL_SECONDS,
+      namespaces: e.HERALD_TOPIC_NAMESPACES,
+      maxPerSocket: e.HERALD_MAX_TOPICS_PER_SOCKET,
+      subscribesPerSecond: e.HERALD_MAX_SUBSCRIBES_PER_SECOND,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -7,3 +7,5 @@ export * from './channels.js';
 export * from './protocol.js';
 export * from './admin.js';
 export * from './multicast.js';
+export * from './topics.js';
+export * from './topic-frames.js';

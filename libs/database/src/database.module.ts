@@ -6,6 +6,8 @@ import { Database, type SqlExecutor } from './database.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
+import { TopicReader } from './repositories/topic-reader.js';
+import { TopicRepository } from './repositories/topic.repository.js';
 import { runMigrationsLocked } from './run-migrations.js';
 
 export interface DatabaseModuleOptions {
@@ -16,7 +18,9 @@ export interface DatabaseModuleOptions {
 }
 
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
-const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks];
+const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
+  NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
+];
 
 /** Provides Database and the repositories over one initialised DataSource. */
 @Global()

@@ -7,4 +7,7 @@ export * from './repositories/idempotency-keys.repository.js';
 export * from './repositories/inbox.repository.js';
 export * from './repositories/notification-reader.js';
 export * from './repositories/purge-outcome.js';
+export * from './repositories/topic-reader.js';
+export * from './repositories/topic.repository.js';
+export * from './topic-event-row.js';
 export * from './run-migrations.js';
