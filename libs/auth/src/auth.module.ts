@@ -4,17 +4,18 @@ import { PassportModule } from '@nestjs/passport';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { TokenVerifier } from './token-verifier.js';
+import { TopicAuthorizer } from './topic-access.js';
 
-/** TokenVerifier for sockets; passport-jwt + the global guard for HTTP. */
+/** TokenVerifier and TopicAuthorizer for sockets; passport-jwt + the global guard for HTTP. */
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [TokenVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenVerifier],
+  providers: [TokenVerifier, TopicAuthorizer, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenVerifier, TopicAuthorizer],
 })
 export class AuthModule {}
 
-/** TokenVerifier alone, for the gateway (no HTTP routes need a token there). */
+/** TokenVerifier and TopicAuthorizer alone, for the gateway (no HTTP routes need a token there). */
 @Global()
-@Module({ providers: [TokenVerifier], exports: [TokenVerifier] })
+@Module({ providers: [TokenVerifier, TopicAuthorizer], exports: [TokenVerifier, TopicAuthorizer] })
 export class TokenVerifierModule {}
