@@ -12,11 +12,12 @@ import { UserFramePublisher } from './publishing/user-frame.publisher.js';
 import { TicketsController } from './tickets/tickets.controller.js';
 import { PublishRateLimitGuard } from './rate-limit/publish-rate-limit.guard.js';
 import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/publish-rate-limiter.js';
+import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js';
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
   imports: [DemoModule],
-  controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
+  controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController, ...TOPIC_CONTROLLERS],
   providers: [
     IngestService,
     BatchWriter,
@@ -25,6 +26,7 @@ import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/p
     PublishRateLimitGuard,
     RetentionService,
     publishRateLimiterProvider,
+    ...TOPIC_PROVIDERS,
   ],
   exports: [PublishRateLimitGuard, PUBLISH_RATE_LIMITER],
 })

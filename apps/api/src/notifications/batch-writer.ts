@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Notification } from '@herald/contracts';
 import { IdempotencyKeysRepository, InboxRepository, type AppendedRow, type SqlExecutor } from '@herald/database';
+import { claimFirstKeys } from '../idempotency/key-claims.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
 /** One POST, validated, on its way into a shared transaction. */
@@ -16,8 +17,6 @@ export type IngestOutcome =
   | { kind: 'created'; notifications: Notification[] }
   /** The key is taken (by an earlier request, or by one earlier in this batch): replay or 409 after commit. */
   | { kind: 'key_taken' };
-
-const keyOf = (r: IngestRequest) => `${r.principal}\u0000${r.key}`;
 
 /**
  * Writes a batch of publish requests:
@@ -39,7 +38,7 @@ export class BatchWriter {
 
   async write(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<IngestOutcome[]> {
     const outcomes: (IngestOutcome | undefined)[] = new Array(requests.length);
-    const claimants = await this.claimKeys(tx, requests, ttlHours);
+    const claimants = await claimFirstKeys(this.keys, tx, requests, ttlHours);
     requests.forEach((r, i) => {
       if (r.key !== undefined && !claimants.has(i)) outcomes[i] = { kind: 'key_taken' };
     });
@@ -56,22 +55,6 @@ export class BatchWriter {
       keyed.map(({ r, i }) => ({ principal: r.principal, key: r.key as string, response: responseBody(outcomes[i] as IngestOutcome) })),
     );
     return outcomes as IngestOutcome[];
-  }
-
-  /** Indexes of the requests whose key this batch now owns. */
-  private async claimKeys(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<Set<number>> {
-    const first = new Map<string, number>();
-    requests.forEach((r, i) => {
-      if (r.key !== undefined && !first.has(keyOf(r))) first.set(keyOf(r), i);
-    });
-    if (first.size === 0) return new Set();
-    const claimants = [...first.values()];
-    const owned = await this.keys.claim(
-      tx,
-      claimants.map((i) => ({ principal: requests[i].principal, key: requests[i].key as string, requestHash: requests[i].hash })),
-      ttlHours,
-    );
-    return new Set(claimants.filter((_, k) => owned[k]));
   }
 }
 
