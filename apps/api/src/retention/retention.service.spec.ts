@@ -10,7 +10,7 @@ import { RetentionService } from './retention.service.js';
 const config = {
   retentionDays: 30, idempotencyTtlHours: 24, retentionIntervalMs: 0,
   topics: { historySize: 1000, historyTtlSeconds: 86400, namespaces: { jobs: { historySize: 10 } } },
-} as HeraldConfig;
+} as unknown as HeraldConfig;
 const batch = (scanned: number, deleted = scanned): PurgeOutcome => ({ scanned, deleted });
 
 /** A batch that finishes when the test says so. */

@@ -10,6 +10,8 @@ import { DrainState, Metrics } from '@herald/observability';
 import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { UserStream } from '../streams/user-stream.js';
+import { TopicDeliveryMetrics } from '../topics/topic-delivery-metrics.js';
+import { TopicSubscriptions } from '../topics/topic-subscriptions.service.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
 import { closeFor } from './close-for.js';
 import { InboundHandler } from './inbound-handler.js';
@@ -20,12 +22,15 @@ import { SessionCloser } from './session-closer.js';
 interface Identity {
   userId: string;
   exp: number;
+  /** Topic grants of the token (its `topics` claim), for the socket's subscribes. */
+  topics: readonly string[];
 }
 
 /**
  * The life of one socket: check origin and credentials (closing with
  * 4003/4001/4002 before anything is allocated), enforce the per-user limit,
- * register, subscribe, resume, then hand inbound frames to InboundHandler.
+ * register, subscribe, resume (then the `?topics=` subscriptions), then hand
+ * inbound frames to InboundHandler.
  */
 @Injectable()
 export class ConnectionService {
@@ -45,6 +50,8 @@ export class ConnectionService {
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(DrainState) private readonly drain: DrainState,
     @Inject(UserStream) users: UserStream,
+    @Inject(TopicSubscriptions) private readonly topics: TopicSubscriptions,
+    @Inject(TopicDeliveryMetrics) topicMetrics: TopicDeliveryMetrics,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
@@ -55,7 +62,7 @@ export class ConnectionService {
         counter.inc();
         if (frame.type === ServerFrameType.Notification) {
           metrics.deliveryLatency.observe((Date.now() - Date.parse(frame.notification.createdAt)) / 1000);
-        }
+        } else if (frame.type === ServerFrameType.TopicEvent) topicMetrics.written(frame);
       },
       close: (session, code, reason) => closer.close(session, code, reason),
       sendBufferBytes: config.gateway.sendBufferBytes,
@@ -90,6 +97,7 @@ export class ConnectionService {
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
     this.closer.watchExpiry(session, identity.exp);
+    this.topics.setGrants(session, identity.topics);
     ws.on('message', (data, isBinary) => this.inbound.handle(session, data as Buffer, isBinary));
     ws.on('pong', () => {
       session.alive = true;
@@ -97,10 +105,11 @@ export class ConnectionService {
     // The socket's closures above keep this function's captured variables
     // alive as long as the socket: capture the two numbers, not the request
     // (its credentials and headers would stay in memory for the socket's life).
-    const { since, recent } = handshake;
+    const { since, recent, topics } = handshake;
     session.enqueue(async () => {
       await this.subscriptions.acquire(home);
       await this.resume.start(session, home, { since, recent, heartbeatMs: this.config.gateway.heartbeatMs });
+      if (topics) await this.topics.subscribe(session, topics);
     });
   }
 
@@ -111,6 +120,7 @@ export class ConnectionService {
     this.sessions.delete(ws);
     session.markClosed();
     this.closer.forget(session);
+    this.topics.releaseAll(session);
     const emptied = this.registry.remove(session);
     if (emptied) this.subscriptions.release(emptied);
     this.metrics.connections.set(this.registry.connectionCount);
@@ -121,10 +131,10 @@ export class ConnectionService {
     if (ticket) {
       const grant = await this.tickets.consume(ticket);
       if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError(AuthFailure.Ticket);
-      return { userId: grant.userId, exp: grant.tokenExp };
+      return { userId: grant.userId, exp: grant.tokenExp, topics: grant.topics ?? [] };
     }
     const principal: Principal = await this.verifier.verify(token);
-    return { userId: principal.sub, exp: principal.exp };
+    return { userId: principal.sub, exp: principal.exp, topics: principal.topics };
   }
 
   private refuse(ws: WebSocket, code: number, reason: string, metricReason: string): void {

@@ -1,0 +1,68 @@
+import { topicNamespace, type HeraldConfig } from '@herald/config';
+import { ServerFrameType, topicEventFrame, type ServerFrame, type TopicEvent } from '@herald/contracts';
+import type { Metrics } from '@herald/observability';
+import type { StreamKind } from './stream-kind.js';
+
+/**
+ * What the two kinds of topic stream share: their entries are `topic.event`
+ * frames read from topic_events, a stream's history is its namespace's
+ * (maxGap is the namespace's history size), and a hole in that history is an
+ * event trimmed away, which the socket has lost. A live-only namespace's
+ * events carry no position: they are not entries and go out as they come.
+ */
+export abstract class TopicEventStream implements StreamKind {
+  readonly holesMeanLoss = true;
+  protected readonly prefix: string;
+
+  protected constructor(
+    private readonly config: HeraldConfig,
+    private readonly metrics: Metrics,
+  ) {
+    this.prefix = config.redis.prefix;
+  }
+
+  abstract channel(key: string): string;
+  abstract keyOf(channel: string): string | null;
+  /** The namespace stream `key` belongs to. */
+  protected abstract namespaceOfKey(key: string): string;
+  /** An event's position in streams of this kind. */
+  protected abstract positionOfEvent(event: TopicEvent): number | undefined;
+  /** Events of stream `key` with after < position (< below), oldest first. */
+  protected abstract read(key: string, after: number, limit: number, below?: number): Promise<TopicEvent[]>;
+  /** Up to `limit` events above each stream's position, in one query. */
+  protected abstract readMany(positions: Map<string, number>, limit: number): Promise<TopicEvent[]>;
+  /** The name a client subscribed to stream `key` by: the topic, or the namespace's pattern. */
+  abstract nameOf(key: string): string;
+
+  maxGap(key: string): number {
+    return topicNamespace(this.config.topics, this.namespaceOfKey(key)).historySize;
+  }
+
+  positionOf(frame: ServerFrame): number | undefined {
+    return frame.type === ServerFrameType.TopicEvent ? this.positionOfEvent(frame.event) : undefined;
+  }
+
+  async readGap(key: string, after: number, below: number): Promise<ServerFrame[]> {
+    this.metrics.gapFills.inc();
+    return (await this.read(key, after, below - after - 1, below)).map(topicEventFrame);
+  }
+
+  async readAfter(positions: Map<string, number>): Promise<Map<string, ServerFrame[]>> {
+    const limit = Math.max(0, ...[...positions.keys()].map((key) => this.maxGap(key))) + 1;
+    const byKey = new Map<string, ServerFrame[]>();
+    for (const event of await this.readMany(positions, limit)) {
+      const key = this.keyOfEvent(event);
+      let entries = byKey.get(key);
+      if (!entries) byKey.set(key, (entries = []));
+      entries.push(topicEventFrame(event));
+    }
+    return byKey;
+  }
+
+  resyncFrame(key: string, lastSeq: number): ServerFrame {
+    return { type: ServerFrameType.TopicResyncRequired, topic: this.nameOf(key), lastSeq };
+  }
+
+  /** The stream of this kind an event belongs to. */
+  protected abstract keyOfEvent(event: TopicEvent): string;
+}
