@@ -110,8 +110,9 @@ describe('demo page routes', () => {
       const inbox = await http(sys.apis[0].url, 'GET', '/v1/notifications', { token: user.body.token });
       expect(inbox.body.items.map((n: { title: string }) => n.title)).toEqual(['hi']);
       const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
-      expect(claims(service.body.token).scope).toBe('notifications:publish');
+      expect(claims(service.body.token).scope).toBe('notifications:publish topics:publish');
       expect(claims(user.body.token).scope).toBeUndefined();
+      expect(claims(user.body.token).topics).toEqual(['jobs']);
     });
   });
 });

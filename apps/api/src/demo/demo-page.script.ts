@@ -5,6 +5,8 @@
  * HTML, so a notification's title cannot inject markup.
  */
 
+import { JOBS_PANEL_SCRIPT } from './demo-jobs-panel.js';
+
 /** Session storage key of the token taken from `?token=`. */
 export const TOKEN_KEY = 'herald-demo-token';
 
@@ -154,6 +156,7 @@ const client = new HeraldClient({
   backoffCapMs: Number(params.get('backoffCapMs')) || undefined,
 });
 demo.client = client;
+${JOBS_PANEL_SCRIPT}
 
 // Without the socket no frame says what changed: ask the api instead.
 async function refreshUnreadIfOffline() {
