@@ -6,7 +6,7 @@
 //   --no-docs          do not rewrite docs/benchmarks.md
 //   --scenario <name>  run only these (repeat or comma-separate): baselines,
 //                      idle, e2e, e2e_heavy, ingest, ingest_batched, fanout,
-//                      reconnect
+//                      topics, reconnect
 //   --cpu-profile      record V8 CPU profiles of the api and gateways during
 //                      the measured phases (<out>/profiles/<stamp>/)
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
@@ -36,7 +36,7 @@ import { waitQuiet } from './lib/contention.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // In run order. The shared ones (e2e, e2e_heavy, ingest, ingest_batched,
-// fanout) run together on one deployment per system: see scenarios/shared.mjs.
+// fanout, topics) run together on one deployment per system: see scenarios/shared.mjs.
 const SCENARIOS = {
   baselines: (ctx, p) => runBaselines(ctx, p.baselines),
   idle: (ctx, p) => runIdle(ctx, p.idle),
@@ -170,7 +170,7 @@ process.exitCode = Object.keys(failures).length ? 1 : 0;
 function settings(p, name) {
   const summary = [
     `profile ${name}${args.set.length ? ` with ${args.set.join(', ')}` : ''}`,
-    `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
+    `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / topics / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets, p.topics.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
     `DATABASE_POOL_SIZE ${p.poolSize} per process (Herald and reference)`,
     `LOG_LEVEL warn, NODE_ENV production, HERALD_PUBLISH_RATE_PER_SECOND lifted to 10,000,000 (the limiter still runs)`,
     `heartbeat ${p.idle.heartbeatMs} ms in the idle scenario, 25,000 ms elsewhere`,
