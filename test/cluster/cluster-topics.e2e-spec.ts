@@ -4,7 +4,7 @@ import type { TestRedisCluster } from '../support/redis-cluster.js';
 import type { TestSystem } from '../support/test-system.js';
 import type { TestSocket } from '../support/test-socket.js';
 import { publishTopic, topicSocket } from '../support/topics.js';
-import { startClusterSystem, type ClusterSystem } from './cluster-system.js';
+import { startClusterSystem, usersOnEveryNode, type ClusterSystem } from './cluster-system.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -20,16 +20,10 @@ describe('Redis Cluster: topics over sharded pub/sub (3 masters, 2 apis, 2 gatew
     await socket.waitFor((f) => f.type === 'subscribed');
     return socket;
   };
-  /** One topic of namespace `shard` whose channel each master owns (300 candidates at most). */
+  /** One topic of namespace `shard` whose channel each master owns. */
   async function topicPerMaster(stem: string): Promise<Map<number, string>> {
-    const byPort = new Map<number, string>();
-    for (let i = 0; i < 300 && byPort.size < cluster.ports.length; i++) {
-      const topic = `shard:${stem}-${i}`;
-      const port = await cluster.ownerOf(topicChannel(topic, sys.prefix));
-      if (!byPort.has(port)) byPort.set(port, topic);
-    }
-    if (byPort.size < cluster.ports.length) throw new Error('could not spread topics over every master');
-    return byPort;
+    const byPort = await usersOnEveryNode(cluster, sys.prefix, `shard:${stem}`, 1, topicChannel);
+    return new Map([...byPort].map(([port, [topic]]) => [port, topic]));
   }
   const events = (s: TestSocket) => s.ofType('topic.event').map((f) => f.event);
 
