@@ -2,6 +2,18 @@ import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '@herald/contracts';
 import type { Stream, StreamKind } from '../streams/stream-kind.js';
 
+/**
+ * Each replayed or gap-filled entry's JSON, made once however many sessions
+ * send it: a topic's followers replay the same rows after a gateway's
+ * sockets come back together (see TopicReads), and share a gap fill's.
+ */
+const serialized = new WeakMap<ServerFrame, string>();
+function rawOf(entry: ServerFrame): string {
+  let raw = serialized.get(entry);
+  if (raw === undefined) serialized.set(entry, (raw = JSON.stringify(entry)));
+  return raw;
+}
+
 /** What a session needs from the outside world, injected so it is testable alone. */
 export interface SessionDeps {
   /** The kind of the stream every socket follows, its own user's: its cursor is a field, not a map entry. */
@@ -138,7 +150,7 @@ export class ClientSession {
       this.requireResync(stream, through);
       return false;
     }
-    for (const [seq, entry] of newer) this.sendEntry(stream, seq, entry, JSON.stringify(entry));
+    for (const [seq, entry] of newer) this.sendEntry(stream, seq, entry, rawOf(entry));
     if (through > this.positionIn(stream)) this.setPosition(stream, through);
     return true;
   }
@@ -163,7 +175,7 @@ export class ClientSession {
       if (this.tooFar(stream, seq - cursor - 1)) return this.requireResync(stream, seq);
       const filled = this.above(stream, await stream.kind.readGap(stream.key, cursor, seq));
       if (this.lost(stream, filled, seq - 1)) return this.requireResync(stream, seq);
-      for (const [position, entry] of filled) this.sendEntry(stream, position, entry, JSON.stringify(entry));
+      for (const [position, entry] of filled) this.sendEntry(stream, position, entry, rawOf(entry));
     }
     this.sendEntry(stream, seq, frame, raw);
   }

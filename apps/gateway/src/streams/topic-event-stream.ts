@@ -13,6 +13,8 @@ import type { StreamKind } from './stream-kind.js';
 export abstract class TopicEventStream implements StreamKind {
   readonly holesMeanLoss = true;
   protected readonly prefix: string;
+  /** Gap fills in flight, by stream and range: every follower of a topic sees the same jump at once, and shares one read. */
+  private readonly gaps = new Map<string, Promise<ServerFrame[]>>();
 
   protected constructor(
     private readonly config: HeraldConfig,
@@ -42,9 +44,17 @@ export abstract class TopicEventStream implements StreamKind {
     return frame.type === ServerFrameType.TopicEvent ? this.positionOfEvent(frame.event) : undefined;
   }
 
-  async readGap(key: string, after: number, below: number): Promise<ServerFrame[]> {
-    this.metrics.gapFills.inc();
-    return (await this.read(key, after, below - after - 1, below)).map(topicEventFrame);
+  readGap(key: string, after: number, below: number): Promise<ServerFrame[]> {
+    const id = `${key}\u0000${after}\u0000${below}`;
+    let read = this.gaps.get(id);
+    if (!read) {
+      this.metrics.gapFills.inc();
+      read = this.read(key, after, below - after - 1, below).then((events) => events.map(topicEventFrame));
+      this.gaps.set(id, read);
+      const forget = () => this.gaps.delete(id);
+      read.then(forget, forget);
+    }
+    return read;
   }
 
   async readAfter(positions: Map<string, number>): Promise<Map<string, ServerFrame[]>> {

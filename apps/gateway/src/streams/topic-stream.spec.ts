@@ -49,4 +49,15 @@ describe('topic stream kinds', () => {
     expect(reader.afterForNamespaces).toHaveBeenCalledWith(new Map([['inv', 0], ['ops', 0]]), 1001);
     expect([...entries].map(([ns, frames]) => [ns, frames.map((f) => namespaces.positionOf(f))])).toEqual([['inv', [1, 2]], ['ops', [1]]]);
   });
+
+  it('shares one gap fill among the followers that see the same jump at once', async () => {
+    const { topics, reader } = setup([event('jobs', 5)]);
+
+    const fills = await Promise.all([topics.readGap('jobs', 4, 6), topics.readGap('jobs', 4, 6), topics.readGap('jobs', 3, 6)]);
+
+    expect(reader.after).toHaveBeenCalledTimes(2);
+    expect(fills[0]).toBe(fills[1]);
+    await topics.readGap('jobs', 4, 6);
+    expect(reader.after).toHaveBeenCalledTimes(3); // settled reads are not kept
+  });
 });

@@ -28,7 +28,7 @@ describe('TopicReads', () => {
     expect(reader.topicStates).toHaveBeenCalledTimes(1);
     expect(reader.topicStates.mock.calls[0][0]).toEqual(['jobs', 'other']);
     expect(reader.afterForTopics).toHaveBeenCalledTimes(1);
-    expect(reads.map((r) => [r.state.lastSeq, r.rows?.map((e) => e.seq)])).toEqual([[3, undefined], [3, undefined], [3, [2, 3]], [1, [1]]]);
+    expect(reads.map((r) => [r.state.lastSeq, r.rows?.map((f) => f.event.seq)])).toEqual([[3, undefined], [3, undefined], [3, [2, 3]], [1, [1]]]);
   });
 
   it('reads a second since of a stream alone, and no rows where history no longer reaches since', async () => {
@@ -37,6 +37,6 @@ describe('TopicReads', () => {
     const [a, b, trimmed, ahead] = await Promise.all([sut.read('topic', 'jobs', 5), sut.read('topic', 'jobs', 7), sut.read('topic', 'jobs', 2), sut.read('topic', 'jobs', 12)]);
 
     expect(reader.after).toHaveBeenCalledTimes(1);
-    expect([a.rows?.length, b.rows?.map((e) => e.seq), trimmed.rows, ahead.rows]).toEqual([4, [8, 9], undefined, undefined]);
+    expect([a.rows?.length, b.rows?.map((f) => f.event.seq), trimmed.rows, ahead.rows]).toEqual([4, [8, 9], undefined, undefined]);
   });
 });

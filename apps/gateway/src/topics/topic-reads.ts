@@ -1,4 +1,4 @@
-import { namespaceOf, type TopicEvent } from '@herald/contracts';
+import { namespaceOf, topicEventFrame, type TopicEvent, type TopicEventFrame } from '@herald/contracts';
 import type { StreamState, TopicReader } from '@herald/database';
 
 /** Which order a read is in: a topic by its seq, or a namespace by its nsSeq. */
@@ -6,8 +6,8 @@ export type StreamOrder = 'topic' | 'namespace';
 
 export interface TopicRead {
   state: StreamState;
-  /** Events above `since` (at most the limit), when `since` was given and history still reaches it. */
-  rows?: TopicEvent[];
+  /** Events above `since` (at most the limit) as frames, when `since` was given and history still reaches it; shared by every socket that asked the same. */
+  rows?: TopicEventFrame[];
 }
 
 type Pending = { order: StreamOrder; key: string; since?: number; waiters: { resolve: (r: TopicRead) => void; reject: (e: unknown) => void }[] };
@@ -83,7 +83,8 @@ export class TopicReads {
       }),
     );
     for (const p of batch) {
-      const answer: TopicRead = { state: states.get(p.key) as StreamState, rows: rows.get(p) };
+      const events = rows.get(p);
+      const answer: TopicRead = { state: states.get(p.key) as StreamState, rows: events?.map(topicEventFrame) };
       p.waiters.forEach((w) => w.resolve(answer));
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveTopic, TopicAuthorizer, type ResolvedTopic } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  ClientFrameType, FrameErrorCode, namespaceOf, ServerFrameType, topicEventFrame, type ErrorFrame, type TopicClientFrame, type TopicSubscription,
+  ClientFrameType, FrameErrorCode, namespaceOf, ServerFrameType, type ErrorFrame, type TopicClientFrame, type TopicSubscription,
 } from '@herald/contracts';
 import { TopicReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
@@ -188,7 +188,7 @@ export class TopicSubscriptions {
     // A since this stream never issued (a reset database), or one its history no longer reaches.
     if (want.since > lastSeq || want.since < trimmedSeq) return session.requireResync(channel, lastSeq);
     if (want.since > session.positionIn(channel)) session.startAt(channel, want.since);
-    session.replay(channel, (read.rows ?? []).map(topicEventFrame), lastSeq);
+    session.replay(channel, read.rows ?? [], lastSeq);
   }
 
   private leave(session: ClientSession, channel: Channel): void {
