@@ -1,4 +1,4 @@
-import type { Principal } from '@herald/auth';
+import { AuthError, type Principal } from '@herald/auth';
 import { ErrorCode } from '@herald/contracts';
 import type { HeraldError } from '@herald/errors';
 import { AuditEvent, clientHeaders, type AuditLog, type ClientAddress, type RequestLike } from '@herald/observability';
@@ -37,8 +37,7 @@ export class AuthFailureAudit {
 
 /** The AuthError's failure (missing_token, invalid_token, token_expired); for a 403, what the principal lacked. */
 function reasonOf(error: HeraldError, user: Principal | undefined): string {
-  const failure = (error as { failure?: string }).failure;
-  if (failure) return failure;
+  if (error instanceof AuthError) return error.failure;
   if (error.code === ErrorCode.Forbidden) return user?.kind === 'service' ? 'service_token_on_user_route' : 'missing_scope';
   return error.code;
 }
