@@ -27,6 +27,7 @@ describe('HeraldClient.subscribe across a gateway crash (processes)', () => {
     sys = await startProcessSystem({ gateways: 2 });
     secondApi = new HeraldProcess('api', {
       port: await freePort(),
+      metricsPort: await freePort(),
       cwd: process.cwd(),
       env: { NODE_ENV: 'test', DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: '5', REDIS_URL, HERALD_REDIS_PREFIX: sys.prefix, HERALD_JWT_SECRET: sys.secret, LOG_LEVEL: 'warn' },
     });

@@ -64,7 +64,7 @@ describe('topics: Redis restart', () => {
     await sleep(300); // room for a duplicate to show up
     for (const s of onTopic) expect(events(s).map((e) => e.seq)).toEqual(range(toTopic));
     for (const s of onPattern) expect(events(s).map((e) => e.nsSeq)).toEqual(range(toNamespace));
-    const metrics = await http(sys.gateways[0].url, 'GET', '/metrics');
+    const metrics = await http(sys.gateways[0].metricsUrl, 'GET', '/metrics');
     expect(metrics.body).toMatch(/herald_gateway_resumes_total\{outcome="resync_after_outage"\} [1-9]/);
     expect(metrics.body).toMatch(/herald_gateway_topic_subscriptions\{namespace="r"\} 10/);
     await Promise.all([...onTopic, ...onPattern].map((s) => s.close()));
