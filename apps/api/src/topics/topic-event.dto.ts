@@ -18,7 +18,11 @@ export class TopicEventItemDto {
   @Matches(EVENT_TYPE, { message: `type must match ${EVENT_TYPE.source}` })
   type: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'At most 8 KiB serialized' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'At most 8 KiB serialized, nested at most 32 levels; no keys __proto__, constructor or prototype',
+  })
   @IsOptional()
   @IsObject()
   @MaxJsonBytes(8 * 1024)

@@ -2,9 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
+import { LimitName } from '@herald/bus';
 import { Scope, type PublishedTopicEvent } from '@herald/contracts';
 import { ValidationError } from '@herald/errors';
 import { PublishRateLimitGuard } from '../rate-limit/publish-rate-limit.guard.js';
+import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { ListTopicEventsQuery } from './list-topic-events.query.js';
 import { TopicCatchUpService, type TopicEventsAnswer } from './topic-catch-up.service.js';
 import { PublishTopicEventDto, PublishTopicEventsDto } from './topic-event.dto.js';
@@ -12,7 +14,10 @@ import { TopicPublishService, type TopicPublishResult } from './topic-publish.se
 
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer (not for requests made only of live-only events)' };
 
-/** Topic events: services publish them, users catch up on the topics granted to them. */
+/**
+ * Topic events: services publish them (the publish budget, as notifications),
+ * users catch up on the topics granted to them (the inbox budget).
+ */
 @ApiTags('topics')
 @ApiBearerAuth()
 @Controller('v1')
@@ -53,6 +58,7 @@ export class TopicsController {
   }
 
   @Get('topics/:topic/events')
+  @RateLimit(LimitName.Inbox)
   @ApiHeader({ name: 'Herald-Topic-Token', required: false, description: "A subscription token for this topic, when the user's own token does not grant it" })
   list(
     @CurrentPrincipal() principal: Principal,
