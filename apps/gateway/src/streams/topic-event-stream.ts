@@ -58,9 +58,12 @@ export abstract class TopicEventStream implements StreamKind {
   }
 
   async readAfter(positions: Map<string, number>): Promise<Map<string, ServerFrame[]>> {
-    const limit = Math.max(0, ...[...positions.keys()].map((key) => this.maxGap(key))) + 1;
+    // A live-only namespace stores nothing: there is nothing to read for its streams.
+    const stored = new Map([...positions].filter(([key]) => !topicNamespace(this.config.topics, this.namespaceOfKey(key)).live));
     const byKey = new Map<string, ServerFrame[]>();
-    for (const event of await this.readMany(positions, limit)) {
+    if (stored.size === 0) return byKey;
+    const limit = Math.max(...[...stored.keys()].map((key) => this.maxGap(key))) + 1;
+    for (const event of await this.readMany(stored, limit)) {
       const key = this.keyOfEvent(event);
       let entries = byKey.get(key);
       if (!entries) byKey.set(key, (entries = []));

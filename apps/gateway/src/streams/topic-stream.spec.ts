@@ -6,7 +6,8 @@ import { Metrics } from '@herald/observability';
 import { TopicNamespaceStream } from './topic-namespace-stream.js';
 import { TopicStream } from './topic-stream.js';
 
-const config = { redis: { prefix: 'p:' }, topics: { historySize: 1000, historyTtlSeconds: 60, namespaces: { inv: { historySize: 5, patterns: true } } } } as unknown as HeraldConfig;
+const NAMESPACES = { inv: { historySize: 5, patterns: true }, tele: { live: true } };
+const config = { redis: { prefix: 'p:' }, topics: { historySize: 1000, historyTtlSeconds: 60, namespaces: NAMESPACES } } as unknown as HeraldConfig;
 const event = (topic: string, seq: number | null, nsSeq?: number): TopicEvent => ({ topic, seq, nsSeq, type: 't', data: null, createdAt: '2026-01-01T00:00:00.000Z' });
 
 function setup(rows: TopicEvent[] = []) {
@@ -41,10 +42,10 @@ describe('topic stream kinds', () => {
     expect(namespaces.resyncFrame('inv', 7)).toEqual({ type: 'topic.resync_required', topic: 'inv:*', lastSeq: 7 });
   });
 
-  it('read many streams in one query, one more than the largest bound, grouped by stream', async () => {
+  it('read many streams in one query, one more than the largest bound, grouped by stream; live-only ones not at all', async () => {
     const { namespaces, reader } = setup([event('inv:a', 1, 1), event('inv:b', 1, 2), event('ops:x', 1, 1)]);
 
-    const entries = await namespaces.readAfter(new Map([['inv', 0], ['ops', 0]]));
+    const entries = await namespaces.readAfter(new Map([['inv', 0], ['ops', 0], ['tele', 0]]));
 
     expect(reader.afterForNamespaces).toHaveBeenCalledWith(new Map([['inv', 0], ['ops', 0]]), 1001);
     expect([...entries].map(([ns, frames]) => [ns, frames.map((f) => namespaces.positionOf(f))])).toEqual([['inv', [1, 2]], ['ops', [1]]]);
@@ -59,5 +60,12 @@ describe('topic stream kinds', () => {
     expect(fills[0]).toBe(fills[1]);
     await topics.readGap('jobs', 4, 6);
     expect(reader.after).toHaveBeenCalledTimes(3); // settled reads are not kept
+  });
+
+  it('read nothing for live-only streams alone', async () => {
+    const { topics, reader } = setup();
+
+    expect(await topics.readAfter(new Map([['tele:cpu', 0]]))).toEqual(new Map());
+    expect(reader.afterForTopics).not.toHaveBeenCalled();
   });
 });
