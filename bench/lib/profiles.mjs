@@ -43,7 +43,7 @@ export const PROFILES = {
     ingest: { durationMs: 500, warmupMs: 100, concurrency: 8, userPool: 1000, targetRate: 100, modes: ['async'] },
     ingestBatched: { durationMs: 500, warmupMs: 100, concurrency: 2, recipients: 100, userPool: 1000, modes: ['async'] },
     fanout: { gateways: 2, sockets: 200, rounds: 1, modes: ['async'] },
-    topics: { gateways: 2, sockets: 200, warmupMs: 100, phases: [{ rate: 10, durationMs: 500 }, { rate: 100, durationMs: 300 }], modes: ['async'] },
+    topics: { gateways: 2, sockets: 200, warmupMs: 0, phases: [{ rate: 10, durationMs: 500 }, { rate: 100, durationMs: 300 }], modes: ['async'] },
     reconnect: { gateways: 3, sockets: 100, rate: 50, beforeMs: 300, afterMs: 400, timeoutMs: 20_000 },
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
   },

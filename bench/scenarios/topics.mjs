@@ -69,12 +69,12 @@ async function phase(ctx, session, subscribed, { tag, rate, durationMs }) {
   };
 }
 
-/** Subscribes the sockets once, then a warm-up and each rate of `cfg.phases`. */
+/** Subscribes the sockets once, then a warm-up (unless `warmupMs` is 0) and each rate of `cfg.phases`. */
 export async function measureTopics(ctx, session, cfg, mode) {
   const { kind, system } = session;
   const subscribed = await subscribeAll(session, cfg.sockets);
   const out = { mode, subscribed, phases: [] };
-  await phase(ctx, session, subscribed, { tag: `topics-${kind}-warm`, rate: cfg.phases[0].rate, durationMs: cfg.warmupMs });
+  if (cfg.warmupMs) await phase(ctx, session, subscribed, { tag: `topics-${kind}-warm`, rate: cfg.phases[0].rate, durationMs: cfg.warmupMs });
   for (const { rate, durationMs } of cfg.phases) {
     const run = () => phase(ctx, session, subscribed, { tag: `topics-${kind}-${rate}`, rate, durationMs });
     const res = ctx.cpuProfile && kind === 'herald' ? await profileDuring(ctx.profileDir, `topics-${rate}`, [system.api, ...system.gateways], run) : await run();
