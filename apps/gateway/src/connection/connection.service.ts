@@ -68,12 +68,13 @@ export class ConnectionService {
     this.deps = {
       ownStream: users,
       onSent: (frame) => {
+        if (frame.type === ServerFrameType.TopicEvent) return topicMetrics.written(frame); // booked per message, not per write
         let counter = sent.get(frame.type);
         if (!counter) sent.set(frame.type, (counter = metrics.framesSent.labels(frame.type)));
         counter.inc();
         if (frame.type === ServerFrameType.Notification) {
           metrics.deliveryLatency.observe((Date.now() - Date.parse(frame.notification.createdAt)) / 1000);
-        } else if (frame.type === ServerFrameType.TopicEvent) topicMetrics.written(frame);
+        }
       },
       close: (session, code, reason) => closer.close(session, code, reason),
       sendBufferBytes: config.gateway.sendBufferBytes,
