@@ -7,3 +7,4 @@ export * from './channels.js';
 export * from './protocol.js';
 export * from './admin.js';
 export * from './multicast.js';
+export * from './webhooks.js';

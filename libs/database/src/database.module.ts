@@ -6,6 +6,11 @@ import { Database, type SqlExecutor } from './database.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
+import { AudiencesRepository } from './repositories/audiences.repository.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
+import { PushSubscriptionsRepository } from './repositories/push-subscriptions.repository.js';
+import { SendsRepository } from './repositories/sends.repository.js';
+import { WebhooksRepository } from './repositories/webhooks.repository.js';
 import { runMigrationsLocked } from './run-migrations.js';
 
 export interface DatabaseModuleOptions {
@@ -16,7 +21,10 @@ export interface DatabaseModuleOptions {
 }
 
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
-const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks];
+const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
+  NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks,
+  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository,
+];
 
 /** Provides Database and the repositories over one initialised DataSource. */
 @Global()

@@ -8,3 +8,8 @@ export * from './repositories/inbox.repository.js';
 export * from './repositories/notification-reader.js';
 export * from './repositories/purge-outcome.js';
 export * from './run-migrations.js';
+export * from './repositories/audiences.repository.js';
+export * from './repositories/outbox.repository.js';
+export * from './repositories/push-subscriptions.repository.js';
+export * from './repositories/sends.repository.js';
+export * from './repositories/webhooks.repository.js';
