@@ -22,3 +22,14 @@ export interface WebhookPayload {
 export const Channel = { InApp: 'in_app', WebPush: 'web_push', Webhook: 'webhook' } as const;
 export type Channel = (typeof Channel)[keyof typeof Channel];
 export const CHANNELS: readonly Channel[] = Object.values(Channel);
+
+/** What a Web Push message carries (encrypted, aes128gcm): enough to show it and link back. */
+export interface PushPayload {
+  id: string;
+  title: string;
+  /** Trimmed to a teaser. */
+  body: string | null;
+  link: string | null;
+  /** Pushes with the same key replace each other (the service worker's tag and the Topic header). */
+  groupKey: string | null;
+}

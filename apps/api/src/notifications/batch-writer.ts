@@ -81,7 +81,8 @@ export function responseBody(outcome: IngestOutcome) {
   return { notifications: notifications.map(({ id, userId, seq, createdAt }) => ({ id, userId, seq, createdAt })) };
 }
 
-function toNotification(row: AppendedRow, input: PublishNotificationDto): Notification {
+/** A committed row as the wire notification, from what the request said; the worker's sends share it. */
+export function toNotification(row: AppendedRow, input: Omit<PublishNotificationDto, 'recipients'>): Notification {
   return {
     id: row.id,
     seq: row.seq,

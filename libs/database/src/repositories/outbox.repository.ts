@@ -1,5 +1,16 @@
 import type { SqlExecutor } from '../database.js';
 
+/**
+ * Outbox events that are not webhook events but instructions to the worker
+ * (the notification.* events are `WebhookEvent`s).
+ */
+export const OutboxEvent = {
+  /** payload {sendId, sendAt?}: run the send at sendAt (or now). */
+  SendReady: 'send.ready',
+  /** payload {deliveryId}: deliver that webhook delivery again. */
+  WebhookReplay: 'webhook.replay',
+} as const;
+
 /** One outbox row: an event about a notification (or a send) that the worker turns into jobs. */
 export interface OutboxEntry {
   id: number;
