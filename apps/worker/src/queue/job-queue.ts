@@ -53,7 +53,13 @@ export class JobQueue {
    * the retries are spent, moves it to the dead letter queue.
    */
   async work<T extends object>(queue: Queue, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
-    await this.started().work<T>(queue, { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    await this.started().work<T>(queue, {
+      batchSize: 1,
+      localConcurrency: concurrency,
+      pollingIntervalSeconds: 0.5,
+      // NOTIFY wakes us for new jobs, not for a retry or a deferred job coming due: poll for those every second.
+      notifyPollingIntervalSeconds: 1,
+    }, async ([job]) => {
       const end = this.metrics.jobDuration.startTimer({ queue });
       try {
         await handler(job);

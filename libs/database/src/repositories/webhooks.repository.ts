@@ -113,8 +113,13 @@ export class WebhooksRepository {
     );
   }
 
-  /** A replay starts the delivery over: pending again, attempts kept. */
-  async markPending(id: string): Promise<void> {
-    await this.db.query(`UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1`, [id]);
+  /**
+   * A replay starts the delivery over, inside the caller's transaction:
+   * pending again (attempts kept), and its endpoint enabled again, since
+   * asking for a replay says the endpoint is fixed.
+   */
+  async replay(tx: SqlExecutor, deliveryId: string, endpointId: string): Promise<void> {
+    await tx.query(`UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1`, [deliveryId]);
+    await tx.query('UPDATE webhook_endpoints SET enabled = true, disabled_reason = NULL, disabled_at = NULL WHERE id = $1', [endpointId]);
   }
 }
