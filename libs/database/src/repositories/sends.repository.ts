@@ -70,7 +70,7 @@ export class SendsRepository {
   async advance(tx: SqlExecutor, id: string, written: number, cursor: string | null, finished: boolean): Promise<void> {
     await tx.query(
       `UPDATE sends SET done = done + $2, cursor = $3,
-         status = CASE WHEN $4 THEN 'done' ELSE 'running' END, finished_at = CASE WHEN $4 THEN now() END
+         status = CASE WHEN $4::boolean THEN 'done' ELSE 'running' END, finished_at = CASE WHEN $4::boolean THEN now() END
        WHERE id = $1`,
       [id, written, cursor, finished],
     );

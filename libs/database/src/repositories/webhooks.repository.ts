@@ -106,8 +106,8 @@ export class WebhooksRepository {
   /** One attempt's outcome: delivered (2xx), or pending/failed with what went wrong. */
   async recordAttempt(id: string, outcome: { status: WebhookDeliveryRow['status']; httpStatus?: number; error?: string }): Promise<void> {
     await this.db.query(
-      `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, last_status = $3, last_error = $4,
-         delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2::varchar, last_status = $3, last_error = $4,
+         delivered_at = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE delivered_at END
        WHERE id = $1`,
       [id, outcome.status, outcome.httpStatus ?? null, outcome.error ?? null],
     );
