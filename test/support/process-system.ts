@@ -19,7 +19,7 @@ const OUTPUT_TAIL = 4_000_000;
  */
 export type ChildApp = HeraldProcess;
 
-const childApp = (kind: 'api' | 'gateway', port: number, env: Record<string, string>, cwd: string): ChildApp =>
+const childApp = (kind: 'api' | 'gateway' | 'worker', port: number, env: Record<string, string>, cwd: string): ChildApp =>
   new HeraldProcess(kind, { port, env, cwd, keepChars: OUTPUT_TAIL });
 
 export interface ProcessSystem {
@@ -28,6 +28,7 @@ export interface ProcessSystem {
   secret: string;
   api: ChildApp;
   gateways: ChildApp[];
+  workers: ChildApp[];
   userToken(sub: string, extra?: Partial<SignTokenOptions>): string;
   serviceToken(): string;
   /** POST /v1/notifications through the api process. */
@@ -38,6 +39,8 @@ export interface ProcessSystem {
 export interface ProcessSystemOptions {
   /** Gateway processes. @default 1 */
   gateways?: number;
+  /** Worker processes. @default 0 */
+  workers?: number;
   /** Herald's own dev mode: the secret as if generated (dev tokens, the demo page's test hooks). @default false */
   devMode?: boolean;
   /** Extra environment for every process. */
@@ -70,7 +73,9 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
   const api = childApp('api', await freePort(), env, cwd);
   const gateways: ChildApp[] = [];
   for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(childApp('gateway', await freePort(), env, cwd));
-  const all = [api, ...gateways];
+  const workers: ChildApp[] = [];
+  for (let i = 0; i < (options.workers ?? 0); i++) workers.push(childApp('worker', await freePort(), env, cwd));
+  const all = [api, ...gateways, ...workers];
   try {
     await Promise.all(all.map((app) => app.start()));
   } catch (error) {
@@ -86,6 +91,7 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     secret,
     api,
     gateways,
+    workers,
     userToken: (sub, extra = {}) => signToken(secret, { sub, ...extra }),
     serviceToken,
     publish: (recipients, fields = {}) =>

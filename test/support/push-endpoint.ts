@@ -64,6 +64,8 @@ export interface ReceivedPush {
  */
 export class PushEndpoint {
   readonly received: ReceivedPush[] = [];
+  /** Requests answered with a 2xx that reached the sender: what a push service has accepted. */
+  readonly accepted: ReceivedPush[] = [];
   respond: (path: string, attempt: number) => number | Promise<number> = () => 201;
   private server: Server | undefined;
 
@@ -73,9 +75,14 @@ export class PushEndpoint {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
         const path = req.url ?? '/';
-        this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks) });
+        const push = { path, headers: req.headers, body: Buffer.concat(chunks) };
+        this.received.push(push);
         const attempt = this.received.filter((r) => r.path === path).length;
-        res.writeHead(await this.respond(path, attempt)).end();
+        const status = await this.respond(path, attempt);
+        if (req.socket.destroyed) return; // the sender is gone: nothing was accepted
+        res.writeHead(status).end(() => {
+          if (status < 300) this.accepted.push(push);
+        });
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

@@ -28,15 +28,19 @@ export class JobQueue {
 
   /** Installs or migrates pg-boss's schema (under its own advisory lock) and creates the queues. */
   async start(): Promise<void> {
-    const common = { application_name: 'herald-worker', schedule: false, useListenNotify: true } as const;
+    // Monitor and supervise every 10 s (pg-boss: 60): that is when a dead worker's jobs are found and retried.
+    const common = { application_name: 'herald-worker', schedule: false, useListenNotify: true, monitorIntervalSeconds: 10, superviseIntervalSeconds: 10 } as const;
     const boss = this.db.embedded
       ? new PgBoss({ ...common, db: await pgliteQueueDatabase(this.db), backend: 'pglite' })
       : new PgBoss({ ...common, connectionString: this.config.database.url, max: 4 });
     boss.on('error', (err: Error) => this.logger.warn(`queue: ${err.message}`));
     await boss.start();
-    await boss.createQueue(Queue.Dead).catch(ignoreExists);
+    if (!(await boss.getQueue(Queue.Dead))) await boss.createQueue(Queue.Dead).catch(ignoreExists);
     for (const [name, policy] of Object.entries(queuePolicies(this.config.worker.retryDelaySeconds))) {
-      await boss.createQueue(name, { ...policy, deadLetter: Queue.Dead, notify: true }).catch(ignoreExists);
+      const options = { ...policy, deadLetter: Queue.Dead, notify: true };
+      // An existing queue gets this release's policy too (a queue's options live in its row).
+      if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+      else await boss.createQueue(name, options).catch(ignoreExists);
     }
     this.boss = boss;
   }

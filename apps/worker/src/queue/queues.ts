@@ -34,8 +34,12 @@ export interface SendJob {
 }
 
 /** Retry policy of each queue: exponential backoff from the configured first delay, capped at an hour. */
-export function queuePolicies(retryDelaySeconds: number): Record<Exclude<Queue, typeof Queue.Dead>, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax: number; expireInSeconds: number }> {
-  const common = { retryDelay: retryDelaySeconds, retryBackoff: true, retryDelayMax: 3600 };
+export function queuePolicies(retryDelaySeconds: number): Record<Exclude<Queue, typeof Queue.Dead>, {
+  retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax: number; expireInSeconds: number; heartbeatSeconds: number;
+}> {
+  // A running job heartbeats every 5 s; one whose worker died (a kill, a lost node) is retried
+  // once 10 s pass without a beat, at the next monitor pass (JobQueue runs them every 10 s).
+  const common = { retryDelay: retryDelaySeconds, retryBackoff: true, retryDelayMax: 3600, heartbeatSeconds: 10 };
   return {
     // A push that keeps failing after ~10 tries (hours) is stale news.
     [Queue.Push]: { ...common, retryLimit: 10, expireInSeconds: 60 },
