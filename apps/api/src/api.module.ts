@@ -15,6 +15,8 @@ import { PushSubscriptionsController } from './push/push-subscriptions.controlle
 import { SendsController } from './sends/sends.controller.js';
 import { SendsService } from './sends/sends.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { InAppGate } from './preferences/in-app-gate.js';
+import { PreferencesController } from './preferences/preferences.controller.js';
 import { PublishRateLimitGuard } from './rate-limit/publish-rate-limit.guard.js';
 import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/publish-rate-limiter.js';
 
@@ -23,11 +25,12 @@ import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/p
   imports: [DemoModule],
   controllers: [
     NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
-    PushSubscriptionsController, WebhooksController, AudiencesController, SendsController,
+    PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController,
   ],
   providers: [
     IngestService,
     SendsService,
+    InAppGate,
     BatchWriter,
     InboxService,
     UserFramePublisher,

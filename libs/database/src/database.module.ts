@@ -8,6 +8,7 @@ import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
 import { AudiencesRepository } from './repositories/audiences.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
+import { PreferencesRepository } from './repositories/preferences.repository.js';
 import { PushSubscriptionsRepository } from './repositories/push-subscriptions.repository.js';
 import { SendsRepository } from './repositories/sends.repository.js';
 import { WebhooksRepository } from './repositories/webhooks.repository.js';
@@ -23,7 +24,7 @@ export interface DatabaseModuleOptions {
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
 const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
   NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks,
-  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository,
+  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository,
 ];
 
 /** Provides Database and the repositories over one initialised DataSource. */

@@ -13,3 +13,4 @@ export * from './repositories/outbox.repository.js';
 export * from './repositories/push-subscriptions.repository.js';
 export * from './repositories/sends.repository.js';
 export * from './repositories/webhooks.repository.js';
+export * from './repositories/preferences.repository.js';

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobInsert } from 'pg-boss';
-import { WebhookEvent } from '@herald/contracts';
-import { OutboxEvent, PushSubscriptionsRepository, WebhooksRepository, type OutboxEntry, type SqlExecutor } from '@herald/database';
+import { Channel, WebhookEvent } from '@herald/contracts';
+import {
+  categoryOf, OutboxEvent, PreferencesRepository, PushSubscriptionsRepository, WebhooksRepository, type OutboxEntry, type SqlExecutor,
+} from '@herald/database';
 import { Queue, type PushJob, type SendJob, type WebhookJob } from '../queue/queues.js';
 
 type Planned = Map<Queue, JobInsert<object>[]>;
@@ -20,6 +22,7 @@ export class JobPlanner {
   constructor(
     @Inject(PushSubscriptionsRepository) private readonly subscriptions: PushSubscriptionsRepository,
     @Inject(WebhooksRepository) private readonly webhooks: WebhooksRepository,
+    @Inject(PreferencesRepository) private readonly preferences: PreferencesRepository,
   ) {}
 
   async plan(tx: SqlExecutor, entries: OutboxEntry[]): Promise<Planned> {
@@ -36,7 +39,11 @@ export class JobPlanner {
     const events = [...new Set(notificationEvents.map((e) => e.event))];
     const endpoints = events.length ? await this.webhooks.listening(tx, events) : [];
     const deliveries: { id: string; endpointId: string; event: string; payload: unknown }[] = [];
-    for (const e of notificationEvents) {
+    // A user who turned the webhook channel off for the category or type is left out of every endpoint's events.
+    const checks = notificationEvents.map((e) => ({ userId: e.userId as string, category: categoryOf(e.payload ?? {}), type: String(e.payload?.type ?? '') }));
+    const silenced = endpoints.length ? await this.preferences.optedOut(tx, Channel.Webhook, checks) : new Set<number>();
+    for (const [i, e] of notificationEvents.entries()) {
+      if (silenced.has(i)) continue;
       for (const ep of endpoints) {
         if (!ep.events.includes(e.event)) continue;
         const id = `msg_${randomUUID().replaceAll('-', '')}`;

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'pg-boss';
 import { PresenceStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { Database, NotificationReader, PushSubscriptionsRepository } from '@herald/database';
+import { Channel } from '@herald/contracts';
+import { categoryOf, Database, NotificationReader, PreferencesRepository, PushSubscriptionsRepository } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { JobQueue } from '../queue/job-queue.js';
 import { Queue, type PushJob } from '../queue/queues.js';
@@ -10,7 +11,9 @@ import { RetryableError } from '../queue/retryable.error.js';
 import { pushPayload, WebPushSender } from './web-push.sender.js';
 
 /**
- * One notification to one browser. A user with a live socket sees it
+ * One notification to one browser, unless the user turned web push off
+ * for its category or type (asked when the job runs, so a change applies
+ * to pushes not yet sent). A user with a live socket sees it
  * there: the push waits HERALD_PUSH_DELAY_MS and goes only if the
  * notification is still unread by then. 404/410 mean the browser dropped
  * the subscription: it is deleted. 429 and 5xx are retried with backoff;
@@ -25,6 +28,7 @@ export class PushJobHandler {
     @Inject(NotificationReader) private readonly reader: NotificationReader,
     @Inject(PushSubscriptionsRepository) private readonly subscriptions: PushSubscriptionsRepository,
     @Inject(PresenceStore) private readonly presence: PresenceStore,
+    @Inject(PreferencesRepository) private readonly preferences: PreferencesRepository,
     @Inject(WebPushSender) private readonly sender: WebPushSender,
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
@@ -37,6 +41,8 @@ export class PushJobHandler {
     const [notification] = await this.reader.byIds([notificationId]);
     const sub = notification && (await this.subscriptions.find(subscriptionId));
     if (!notification || !sub) return; // deleted, expired or unsubscribed since: nothing to do
+    const check = { userId: notification.userId, category: categoryOf(notification), type: notification.type };
+    if ((await this.preferences.optedOut(this.db, Channel.WebPush, [check])).size > 0) return;
     const delay = this.config.worker.pushDelayMs;
     if (!deferred && delay > 0 && (await this.presence.presence(notification.userId)).online) {
       await this.queue.enqueue<PushJob>(this.db, Queue.Push, [{ data: { ...job.data, deferred: true }, startAfter: new Date(Date.now() + delay) }]);

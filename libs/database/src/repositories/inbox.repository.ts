@@ -103,7 +103,7 @@ export class InboxRepository {
            JOIN st ON st.user_id = i.u
            JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[])
              WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, r) ON q.r = i.r
-       RETURNING id, user_id, seq, created_at
+       RETURNING id, user_id, seq, type, created_at
        ), ${OUTBOX_DELIVERED}
        SELECT id, seq, created_at FROM ins`,
       [
