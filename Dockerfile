@@ -2,6 +2,7 @@
 # One image for every Herald process. The default CMD runs the api; compose
 # and k8s override the command for the gateway and for migrations:
 #   gateway:  node dist/apps/gateway/src/main.js   (PORT=3001)
+#   worker:   node dist/apps/worker/src/main.js    (PORT=3002)
 #   migrate:  node dist/libs/database/src/migrate.js (one shot, exits 0)
 ARG NODE_IMAGE=node:20-bookworm-slim
 
