@@ -17,6 +17,7 @@ export const PROFILES = {
     // 20,000 sockets cannot sit on one gateway here: the per-process cap is 20,000 open files.
     reconnect: { gateways: 3, sockets: 19_500, rate: 500, beforeMs: 2000, afterMs: 5000, timeoutMs: 90_000 },
     baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
+    worker: { audienceMembers: 100_000, pushSubscribers: 5000 },
   },
   quick: {
     socketsPerClient: 12_500,
@@ -29,6 +30,7 @@ export const PROFILES = {
     fanout: { gateways: 2, sockets: 1000, rounds: 1, modes: ['async'] },
     reconnect: { gateways: 3, sockets: 400, rate: 200, beforeMs: 500, afterMs: 1000, timeoutMs: 30_000 },
     baselines: { redisRequests: 40_000, insertMs: 700, insertConcurrency: 10 },
+    worker: { audienceMembers: 20_000, pushSubscribers: 1000 },
   },
   tiny: {
     socketsPerClient: 12_500,
@@ -41,6 +43,7 @@ export const PROFILES = {
     fanout: { gateways: 2, sockets: 200, rounds: 1, modes: ['async'] },
     reconnect: { gateways: 3, sockets: 100, rate: 50, beforeMs: 300, afterMs: 400, timeoutMs: 20_000 },
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
+    worker: { audienceMembers: 2000, pushSubscribers: 100 },
   },
 };
 
@@ -62,4 +65,5 @@ export const TARGETS = {
   'fanout.deliveries_per_s': { text: '≥ 50,000/s', check: (v) => v >= 50_000 },
   'reconnect.seconds_to_resumed': { text: '≤ 30 s', check: (v) => v <= 30 },
   'reconnect.lost': { text: 'nothing lost', check: (v) => v === 0 },
+  'worker.audience_rows_per_s': { text: '≥ 100,000/s at 100,000 members', check: (v) => v >= 100_000 },
 };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PgBoss, type Job, type JobInsert } from 'pg-boss';
+import { PgBoss, type Job, type JobInsert, type JobResult } from 'pg-boss';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { Database, type SqlExecutor } from '@herald/database';
 import { Metrics } from '@herald/observability';
@@ -52,28 +52,40 @@ export class JobQueue {
   }
 
   /**
-   * Runs `handler` for each job of `queue`, `concurrency` at a time. A
-   * throw is a failed attempt: pg-boss retries it with backoff and, when
-   * the retries are spent, moves it to the dead letter queue.
+   * Runs `handler` for each job of `queue`, up to `concurrency` at a time:
+   * two fetch loops, each taking up to half of that in one batch and running
+   * its jobs side by side, each settled on its own (a throw fails that job
+   * only: pg-boss retries it with backoff and, when the retries are spent,
+   * moves it to the dead letter queue). A full batch is followed by the next
+   * fetch at once; an empty queue is polled every second, and NOTIFY wakes
+   * the loops for new jobs. (One job per fetch and loop ran 10 jobs/s.)
    */
   async work<T extends object>(queue: Queue, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
-    await this.started().work<T>(queue, {
-      batchSize: 1,
-      localConcurrency: concurrency,
+    const batchSize = Math.max(1, Math.ceil(concurrency / 2));
+    const options = {
+      batchSize,
+      localConcurrency: 2,
+      perJobResults: true,
+      burstWhenBatchFull: true,
       pollingIntervalSeconds: 0.5,
       // NOTIFY wakes us for new jobs, not for a retry or a deferred job coming due: poll for those every second.
       notifyPollingIntervalSeconds: 1,
-    }, async ([job]) => {
-      const end = this.metrics.jobDuration.startTimer({ queue });
-      try {
-        await handler(job);
-        end({ outcome: 'completed' });
-      } catch (err) {
-        end({ outcome: 'failed' });
-        this.metrics.jobFailures.inc({ queue, kind: failureKind(err) });
-        throw err;
-      }
-    });
+    } as const;
+    await this.started().work<T>(queue, options, (jobs) => Promise.all(jobs.map((job) => this.run(queue, job, handler))));
+  }
+
+  private async run<T extends object>(queue: Queue, job: Job<T>, handler: (job: Job<T>) => Promise<void>): Promise<JobResult> {
+    const end = this.metrics.jobDuration.startTimer({ queue });
+    try {
+      await handler(job);
+      end({ outcome: 'completed' });
+      return { id: job.id, status: 'completed' };
+    } catch (err) {
+      end({ outcome: 'failed' });
+      const kind = failureKind(err);
+      this.metrics.jobFailures.inc({ queue, kind });
+      return { id: job.id, status: 'failed', output: { kind, message: (err as Error).message } };
+    }
   }
 
   /** Jobs waiting (created or retrying, including deferred ones) per queue. */

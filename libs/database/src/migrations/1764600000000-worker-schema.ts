@@ -57,10 +57,11 @@ export class WorkerSchema1764600000000 implements MigrationInterface {
         delivered_at timestamptz
       )`);
     await q.query(`CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at)`);
+    // user_id in byte order ("C"): the member cursor pages by the primary key's order, whatever the database's collation.
     await q.query(`
       CREATE TABLE audience_members (
         audience varchar(128) NOT NULL,
-        user_id varchar(128) NOT NULL,
+        user_id varchar(128) COLLATE "C" NOT NULL,
         added_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (audience, user_id)
       )`);

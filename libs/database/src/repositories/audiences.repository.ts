@@ -1,6 +1,10 @@
 import type { SqlExecutor } from '../database.js';
 
-/** audience_members: named groups of users. Members are listed in user_id byte order (COLLATE "C"), which the cursor follows. */
+/**
+ * audience_members: named groups of users. Members are listed in user_id
+ * byte order (the column is COLLATE "C"), which the cursor follows along the
+ * primary key: a page is an index range, not a sort of the audience.
+ */
 export class AudiencesRepository {
   constructor(private readonly db: SqlExecutor) {}
 
@@ -26,9 +30,8 @@ export class AudiencesRepository {
   /** Up to `limit` members after `after` (exclusive; undefined: from the start), in cursor order. */
   async page(exec: SqlExecutor, audience: string, after: string | undefined, limit: number): Promise<string[]> {
     const rows = await exec.query<{ user_id: string }>(
-      `SELECT user_id FROM audience_members WHERE audience = $1 AND ($2::varchar IS NULL OR user_id COLLATE "C" > $2)
-        ORDER BY user_id COLLATE "C" LIMIT $3`,
-      [audience, after ?? null, limit],
+      `SELECT user_id FROM audience_members WHERE audience = $1 AND user_id > $2 ORDER BY user_id LIMIT $3`,
+      [audience, after ?? '', limit],
     );
     return rows.map((r) => r.user_id);
   }
