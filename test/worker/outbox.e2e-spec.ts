@@ -64,6 +64,27 @@ describe('transactional outbox', () => {
       expect(endpoint.accepted).toHaveLength(users.length);
       await db.end();
     }, 120_000);
+
+    it('drains on SIGTERM: reports not ready, lets the push in flight finish, then exits by itself', async () => {
+      await subscribe(sys.api.url, sys.userToken('term-1'), endpoint.url('/term/1'));
+      let release: (status: number) => void = () => undefined;
+      endpoint.respond = (path) => (path === '/term/1' ? new Promise<number>((resolve) => (release = resolve)) : 201);
+      await sys.publish(['term-1']);
+      await waitUntil(() => endpoint.at('/term/1').length === 1, { timeoutMs: 15_000, what: 'the push in flight' });
+
+      const stopping = sys.workers[0].stop('SIGTERM', 25_000);
+      const notReady = await waitUntil(async () => {
+        const res = await fetch(`${sys.workers[0].url}/readyz`).catch(() => undefined);
+        return res?.status === 503 ? res : undefined;
+      }, { timeoutMs: 5000, intervalMs: 20, what: '/readyz 503 while draining' });
+      release(201);
+      const exit = await stopping;
+
+      expect(notReady.status).toBe(503);
+      // Nest re-raises the signal once shutdown is done; `killed` would say the grace ran out.
+      expect(exit).toMatchObject({ signal: 'SIGTERM', killed: false });
+      expect(endpoint.accepted.filter((p) => p.path === '/term/1')).toHaveLength(1);
+    }, 60_000);
   });
 
   describe('a publish that rolls back', () => {

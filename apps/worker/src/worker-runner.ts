@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DrainState } from '@herald/observability';
 import { OutboundClient } from '@herald/outbound';
@@ -17,7 +17,7 @@ import { WebhookJobHandler } from './webhooks/webhook-job.handler.js';
  * by a kill is retried after it expires: every handler is idempotent.
  */
 @Injectable()
-export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(OutboxDrainer) private readonly drainer: OutboxDrainer,
@@ -41,7 +41,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     this.queueMetrics.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the HTTP server closes, so /readyz answers 503 while running jobs finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.drain.start();
     this.queueMetrics.stop();
     await this.drainer.stop();
