@@ -80,7 +80,7 @@ describe('transactional outbox', () => {
       release(201);
       const exit = await stopping;
 
-      expect(notReady.status).toBe(503);
+      expect(notReady?.status).toBe(503);
       // Nest re-raises the signal once shutdown is done; `killed` would say the grace ran out.
       expect(exit).toMatchObject({ signal: 'SIGTERM', killed: false });
       expect(endpoint.accepted.filter((p) => p.path === '/term/1')).toHaveLength(1);

@@ -14,3 +14,4 @@ export * from './repositories/push-subscriptions.repository.js';
 export * from './repositories/sends.repository.js';
 export * from './repositories/webhooks.repository.js';
 export * from './repositories/preferences.repository.js';
+export * from './repositories/outbox.sql.js';
