@@ -29,6 +29,9 @@ describe('npm run migrate', () => {
     await client.connect();
     const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     await client.end();
-    expect(rows.map((r) => r.tablename)).toEqual(['idempotency_keys', 'migrations', 'notifications', 'user_states']);
+    expect(rows.map((r) => r.tablename)).toEqual([
+      'audience_members', 'idempotency_keys', 'migrations', 'notifications', 'outbox', 'preference_defaults', 'push_subscriptions',
+      'sends', 'user_preferences', 'user_states', 'webhook_deliveries', 'webhook_endpoints',
+    ]);
   });
 });
