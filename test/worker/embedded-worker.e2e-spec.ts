@@ -32,7 +32,8 @@ describe('embedded mode: the worker on PGlite', () => {
     app = await createEmbeddedApp(config, { inMemory: true });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  }, 60_000);
+    // A fresh PGlite takes Herald's migrations and pg-boss's schema: ~15 s alone, over a minute on a loaded machine.
+  }, 150_000);
   afterAll(async () => {
     await app.close();
     await Promise.all([endpoint.close(), receiver.close()]);
