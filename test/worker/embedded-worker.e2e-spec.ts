@@ -35,7 +35,7 @@ describe('embedded mode: the worker on PGlite', () => {
     // A fresh PGlite takes Herald's migrations and pg-boss's schema: ~15 s alone, over a minute on a loaded machine.
   }, 150_000);
   afterAll(async () => {
-    await app.close();
+    await app?.close();
     await Promise.all([endpoint.close(), receiver.close()]);
   });
 
