@@ -20,6 +20,7 @@ export const PROFILES = {
     // 20,000 sockets cannot sit on one gateway here: the per-process cap is 20,000 open files.
     reconnect: { gateways: 3, sockets: 19_500, rate: 500, beforeMs: 2000, afterMs: 5000, timeoutMs: 90_000 },
     baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
+    worker: { audienceMembers: 100_000, pushSubscribers: 5000 },
   },
   quick: {
     socketsPerClient: 12_500,
@@ -33,6 +34,7 @@ export const PROFILES = {
     topics: { gateways: 2, sockets: 1000, warmupMs: 300, phases: [{ rate: 10, durationMs: 2000 }, { rate: 100, durationMs: 1000 }], modes: ['async'] },
     reconnect: { gateways: 3, sockets: 400, rate: 200, beforeMs: 500, afterMs: 1000, timeoutMs: 30_000 },
     baselines: { redisRequests: 40_000, insertMs: 700, insertConcurrency: 10 },
+    worker: { audienceMembers: 20_000, pushSubscribers: 1000 },
   },
   tiny: {
     socketsPerClient: 12_500,
@@ -46,6 +48,7 @@ export const PROFILES = {
     topics: { gateways: 2, sockets: 200, warmupMs: 0, phases: [{ rate: 10, durationMs: 500 }, { rate: 100, durationMs: 300 }], modes: ['async'] },
     reconnect: { gateways: 3, sockets: 100, rate: 50, beforeMs: 300, afterMs: 400, timeoutMs: 20_000 },
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
+    worker: { audienceMembers: 2000, pushSubscribers: 100 },
   },
 };
 
@@ -71,4 +74,5 @@ export const TARGETS = {
   'topics.lost': { text: 'zero loss', check: (v) => v === 0 },
   'reconnect.seconds_to_resumed': { text: '≤ 30 s', check: (v) => v <= 30 },
   'reconnect.lost': { text: 'nothing lost', check: (v) => v === 0 },
+  'worker.audience_rows_per_s': { text: '≥ 100,000/s at 100,000 members', check: (v) => v >= 100_000 },
 };

@@ -8,7 +8,7 @@ export function banner(port: number, secret: string): string {
   const service = signToken(secret, { sub: 'demo-service', scope: `${Scope.Publish} ${Scope.Admin} ${Scope.TopicsPublish}`, expiresIn: 7 * 24 * 3600 });
   return [
     '',
-    `Herald is running (embedded: api + gateway on one port)`,
+    `Herald is running (embedded: api + gateway + worker on one port)`,
     `  inbox page:  ${base}/?token=${user}`,
     `  websocket:   ws://localhost:${port}/ws?token=${user}`,
     `  openapi:     ${base}/docs`,

@@ -66,6 +66,18 @@ export interface HeraldConfig {
   /** Topic history and limits (HERALD_TOPIC_* and the per-socket topic limits). */
   topics: TopicsConfig;
   logLevel: RawConfig['LOG_LEVEL'];
+  worker: {
+    concurrency: number;
+    outboxPollMs: number;
+    /** Push endpoints and webhook URLs may be http:// and private addresses (tests, local development). */
+    allowPrivateEndpoints: boolean;
+    /** Undefined in production without keys: Web Push is off. */
+    vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+    pushDelayMs: number;
+    retryDelaySeconds: number;
+    webhookRetryWindowSeconds: number;
+    audienceInlineMax: number;
+  };
 }
 
 /** Injection token for HeraldConfig. */

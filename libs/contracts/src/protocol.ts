@@ -19,3 +19,6 @@ export type Scope = (typeof Scope)[keyof typeof Scope];
  * (a service token with `sub=bob` is not bob).
  */
 export const SERVICE_SCOPES: readonly string[] = [Scope.Publish, Scope.Admin, Scope.TopicsPublish];
+
+/** An audience's key (`/v1/audiences/{key}`, `audience` on a publish). */
+export const AUDIENCE_KEY = /^[a-z0-9][a-z0-9_.:-]{0,127}$/;

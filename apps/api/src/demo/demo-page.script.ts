@@ -35,6 +35,8 @@ const config = JSON.parse($('demo-config').textContent);
 const params = config.dev ? new URLSearchParams(location.search) : new URLSearchParams();
 const items = new Map();
 const demo = (window.heraldDemo = { states: [] });
+// The push and preferences script (demo-push.script.ts) calls the API with the same token.
+demo.getToken = getToken;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);

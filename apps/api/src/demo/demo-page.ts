@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PUSH_SCRIPT, PUSH_SECTION } from './demo-push.script.js';
 import { HEAD_SCRIPT, MODULE_SCRIPT } from './demo-page.script.js';
 import { DEMO_STYLES } from './demo-page.styles.js';
 import { JOBS_PANEL_STYLES, jobsPanelHtml } from './demo-jobs-panel.js';
@@ -70,10 +71,11 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
     <h2>What this is</h2>
     <p>A live inbox on the Herald SDK: new notifications arrive over a WebSocket, and the page falls back to polling when the socket cannot connect.</p>
     <p>Open <code>/?token=&lt;user JWT&gt;</code> for a given user; the token is moved out of the address bar at once.</p>
-  </section>${dev ? SEND_FORM : ''}${jobsPanelHtml(dev)}
+  </section>${dev ? SEND_FORM : ''}${jobsPanelHtml(dev)}${PUSH_SECTION}
 </main>
 <script type="application/json" id="demo-config">${JSON.stringify({ dev })}</script>
 <script type="module">${MODULE_SCRIPT}</script>
+<script type="module">${PUSH_SCRIPT}</script>
 </body>
 </html>
 `;
@@ -81,7 +83,7 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
   const connect = dev ? "'self' ws: wss:" : "'self'";
   const csp = [
     "default-src 'none'",
-    `script-src 'self' ${hash(HEAD_SCRIPT)} ${hash(MODULE_SCRIPT)}`,
+    `script-src 'self' ${hash(HEAD_SCRIPT)} ${hash(MODULE_SCRIPT)} ${hash(PUSH_SCRIPT)}`,
     `style-src ${hash(STYLES)}`,
     `connect-src ${connect}`,
     'img-src data:',

@@ -51,8 +51,9 @@ export class IngestService {
     });
   }
 
-  async ingest(principal: string, input: PublishNotificationDto, idempotencyKey?: string): Promise<IngestResult> {
-    const hash = idempotencyKey === undefined ? '' : requestHash(input);
+  /** `hashed`: what the Idempotency-Key's request hash covers (the request as sent, when recipients were expanded from an audience). */
+  async ingest(principal: string, input: PublishNotificationDto, idempotencyKey?: string, hashed: PublishNotificationDto = input): Promise<IngestResult> {
+    const hash = idempotencyKey === undefined ? '' : requestHash(hashed);
     const outcome = await this.commits.submit({ principal, input, key: idempotencyKey, hash });
     if (outcome.kind === 'key_taken') return this.replay(principal, idempotencyKey as string, hash);
     return { body: responseBody(outcome), replayed: false };
