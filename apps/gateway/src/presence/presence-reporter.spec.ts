@@ -8,8 +8,12 @@ import { SessionRegistry } from '../connection/session-registry.js';
 import { PresenceReporter } from './presence-reporter.js';
 
 const session = (userId: string) => ({ userId }) as ClientSession;
-// Counts are written on the next event-loop turn.
-const flush = () => new Promise((r) => setTimeout(r, 5));
+// Counts are written on the next event-loop turn (setImmediate), then in
+// promise steps: let a few turns pass rather than a wall-clock 5 ms, which a
+// loaded machine can stretch past the write or shrink before it.
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
 
 function setup() {
   const store = new InMemoryPresenceStore();
