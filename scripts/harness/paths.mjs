@@ -16,6 +16,7 @@ export const DIST_MAIN = {
   api: 'apps/api/src/main.js',
   gateway: 'apps/gateway/src/main.js',
   migrate: 'libs/database/src/migrate.js',
+  cli: 'apps/cli/src/main.js',
 };
 
 /** `npm run build`'s output. */
