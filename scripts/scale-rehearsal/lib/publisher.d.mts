@@ -6,7 +6,7 @@ export declare class Publisher {
   attemptFailures: Record<string, number>;
   failed: { userId: string; key: string; error: string }[];
   latencies: number[];
-  constructor(o: { baseUrl: string; ca?: Buffer; token: string; users: string[]; ratePerSecond: number; runId: string });
+  constructor(o: { baseUrl: string; ca?: Buffer; token: string; users: string[]; ratePerSecond: number; runId: string; /** @default 64 */ maxSockets?: number });
   start(maxMs: number): void;
   stop(): Promise<void>;
 }

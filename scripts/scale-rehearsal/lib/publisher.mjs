@@ -29,13 +29,17 @@ export class Publisher {
   running = false;
   pending = new Set();
 
-  /** @param {{ baseUrl: string, ca?: Buffer, token: string, users: string[], ratePerSecond: number, runId: string }} o (ca: https only) */
+  /**
+   * @param {{ baseUrl: string, ca?: Buffer, token: string, users: string[], ratePerSecond: number, runId: string, maxSockets?: number }} o
+   *   ca: https only; maxSockets: kept-alive connections to the server (default 64; the soak keeps fewer, so the
+   *   api's descriptor count does not swing with the load generator's pool)
+   */
   constructor(o) {
     Object.assign(this, o);
     const { hostname, port, protocol } = new URL(o.baseUrl);
     this.target = { host: hostname, port: Number(port) };
     this.transport = protocol === 'https:' ? https : http;
-    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 64, ...(o.ca ? { ca: o.ca } : {}) });
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 64, ...(o.ca ? { ca: o.ca } : {}) });
   }
 
   /** Publishes until stop(); every iteration is bounded by `maxMs`. */

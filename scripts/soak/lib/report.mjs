@@ -79,7 +79,7 @@ export function formatReport(r) {
     `POSTs ${r.totals.created} (rows ${r.totals.dbRows}), received ${r.totals.received}, duplicates ${r.totals.duplicates}, gaps ${r.totals.gaps}, churned ${r.totals.churns}, server closes ${r.totals.serverCloses}`,
     `POST latency p50 ${r.posts.latencyMs.p50} ms, p99 ${r.posts.latencyMs.p99} ms, max ${r.posts.latencyMs.max} ms; load average ${r.environment.loadAverageAtStart?.join('/')} → ${r.environment.loadAverageAtEnd?.join('/')}`,
     '',
-    'second half of the steady phase: median, rise of the fitted line over the window (allowed), judged',
+    "second half of the steady phase: median, rise of the floor (line through each fifth's minimum) over the window (allowed), judged",
   ];
   for (const [name, q] of Object.entries(r.resources)) {
     const cell = (key) => `${fmt(key, q[key].median)} ${q[key].driftOverWindow >= 0 ? '+' : ''}${fmt(key, q[key].driftOverWindow)} (${fmt(key, q[key].allowed)})${q[key].judged ? (q[key].flat ? ' ok' : ' NOT FLAT') : ''}`;

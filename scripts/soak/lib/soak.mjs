@@ -23,6 +23,8 @@ import { ResourceSampler } from './sampler.mjs';
 /** Gateways drain fast at the end: the soak is not about drain. */
 const DRAIN_MS = 1000;
 const CHURN_TICK_MS = 1000;
+/** Kept-alive POST connections: a steady few, so they do not swing the api's descriptor count. */
+const PUBLISH_CONNECTIONS = 16;
 
 let t0;
 let run;
@@ -90,6 +92,7 @@ async function soak(options) {
     users: clients.map((c) => c.userId),
     ratePerSecond: options.ratePerSecond,
     runId,
+    maxSockets: PUBLISH_CONNECTIONS,
   }));
   phase = 'steady';
   run.steady = { startMs: since(t0) };
