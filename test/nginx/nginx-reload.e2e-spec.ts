@@ -48,7 +48,8 @@ if (!haveNginx) console.warn(`test/nginx reload skipped: ${NGINX_BIN} is missing
   let publisher: Publisher | undefined;
 
   beforeAll(async () => {
-    sys = await startProcessSystem({ gateways: 2 });
+    // Every client reaches the gateways as nginx's 127.0.0.1: no per-address budget here.
+    sys = await startProcessSystem({ gateways: 2, env: { HERALD_IP_HANDSHAKES_PER_MINUTE: '0', HERALD_IP_REQUESTS_PER_SECOND: '0' } });
     nginx = new Nginx({ port: await freePort(), controlPort: await freePort(), apiPort: sys.api.port, workerConnections: 4 * CLIENTS, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS });
     nginx.writeSite(sys.gateways.map((g) => g.port));
     await nginx.start();

@@ -46,7 +46,8 @@ function startChurn(clients, churnPerMinute) {
 async function startProcesses(options, infra, cwd) {
   const make = async (kind, name, env) => {
     const metricsPort = await freePort();
-    const proc = new HeraldProcess(kind, { port: await freePort(), env: { ...env, HERALD_METRICS_PORT: String(metricsPort) }, cwd, name });
+    // metricsPort for a harness that sets HERALD_METRICS_PORT itself, the variable for one that does not.
+    const proc = new HeraldProcess(kind, { port: await freePort(), metricsPort, env: { ...env, HERALD_METRICS_PORT: String(metricsPort) }, cwd, name });
     proc.metricsPort = metricsPort;
     return proc;
   };
