@@ -34,7 +34,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # Files stay root-owned (read-only for the app); the app runs as `node`.
 USER node
-EXPOSE 3000 3001
+# 3000 api, 3001 gateway; their metrics listeners (HERALD_METRICS_PORT) on 9464 and 9465.
+EXPOSE 3000 3001 9464 9465
 # Same port variable the process listens on, so one HEALTHCHECK fits the api
 # and the gateway. Node 20 ships fetch, so no curl in the image.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

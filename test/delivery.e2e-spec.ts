@@ -124,14 +124,14 @@ describe('delivery across gateway replicas (real Postgres, Redis, ws)', () => {
     expect(welcome.recent.map((n: { title: string }) => n.title)).toEqual(['two', 'one']);
   });
 
-  it('exposes the gateway metrics ops need on /metrics', async () => {
+  it('exposes the gateway metrics ops need on its metrics port', async () => {
     const socket = await connect(sys.socketUrl(0, 'u-metrics'));
     await sys.publish(['u-metrics']);
     await socket.waitForNotifications(1);
     const refused = await TestSocket.open(`${sys.gateways[0].wsUrl}?token=garbage`);
     await refused.closed;
 
-    const res = await fetch(`${sys.gateways[0].url}/metrics`);
+    const res = await fetch(`${sys.gateways[0].metricsUrl}/metrics`);
     const text = await res.text();
 
     expect(res.headers.get('content-type')).toContain('text/plain');

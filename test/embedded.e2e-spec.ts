@@ -11,9 +11,12 @@ import { TestSocket } from './support/test-socket.js';
  */
 describe('embedded mode (npm start)', () => {
   const sut = new EmbeddedProcess();
+  let metricsPort: number;
 
   beforeAll(async () => {
-    await sut.start({ PORT: String(await freePort()), LOG_LEVEL: 'warn' }, (p) => p.output.includes('service token'));
+    metricsPort = await freePort();
+    const env = { PORT: String(await freePort()), HERALD_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' };
+    await sut.start(env, (p) => p.output.includes('service token'));
     await new Promise((r) => setTimeout(r, 200)); // the banner's last lines
   }, 70_000);
   afterAll(() => sut.stop());
@@ -39,6 +42,17 @@ describe('embedded mode (npm start)', () => {
     expect(existsSync(join(sut.dir, '.herald', 'jwt-secret'))).toBe(true);
     await socket.close();
   });
+
+  it('serves metrics on HERALD_METRICS_PORT, and none on the public port', async () => {
+    const base = sut.output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
+
+    const metrics = await http(`http://127.0.0.1:${metricsPort}`, 'GET', '/metrics');
+    const publicPort = await Promise.all(['/metrics', '/METRICS', '/metrics/'].map((path) => http(base, 'GET', path)));
+
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('herald_gateway_connections');
+    expect(publicPort.map((r) => r.status)).toEqual([404, 404, 404]);
+  });
 });
 
 /**
@@ -54,7 +68,7 @@ describe('embedded mode with NODE_ENV=production and a secret', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = { PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', HERALD_JWT_SECRET: 'operator-secret-'.padEnd(40, 'x'), HERALD_DATA_DIR: dataDir };
+    const env = { PORT: String(port), HERALD_METRICS_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production', HERALD_JWT_SECRET: 'operator-secret-'.padEnd(40, 'x'), HERALD_DATA_DIR: dataDir };
     await sut.start(env, async () => (await http(base, 'GET', '/healthz').catch(() => undefined))?.status === 200);
   }, 70_000);
   afterAll(() => sut.stop());

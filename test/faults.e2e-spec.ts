@@ -58,7 +58,7 @@ describe('faults: Redis restart', () => {
     await sleep(300);
     for (const [i, socket] of sockets.entries()) expect(socket.notifications()).toHaveLength(sent.get(users[i]) ?? 0);
     expect(sockets.every((s) => s.ws.readyState === s.ws.OPEN)).toBe(true);
-    const metrics = await http(sys.gateways[0].url, 'GET', '/metrics');
+    const metrics = await http(sys.gateways[0].metricsUrl, 'GET', '/metrics');
     expect(metrics.body).toMatch(/herald_gateway_resumes_total\{outcome="resync_after_outage"\} [1-9]/);
     await Promise.all(sockets.map((s) => s.close()));
   }, 60000);
@@ -130,11 +130,11 @@ describe('faults: a client that stops reading', () => {
     for (let i = 0; i < 1500; i += 25) {
       const results = await Promise.all(Array.from({ length: 25 }, () => sys.publish(['slow', 'healthy'], { data: bulk })));
       sent += results.filter((r) => r.status === 201).length;
-      const metrics = await http(sys.gateways[0].url, 'GET', '/metrics');
+      const metrics = await http(sys.gateways[0].metricsUrl, 'GET', '/metrics');
       if (/herald_gateway_closes_total\{code="4009"\} [1-9]/.test(metrics.body)) break;
     }
 
-    const metrics = await http(sys.gateways[0].url, 'GET', '/metrics');
+    const metrics = await http(sys.gateways[0].metricsUrl, 'GET', '/metrics');
     expect(metrics.body).toMatch(/herald_gateway_closes_total\{code="4009"\} 1/);
     const got = await healthy.waitForNotifications(sent, 15000);
     expect(got.map((n) => n.seq)).toEqual(Array.from({ length: sent }, (_, k) => k + 1));

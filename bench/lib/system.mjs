@@ -51,6 +51,12 @@ export function baseEnv({ db, prefix, secret, poolSize, heartbeatMs }) {
     // The bench is the only publisher: lift the per-service budget (the limiter still runs).
     HERALD_PUBLISH_RATE_PER_SECOND: '10000000',
     HERALD_DRAIN_MS: '0',
+    // Every load client is 127.0.0.1: per-address budgets off, the pod cap
+    // above the largest profile; no metrics listeners (gateways share a host).
+    HERALD_IP_HANDSHAKES_PER_MINUTE: '0',
+    HERALD_IP_REQUESTS_PER_SECOND: '0',
+    HERALD_MAX_CONNECTIONS: '1000000',
+    HERALD_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
   };
 }

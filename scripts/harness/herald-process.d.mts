@@ -11,6 +11,8 @@ export interface HeraldProcessOptions {
   name?: string;
   /** @default 65536 */
   keepChars?: number;
+  /** Loopback port of its metrics listener (HERALD_METRICS_PORT). @default 0 (none) */
+  metricsPort?: number;
 }
 
 export declare class HeraldProcess {
@@ -23,6 +25,8 @@ export declare class HeraldProcess {
   exit: Exit | undefined;
   constructor(kind: 'api' | 'gateway', options: HeraldProcessOptions);
   get url(): string;
+  /** Its metrics listener; undefined without a metricsPort. */
+  get metricsUrl(): string | undefined;
   get wsUrl(): string;
   get child(): ChildProcess | null;
   get running(): boolean;

@@ -30,15 +30,23 @@ export class HeraldProcess {
 
   /**
    * @param kind 'api' | 'gateway'
-   * @param o.port its loopback port; o.env its whole environment (plus PATH and PORT);
-   *   o.cwd where it runs; o.name in messages (default: kind); o.keepChars of output kept (default 64 KiB)
+   * @param o.port its loopback port; o.env its whole environment (plus PATH, PORT and
+   *   HERALD_METRICS_PORT); o.cwd where it runs; o.name in messages (default: kind);
+   *   o.keepChars of output kept (default 64 KiB); o.metricsPort its metrics listener's
+   *   loopback port (default 0: none, so that processes on one host never fight over
+   *   the default metrics ports)
    */
-  constructor(kind, { port, env, cwd, name = kind, keepChars }) {
-    Object.assign(this, { kind, port, env, cwd, name, keepChars });
+  constructor(kind, { port, env, cwd, name = kind, keepChars, metricsPort = 0 }) {
+    Object.assign(this, { kind, port, env, cwd, name, keepChars, metricsPort });
   }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Its metrics listener; undefined without a metricsPort. */
+  get metricsUrl() {
+    return this.metricsPort ? `http://127.0.0.1:${this.metricsPort}` : undefined;
   }
 
   get wsUrl() {
@@ -73,7 +81,7 @@ export class HeraldProcess {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm test, npm run bench and npm run scale-rehearsal do it first)`);
     const spawned = spawnNode(entry, {
       name: this.name,
-      env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) },
+      env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port), HERALD_METRICS_PORT: String(this.metricsPort) },
       cwd: this.cwd,
       execArgv: ['--import', LOOPBACK_PRELOAD],
       keepChars: this.keepChars,

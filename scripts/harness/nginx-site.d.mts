@@ -7,7 +7,14 @@ export declare const sitePaths: (dir: string) => { conf: string; errorLog: strin
 
 export declare const nginxArgs: (dir: string) => string[];
 
-export declare function writeHeraldSite(dir: string, port: number): void;
+export declare function writeHeraldSite(
+  dir: string,
+  port: number,
+  options?: {
+    /** `shipped`: deploy/nginx/limits.conf as is; `off`: its zones keyed by "" (nothing counted). @default 'off' */
+    limits?: 'shipped' | 'off';
+  },
+): void;
 
 export declare function writeNginxConf(
   dir: string,

@@ -18,11 +18,15 @@ export const sitePaths = (dir) => ({ conf: join(dir, 'nginx.conf'), errorLog: jo
 export const nginxArgs = (dir) => ['-p', dir, '-c', sitePaths(dir).conf, '-e', sitePaths(dir).errorLog];
 
 /**
- * A self-signed cert in `dir`/certs (gen-cert.sh) and `dir`/herald.conf:
- * the repository's, listening on 127.0.0.1:`port` with the cert paths moved
- * into `dir`. Throws when herald.conf's substitution points changed.
+ * A self-signed cert in `dir`/certs (gen-cert.sh), `dir`/herald.conf: the
+ * repository's, listening on 127.0.0.1:`port` with the cert paths moved into
+ * `dir`, and `dir`/limits.conf: the repository's with `limits: 'shipped'`,
+ * or (default `'off'`, for load from one loopback address) its zones keyed
+ * by "" so that nginx counts nothing. Include limits.conf before herald.conf.
+ * Throws when herald.conf's substitution points changed.
  */
-export function writeHeraldSite(dir, port) {
+export function writeHeraldSite(dir, port, { limits = 'off' } = {}) {
+  writeLimits(dir, limits);
   execFileSync('sh', [repoPath('deploy/nginx/gen-cert.sh'), join(dir, 'certs')], { stdio: 'ignore' });
   const site = readFileSync(repoPath('deploy/nginx/herald.conf'), 'utf8')
     .replace(/#.*$/gm, '') // comments dropped so the check below sees directives only
@@ -32,6 +36,13 @@ export function writeHeraldSite(dir, port) {
     throw new Error('herald.conf changed its substitution points; update its header and scripts/harness/nginx-site.mjs');
   }
   writeFileSync(join(dir, 'herald.conf'), site);
+}
+
+function writeLimits(dir, limits) {
+  const shipped = readFileSync(repoPath('deploy/nginx/limits.conf'), 'utf8');
+  const keyless = shipped.replaceAll('$binary_remote_addr', '""');
+  if (keyless === shipped) throw new Error('limits.conf no longer keys its zones by $binary_remote_addr; update scripts/harness/nginx-site.mjs');
+  writeFileSync(join(dir, 'limits.conf'), limits === 'shipped' ? shipped : keyless);
 }
 
 /**

@@ -28,7 +28,7 @@ describe('demo page in embedded mode (npm start)', () => {
     base = `http://127.0.0.1:${port}`;
     browser = await launchChromium();
     // No DATABASE_URL, REDIS_URL or secret: PGlite, the in-process bus and a generated dev secret.
-    child = spawn(process.execPath, ['--import', PRELOAD, MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn' } });
+    child = spawn(process.execPath, ['--import', PRELOAD, MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HERALD_METRICS_PORT: '0', LOG_LEVEL: 'warn' } });
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const deadline = Date.now() + 50_000;

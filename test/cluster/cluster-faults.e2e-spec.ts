@@ -85,7 +85,7 @@ describe('Redis Cluster: masters crash and come back', () => {
     await cluster.startNodes([victim]);
 
     await expectEverythingOnce(sockets, publisher.sent, 15_000);
-    const metrics = await Promise.all(sys.gateways.map((gw) => http(gw.url, 'GET', '/metrics')));
+    const metrics = await Promise.all(sys.gateways.map((gw) => http(gw.metricsUrl, 'GET', '/metrics')));
     for (const m of metrics) expect(m.body).toMatch(/herald_gateway_resumes_total\{outcome="resync_after_outage"\} [1-9]/);
     await closeAll(sockets);
   }, 60_000);

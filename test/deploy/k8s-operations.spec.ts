@@ -78,6 +78,27 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     expect(ing.spec.tls?.length).toBe(1);
   });
 
+  it('serves metrics on a port of their own, named metrics on the pod and on the Service', () => {
+    for (const [w, name] of [[gateway, 'gateway'], [api, 'api']] as const) {
+      const c = container(w, name);
+      const port = c.ports?.find((p) => p.name === 'metrics')?.containerPort;
+      expect([name, Number(envValue(c, 'HERALD_METRICS_PORT', sut))]).toEqual([name, port]);
+      expect(port).not.toBe(Number(envValue(c, 'PORT', sut)));
+      const service = get(sut, 'Service', `herald-${name}`) as K8sObject & { spec: { ports: Array<{ name: string; targetPort: string }> } };
+      expect(service.spec.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'metrics', targetPort: 'metrics' })]));
+    }
+  });
+
+  it('limits each client address at the ingress, as deploy/nginx does', () => {
+    const a = get(sut, 'Ingress', 'herald').metadata.annotations ?? {};
+    for (const key of ['limit-rps', 'limit-burst-multiplier', 'limit-connections']) {
+      expect([key, Number(a[`nginx.ingress.kubernetes.io/${key}`])]).toEqual([key, expect.any(Number)]);
+      expect(Number(a[`nginx.ingress.kubernetes.io/${key}`])).toBeGreaterThan(0);
+    }
+    // Herald believes the controller's X-Forwarded-For, so its own budgets see the clients too.
+    expect(envValue(container(api, 'api'), 'HERALD_TRUSTED_PROXIES', sut)).toBeDefined();
+  });
+
   it('serves TLS for the routed host and allows browsers from it (when origins are set)', () => {
     const ing = get(sut, 'Ingress', 'herald') as K8sObject & { spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[]; secretName: string }> } };
     const host = ing.spec.rules[0].host;
@@ -86,10 +107,13 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     if (origins !== undefined) expect(origins.split(',')).toContain(`https://${host}`);
   });
 
-  it('lets only the ingress controller (and Prometheus) reach the apps, and only Herald pods reach the datastores', () => {
+  it('lets only the ingress controller (to http) and Prometheus (to metrics) reach the apps, and only Herald pods reach the datastores', () => {
     const edge = get(sut, 'NetworkPolicy', 'herald-edge') as unknown as INetworkPolicy;
-    const sources = edge.spec!.ingress!.flatMap((r) => r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
-    expect(sources).toEqual(['ingress-nginx', 'monitoring']);
+    const sources = edge.spec!.ingress!.map((r) => [r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']), r.ports!.map((p) => p.port)]);
+    expect(sources).toEqual([
+      [['ingress-nginx'], ['http']],
+      [['monitoring'], ['metrics']],
+    ]);
     for (const [name, port, from] of [['herald-postgres', 5432, ['api', 'gateway', 'migrate']], ['herald-redis', 6379, ['api', 'gateway']]] as const) {
       const policy = get(sut, 'NetworkPolicy', name) as unknown as INetworkPolicy;
       const [rule] = policy.spec!.ingress!;
@@ -139,7 +163,7 @@ describe('Kubernetes operations: overlay differences', () => {
   it('adds a ServiceMonitor for the Prometheus Operator in prod only', () => {
     const sut = get(prod, 'ServiceMonitor', 'herald') as K8sObject & { spec: { endpoints: Array<{ port: string; path: string }> } };
     expect(sut.apiVersion).toBe('monitoring.coreos.com/v1');
-    expect(sut.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+    expect(sut.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
     expect(dev.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
   });
 

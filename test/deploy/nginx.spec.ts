@@ -9,6 +9,7 @@ import { readRepoFile } from './support/repo.js';
 
 const site = readRepoFile('deploy/nginx/herald.conf');
 const upstreams = readRepoFile('deploy/nginx/upstreams.conf');
+const limits = readRepoFile('deploy/nginx/limits.conf');
 const config = Object.fromEntries(
   readRepoFile('k8s/base/config.env').trim().split('\n').map((l) => l.split('=') as [string, string]),
 );
@@ -67,6 +68,22 @@ describe('deploy/nginx/herald.conf', () => {
     expect(site).toContain('ssl_certificate_key /etc/nginx/certs/tls.key;');
   });
 
+  it('hides its version and sends HSTS on every answer', () => {
+    expect(site).toMatch(/^\s*server_tokens off;/m);
+    expect(site).toMatch(/^\s*add_header Strict-Transport-Security "max-age=\d+" always;/m);
+  });
+
+  it('limits handshakes and api requests per client address, refusing with 429', () => {
+    const zones = Object.fromEntries([...limits.matchAll(/^limit_req_zone \$binary_remote_addr zone=(\w+):\d+m rate=(\d+)r\/s;/gm)].map((m) => [m[1], Number(m[2])]));
+    expect(zones).toEqual({ herald_ws: expect.any(Number), herald_api: expect.any(Number) });
+    expect(limits).toMatch(/^limit_conn_zone \$binary_remote_addr zone=herald_conn:\d+m;/m);
+    expect(location('/ws')).toMatch(/limit_req zone=herald_ws burst=\d+ nodelay;/);
+    expect(location('/')).toMatch(/limit_req zone=herald_api burst=\d+ nodelay;/);
+    expect(site).toMatch(/^\s*limit_conn herald_conn \d+;/m);
+    expect(site).toMatch(/^\s*limit_req_status 429;/m);
+    expect(site).toMatch(/^\s*limit_conn_status 429;/m);
+  });
+
   it('balances gateways by least connections with no stickiness', () => {
     expect(upstreams).toMatch(/upstream gateway \{[^}]*least_conn;/);
     expect(upstreams).toMatch(/upstream api \{/);
@@ -119,7 +136,7 @@ describeWithNginx(`nginx with herald.conf on loopback${haveNginx ? '' : ' (skipp
 
   beforeAll(async () => {
     const [gw1, gw2, api] = [await backend('gateway-1'), await backend('gateway-2'), await backend('api')];
-    sut = writeSite({ port: await freePort(), gateways: [gw1, gw2], apis: [api] });
+    sut = writeSite({ port: await freePort(), gateways: [gw1, gw2], apis: [api], limits: 'shipped' });
     nginx = await startNginx(sut);
   });
 
@@ -139,10 +156,17 @@ describeWithNginx(`nginx with herald.conf on loopback${haveNginx ? '' : ' (skipp
     expect(seen.at(-1)?.headers).toEqual(expect.objectContaining({ 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1' }));
   });
 
-  it('hides /metrics from the edge', async () => {
+  it.each(['/metrics', '/METRICS', '/metrics/', '//metrics', '/%6detrics', '/Metrics/x'])('hides %s from the edge', async (path) => {
     const before = seen.length;
-    await expect(call('/metrics')).resolves.toEqual(expect.objectContaining({ status: 404 }));
+    await expect(call(path)).resolves.toEqual(expect.objectContaining({ status: 404 }));
     expect(seen.length).toBe(before);
+  });
+
+  it('answers without a version and with HSTS, refusals included', async () => {
+    for (const res of [await call('/v1/notifications?limit=1'), await call('/metrics')]) {
+      expect(res.headers.server).toBe('nginx');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
+    }
   });
 
   it('refuses bodies over 256 KiB before they reach the api', async () => {

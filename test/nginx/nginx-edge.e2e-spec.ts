@@ -46,9 +46,9 @@ describe('Herald behind nginx (wss, two gateways)', () => {
     await sys?.close();
   });
 
-  /** The open sockets a gateway reports on its own /metrics (nginx hides /metrics). */
+  /** The open sockets a gateway reports on its metrics port (never on the public one). */
   const connectionsOn = async (i: number) => {
-    const text = (await http(sys.gateways[i].url, 'GET', '/metrics')).body as string;
+    const text = (await http(sys.gateways[i].metricsUrl, 'GET', '/metrics')).body as string;
     return Number(/^herald_gateway_connections (\d+)$/m.exec(text)?.[1]);
   };
 

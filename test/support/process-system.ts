@@ -14,13 +14,14 @@ import { jwtEnv } from './dev-mode.js';
 const OUTPUT_TAIL = 4_000_000;
 
 /**
- * One built Herald process on a fixed loopback port (the shared harness's
- * HeraldProcess), keeping the last 4 MB of its output for log checks.
+ * One built Herald process on a fixed loopback port, its metrics listener on
+ * another (the shared harness's HeraldProcess), keeping the last 4 MB of its
+ * output for log checks.
  */
 export type ChildApp = HeraldProcess;
 
-const childApp = (kind: 'api' | 'gateway', port: number, env: Record<string, string>, cwd: string): ChildApp =>
-  new HeraldProcess(kind, { port, env, cwd, keepChars: OUTPUT_TAIL });
+const childApp = async (kind: 'api' | 'gateway', env: Record<string, string>, cwd: string): Promise<ChildApp> =>
+  new HeraldProcess(kind, { port: await freePort(), metricsPort: await freePort(), env, cwd, keepChars: OUTPUT_TAIL });
 
 export interface ProcessSystem {
   db: TestDatabase;
@@ -67,9 +68,9 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const api = childApp('api', await freePort(), env, cwd);
+  const api = await childApp('api', env, cwd);
   const gateways: ChildApp[] = [];
-  for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(childApp('gateway', await freePort(), env, cwd));
+  for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(await childApp('gateway', env, cwd));
   const all = [api, ...gateways];
   try {
     await Promise.all(all.map((app) => app.start()));

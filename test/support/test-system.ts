@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { signToken, type SignTokenOptions } from '@herald/auth';
 import { loadConfig, type HeraldConfig } from '@herald/config';
 import { Scope } from '@herald/contracts';
+import { MetricsServer } from '@herald/observability';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
 import { REDIS_URL } from '../../scripts/harness/services.mjs';
@@ -16,6 +17,8 @@ import { jwtEnv } from './dev-mode.js';
 export interface RunningApp {
   app: INestApplication;
   url: string;
+  /** Its metrics listener (HERALD_METRICS_PORT's), on a port of its own. */
+  metricsUrl: string;
   config: HeraldConfig;
 }
 
@@ -50,10 +53,12 @@ export interface TestSystemOptions {
   wrapDatabaseUrl?: (url: string) => string;
 }
 
-async function listen(app: INestApplication): Promise<string> {
+/** Listens on free loopback ports, the app's own and its metrics listener's, as main.ts does. */
+async function listen(app: INestApplication): Promise<{ url: string; metricsUrl: string }> {
+  const metricsPort = await app.get(MetricsServer).listen(0, '127.0.0.1');
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}` };
 }
 
 /**
@@ -81,15 +86,15 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const startGateway = async () => {
     const cfg = config();
     const app = await createGatewayApp(cfg);
-    const url = await listen(app);
-    const gw = { app, url, config: cfg, wsUrl: url.replace('http', 'ws') + '/ws' };
+    const { url, metricsUrl } = await listen(app);
+    const gw = { app, url, metricsUrl, config: cfg, wsUrl: url.replace('http', 'ws') + '/ws' };
     gateways.push(gw);
     return gw;
   };
   for (let i = 0; i < (options.apis ?? 1); i++) {
     const cfg = config();
     const app = await createApiApp(cfg);
-    apis.push({ app, url: await listen(app), config: cfg });
+    apis.push({ app, ...(await listen(app)), config: cfg });
   }
   for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
   const redis = new Redis(REDIS_URL);

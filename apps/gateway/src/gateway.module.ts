@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Admission } from './connection/admission.js';
 import { ConnectionService } from './connection/connection.service.js';
 import { HeartbeatService } from './connection/heartbeat.service.js';
 import { InboundHandler } from './connection/inbound-handler.js';
@@ -20,6 +21,7 @@ import { UserStream } from './streams/user-stream.js';
   providers: [
     NotificationsGateway,
     ConnectionService,
+    Admission,
     InboundHandler,
     SessionCloser,
     SessionRegistry,

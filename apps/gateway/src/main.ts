@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from '@herald/config';
+import { MetricsServer } from '@herald/observability';
 import { createGatewayApp } from './create-gateway-app.js';
 
-const config = loadConfig({ defaultPort: 3001 });
+const config = loadConfig({ defaultPort: 3001, defaultMetricsPort: 9465 });
 const app = await createGatewayApp(config);
+// Metrics first: a taken metrics port stops the process before it takes traffic.
+if (config.metricsPort) await app.get(MetricsServer).listen(config.metricsPort, config.host);
 await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));

@@ -35,6 +35,7 @@ export class JwtAuthGuard implements CanActivate {
     const req = http.getRequest<{ user?: Principal }>();
     const principal = await new Promise<Principal>((resolve, reject) => {
       const done = (err: unknown, user: Principal | false, info: unknown) => {
+        if (user) req.user = user; // verified: a 403's audit line can name who it was
         try {
           resolve(this.admit(err, user, info, context));
         } catch (e) {

@@ -9,14 +9,17 @@ import { RedisClusterBus } from './redis-cluster-bus.js';
 import { createRedisConnection, REDIS_CONNECTION, type RedisConnection } from './redis-connection.js';
 import { redisOrInMemory } from './redis-or-in-memory.js';
 import { RedisPresenceStore } from './redis-presence-store.js';
-import { InMemoryTicketStore, RedisTicketStore, TicketStore } from './ticket-store.js';
+import { InMemoryTicketStore } from './in-memory-ticket-store.js';
+import { rateLimitsProvider, RateLimits } from './limits/rate-limits.js';
+import { RedisTicketStore } from './redis-ticket-store.js';
+import { TicketStore } from './ticket-store.js';
 
 /** How long start-up waits for Redis before it goes on, not ready (see whenAllReady). */
 const READY_TIMEOUT_MS = 5000;
 
 /**
  * Provides the Redis connection (REDIS_CONNECTION, null without REDIS_URL),
- * the Bus, the TicketStore and the PresenceStore: on a Redis Cluster when
+ * the Bus, the TicketStore, the PresenceStore and the RateLimits: on a Redis Cluster when
  * HERALD_REDIS_CLUSTER=true, on one Redis when REDIS_URL is set, in-process
  * otherwise. A new Redis-backed store is provided the same way, with
  * `redisOrInMemory`, in the module that uses it.
@@ -41,17 +44,18 @@ export class BusModule {
         }),
         redisOrInMemory<TicketStore>({
           provide: TicketStore,
-          redis: (connection) => new RedisTicketStore(connection),
-          inMemory: () => new InMemoryTicketStore(),
+          redis: (connection, config) => new RedisTicketStore(connection, { maxPerUser: config.limits.maxTicketsPerUser }),
+          inMemory: (config) => new InMemoryTicketStore({ maxPerUser: config.limits.maxTicketsPerUser }),
         }),
         redisOrInMemory<PresenceStore>({
           provide: PresenceStore,
           redis: (connection) => new RedisPresenceStore(connection),
           inMemory: () => new InMemoryPresenceStore(),
         }),
+        rateLimitsProvider,
         BusShutdown,
       ],
-      exports: [REDIS_CONNECTION, Bus, TicketStore, PresenceStore],
+      exports: [REDIS_CONNECTION, Bus, TicketStore, PresenceStore, RateLimits],
     };
   }
 }

@@ -23,6 +23,26 @@ describe('configuration', () => {
     });
   });
 
+  it('applies the documented defaults of the budgets, the pod cap and the metrics port', () => {
+    const sut = loadConfig({ defaultPort: 3001, defaultMetricsPort: 9465, env: { HERALD_JWT_SECRET: 's'.repeat(32) } });
+
+    expect(sut).toMatchObject({
+      metricsPort: 9465,
+      trustedProxies: [],
+      gateway: { maxConnections: 50000 },
+      limits: { ticketsPerMinute: 60, maxTicketsPerUser: 20, inboxRequestsPerMinute: 600, ipRequestsPerSecond: 2000, ipHandshakesPerMinute: 600 },
+    });
+    expect(loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32) } }).metricsPort).toBe(0);
+  });
+
+  it('takes trusted proxies as addresses, CIDRs or range names, and nothing else', () => {
+    const env = (value: string) => ({ HERALD_JWT_SECRET: 's'.repeat(32), HERALD_TRUSTED_PROXIES: value });
+
+    expect(loadConfig({ defaultPort: 1, env: env('10.0.0.0/8, ::1, uniquelocal') }).trustedProxies).toEqual(['10.0.0.0/8', '::1', 'uniquelocal']);
+    expect(() => loadConfig({ defaultPort: 1, env: env('10.0.0.0/8,ingress-nginx') })).toThrow(/HERALD_TRUSTED_PROXIES: not an address, a CIDR or one of loopback, linklocal, uniquelocal: ingress-nginx/);
+    expect(() => loadConfig({ defaultPort: 1, env: env('10.0.0.0/33') })).toThrow(/HERALD_TRUSTED_PROXIES/);
+  });
+
   it('refuses to start in production without a key', () => {
     expect(() => loadConfig({ defaultPort: 1, env: { NODE_ENV: 'production' } })).toThrow(ConfigError);
   });

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -41,6 +42,17 @@ function checkRedis(
   if (/[{}]/.test(e.HERALD_REDIS_PREFIX)) issue('HERALD_REDIS_PREFIX', 'may not contain { or } with HERALD_REDIS_CLUSTER=true');
 }
 
+/** Names proxy-addr knows for whole ranges (127.0.0.0/8 and ::1; link-local; private and unique-local). */
+export const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+
+/** HERALD_TRUSTED_PROXIES entries: addresses, CIDRs or a range name; anything else is a startup error. */
+function checkTrustedProxies(e: { HERALD_TRUSTED_PROXIES: string[] }, ctx: z.RefinementCtx): void {
+  for (const entry of e.HERALD_TRUSTED_PROXIES) {
+    if ((PROXY_RANGE_NAMES as readonly string[]).includes(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry)) continue;
+    ctx.addIssue({ code: 'custom', path: ['HERALD_TRUSTED_PROXIES'], message: `not an address, a CIDR or one of ${PROXY_RANGE_NAMES.join(', ')}: ${entry}` });
+  }
+}
+
 /** Keys fetched over plain http could be swapped in transit: only development and test may. */
 function checkJwks(e: { NODE_ENV: string; HERALD_JWT_JWKS_URL?: string }, ctx: z.RefinementCtx): void {
   if (!e.HERALD_JWT_JWKS_URL || e.NODE_ENV === 'development' || e.NODE_ENV === 'test') return;
@@ -80,10 +92,20 @@ export const configSchema = z.object({
   HERALD_JWT_AUDIENCE: nonEmpty('HERALD_JWT_AUDIENCE').optional(),
   /** Longest accepted token lifetime (`exp - iat`) in seconds; tokens then need `iat`. Unset: no limit. */
   HERALD_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).optional(),
+  /**
+   * Peers whose X-Forwarded-For is believed (your proxies), comma separated:
+   * addresses, CIDRs, or `loopback`, `linklocal`, `uniquelocal`. Unset: none,
+   * the client address is the socket peer's.
+   */
+  HERALD_TRUSTED_PROXIES: list,
+  /** Port of the separate /metrics listener; 0 turns it off. @default 9464 (api, embedded), 9465 (gateway) */
+  HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Allowed browser origins, comma separated; empty allows any. */
   HERALD_ALLOWED_ORIGINS: list,
   /** Server WebSocket ping interval in ms. @default 25000 */
   HERALD_HEARTBEAT_MS: int(25_000, 100),
+  /** Sockets one gateway holds at most; the next handshake closes with 1013. @default 50000 */
+  HERALD_MAX_CONNECTIONS: int(50_000, 1),
   /** Sockets one user may hold on one gateway. @default 10 */
   HERALD_MAX_CONNECTIONS_PER_USER: int(10, 1),
   /** Inbound frames per second per socket. @default 20 */
@@ -96,6 +118,16 @@ export const configSchema = z.object({
   HERALD_HTTP_BODY_LIMIT: int(256 * 1024, 1024),
   /** Requests per second one service token may make to the publish routes. @default 1000 */
   HERALD_PUBLISH_RATE_PER_SECOND: int(1000, 1),
+  /** Socket tickets one user may take per minute, across api replicas. @default 60 */
+  HERALD_TICKETS_PER_MINUTE: int(60, 1),
+  /** Issued and not yet used tickets one user may hold. @default 20 */
+  HERALD_MAX_TICKETS_PER_USER: int(20, 1),
+  /** Inbox requests (list, count, read, unread, read-all, delete) one user may make per minute. @default 600 */
+  HERALD_INBOX_REQUESTS_PER_MINUTE: int(600, 1),
+  /** HTTP requests one client address may make per second, across api replicas; 0 turns it off. @default 2000 */
+  HERALD_IP_REQUESTS_PER_SECOND: int(2000, 0),
+  /** Socket handshakes one client address may make per minute, across gateways; 0 turns it off. @default 600 */
+  HERALD_IP_HANDSHAKES_PER_MINUTE: int(600, 0),
   /** Days a notification is kept. @default 30 */
   HERALD_RETENTION_DAYS: int(30, 1),
   /** How often the api deletes expired and old rows, ms; 0 turns the timer off. @default 60000 */
@@ -110,6 +142,6 @@ export const configSchema = z.object({
   HERALD_DATA_DIR: z.string().default('.herald'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine(checkRedis).superRefine(checkJwks);
+}).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies);
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -6,6 +6,10 @@ export interface HeraldConfig {
   port: number;
   /** Address the HTTP server listens on; undefined: every interface (IPv4 and IPv6). */
   host: string | undefined;
+  /** Port of the separate /metrics listener (same host); 0: no metrics listener. */
+  metricsPort: number;
+  /** Peers whose X-Forwarded-For is believed: addresses, CIDRs, range names (proxy-addr's). Empty: none. */
+  trustedProxies: string[];
   database: { url: string | undefined; poolSize: number; dataDir: string };
   redis: {
     /** REDIS_URL; in cluster mode its first seed node. Unset: the in-process bus. */
@@ -34,6 +38,8 @@ export interface HeraldConfig {
   gateway: {
     allowedOrigins: string[];
     heartbeatMs: number;
+    /** Sockets this gateway admits at once; the next handshake closes with 1013. */
+    maxConnections: number;
     maxConnectionsPerUser: number;
     maxFramesPerSecond: number;
     maxFrameBytes: number;
@@ -43,6 +49,15 @@ export interface HeraldConfig {
     reportIntervalMs: number;
   };
   http: { bodyLimit: number; publishRatePerSecond: number };
+  /** Budgets counted in Redis across replicas (see RateLimits in @herald/bus); 0 turns a per-address one off. */
+  limits: {
+    ticketsPerMinute: number;
+    /** Issued, unused tickets per user. */
+    maxTicketsPerUser: number;
+    inboxRequestsPerMinute: number;
+    ipRequestsPerSecond: number;
+    ipHandshakesPerMinute: number;
+  };
   retentionDays: number;
   /** Period of the retention run; 0 disables the timer. */
   retentionIntervalMs: number;

@@ -11,6 +11,8 @@ export interface LoadConfigOptions {
   defaultPort: number;
   /** Listening address when HERALD_HOST is unset; undefined: every interface, IPv4 and IPv6. */
   defaultHost?: string;
+  /** Metrics port when HERALD_METRICS_PORT is unset. @default 0 (no metrics listener) */
+  defaultMetricsPort?: number;
   /** Environment to read; process.env unless a test passes its own. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -32,7 +34,7 @@ const PLACEHOLDER_SECRET = /replace-me/i;
  * Reads and validates the environment once. This is the only place in Herald
  * that touches process.env; everything else receives the typed result.
  */
-export function loadConfig({ defaultPort, defaultHost, env = process.env, role = 'app' }: LoadConfigOptions): HeraldConfig {
+export function loadConfig({ defaultPort, defaultHost, defaultMetricsPort = 0, env = process.env, role = 'app' }: LoadConfigOptions): HeraldConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -54,6 +56,8 @@ export function loadConfig({ defaultPort, defaultHost, env = process.env, role =
     env: e.NODE_ENV,
     port: e.PORT ?? defaultPort,
     host: e.HERALD_HOST ?? defaultHost,
+    metricsPort: e.HERALD_METRICS_PORT ?? defaultMetricsPort,
+    trustedProxies: e.HERALD_TRUSTED_PROXIES,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.HERALD_DATA_DIR },
     redis: redisConfig(e),
     jwt: {
@@ -67,6 +71,7 @@ export function loadConfig({ defaultPort, defaultHost, env = process.env, role =
     gateway: {
       allowedOrigins: e.HERALD_ALLOWED_ORIGINS,
       heartbeatMs: e.HERALD_HEARTBEAT_MS,
+      maxConnections: e.HERALD_MAX_CONNECTIONS,
       maxConnectionsPerUser: e.HERALD_MAX_CONNECTIONS_PER_USER,
       maxFramesPerSecond: e.HERALD_MAX_FRAMES_PER_SECOND,
       maxFrameBytes: e.HERALD_MAX_FRAME_BYTES,
@@ -75,6 +80,13 @@ export function loadConfig({ defaultPort, defaultHost, env = process.env, role =
       reportIntervalMs: e.HERALD_REPORT_INTERVAL_MS,
     },
     http: { bodyLimit: e.HERALD_HTTP_BODY_LIMIT, publishRatePerSecond: e.HERALD_PUBLISH_RATE_PER_SECOND },
+    limits: {
+      ticketsPerMinute: e.HERALD_TICKETS_PER_MINUTE,
+      maxTicketsPerUser: e.HERALD_MAX_TICKETS_PER_USER,
+      inboxRequestsPerMinute: e.HERALD_INBOX_REQUESTS_PER_MINUTE,
+      ipRequestsPerSecond: e.HERALD_IP_REQUESTS_PER_SECOND,
+      ipHandshakesPerMinute: e.HERALD_IP_HANDSHAKES_PER_MINUTE,
+    },
     retentionDays: e.HERALD_RETENTION_DAYS,
     retentionIntervalMs: e.HERALD_RETENTION_INTERVAL_MS,
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,

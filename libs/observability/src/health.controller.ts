@@ -1,12 +1,11 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
 import { DrainState } from './drain-state.js';
-import { Metrics } from './metrics.js';
 
-/** /healthz (alive), /readyz (Postgres and the bus reachable, not draining), /metrics. */
+/** /healthz (alive), /readyz (Postgres and the bus reachable, not draining). Metrics: MetricsServer, on a port of their own. */
 @Public()
 @Controller()
 export class HealthController {
@@ -14,7 +13,6 @@ export class HealthController {
     @Inject(Database) private readonly db: Database,
     @Inject(Bus) private readonly bus: Bus,
     @Inject(DrainState) private readonly drain: DrainState,
-    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   @Get('healthz')
@@ -32,11 +30,5 @@ export class HealthController {
     };
     const ready = checks.database && checks.bus && !checks.draining;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
-  }
-
-  @Get('metrics')
-  @Header('Cache-Control', 'no-store')
-  async metricsText(@Res() res: Response) {
-    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -18,7 +18,7 @@ export function loggerParams(config: Pick<HeraldConfig, 'logLevel'>, app: string
       serializers: {
         req: (req: { id?: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskUrl(req.url) }),
       },
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') },
     },
   };
 }

@@ -11,7 +11,7 @@ import { since } from './util.mjs';
 const GRACE_MARGIN_MS = 10_000;
 
 export class Fleet {
-  /** In start order: { name, port, proc, inRotation, draining, inRotationAtMs, outOfRotationAtMs, sigtermAtMs, exit }. */
+  /** In start order: { name, port, metricsPort, proc, inRotation, draining, inRotationAtMs, outOfRotationAtMs, sigtermAtMs, exit }. */
   gateways = [];
   reloads = Promise.resolve();
 
@@ -36,7 +36,8 @@ export class Fleet {
     const gw = { name: `gw${this.gateways.length + 1}`, inRotation: false, draining: false };
     this.gateways.push(gw); // before any await: names stay unique when gateways start together
     gw.port = await freePort();
-    gw.proc = new HeraldProcess('gateway', { name: gw.name, port: gw.port, env: this.env, cwd: this.cwd });
+    gw.metricsPort = await freePort();
+    gw.proc = new HeraldProcess('gateway', { name: gw.name, port: gw.port, metricsPort: gw.metricsPort, env: this.env, cwd: this.cwd });
     await gw.proc.start({ t0: this.t0 });
     this.log(`${gw.name} ready on :${gw.port}`);
     return gw;
@@ -69,7 +70,7 @@ export class Fleet {
    */
   async scaleDown(count) {
     const candidates = this.inRotation;
-    const load = await Promise.all(candidates.map((g) => connectionsOn(g.port).catch(() => 0)));
+    const load = await Promise.all(candidates.map((g) => connectionsOn(g.metricsPort).catch(() => 0)));
     const picked = candidates.map((g, i) => ({ g, sockets: load[i] })).sort((a, b) => b.sockets - a.sockets).slice(0, count);
     for (const { g } of picked) g.inRotation = false;
     await this.route();

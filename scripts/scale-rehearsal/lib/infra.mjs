@@ -31,6 +31,11 @@ export async function createInfra({ drainMs }) {
     HERALD_JWT_SECRET: secret,
     LOG_LEVEL: 'warn',
     HERALD_DRAIN_MS: String(drainMs),
+    // Every client is 127.0.0.1 here: per-address budgets off, the pod cap
+    // above what one gateway may be asked to hold.
+    HERALD_IP_HANDSHAKES_PER_MINUTE: '0',
+    HERALD_IP_REQUESTS_PER_SECOND: '0',
+    HERALD_MAX_CONNECTIONS: '1000000',
   };
   const infra = {
     name,

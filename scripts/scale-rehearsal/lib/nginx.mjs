@@ -39,9 +39,9 @@ export class Nginx {
     return errorLogTail(this.dir, chars);
   }
 
-  /** Self-signed cert, herald.conf, upstreams and nginx.conf. */
+  /** Self-signed cert, herald.conf, limits (counting nothing: every client is 127.0.0.1), upstreams and nginx.conf. */
   writeSite(gatewayPorts) {
-    writeHeraldSite(this.dir, this.port);
+    writeHeraldSite(this.dir, this.port, { limits: 'off' });
     this.writeUpstreams(gatewayPorts);
     writeNginxConf(this.dir, {
       main: [
@@ -52,7 +52,7 @@ export class Nginx {
       workerConnections: this.workerConnections,
       // control.conf is not part of the edge: it answers which configuration
       // generation the workers run, so a reload is known to have landed.
-      includes: ['upstreams.conf', 'herald.conf', 'control.conf'],
+      includes: ['upstreams.conf', 'limits.conf', 'herald.conf', 'control.conf'],
     });
   }
 

@@ -135,7 +135,7 @@ async function rehearse() {
   const sampler = new Sampler({
     t0,
     gateways: () =>
-      fleet.gateways.map((g) => ({ name: g.name, port: g.port, running: Boolean(g.proc?.running), ready: g.proc?.readyAt !== undefined, draining: g.draining })),
+      fleet.gateways.map((g) => ({ name: g.name, port: g.port, metricsPort: g.metricsPort, running: Boolean(g.proc?.running), ready: g.proc?.readyAt !== undefined, draining: g.draining })),
     processes: () => [
       ...[api, ...fleet.gateways.map((g) => g.proc)].filter((p) => p?.running).map((p) => ({ name: p.name, pid: p.child.pid })),
       ...[nginx.child.pid, ...childrenOf(nginx.child.pid)].map((pid) => ({ name: 'nginx', pid })),

@@ -1,6 +1,6 @@
 // Connections per gateway over time, as each gateway reports them on its own
-// /metrics (herald_gateway_connections), read directly on its port every
-// 500 ms: the same number an HPA on connections would see.
+// /metrics (herald_gateway_connections), read directly on its metrics port
+// every 500 ms: the same number an HPA on connections would see.
 import { readFileSync } from 'node:fs';
 import { httpGet } from '../../harness/network.mjs';
 import { cpuSeconds } from '../../harness/proc-stat.mjs';
@@ -30,10 +30,11 @@ function cpuSecondsIfAlive(pid) {
   }
 }
 
-export async function connectionsOn(port) {
-  const res = await httpGet(port, '/metrics', SCRAPE_TIMEOUT_MS);
+/** The gauge as the gateway whose metrics listener is on `metricsPort` reports it. */
+export async function connectionsOn(metricsPort) {
+  const res = await httpGet(metricsPort, '/metrics', SCRAPE_TIMEOUT_MS);
   const match = res.status === 200 ? GAUGE.exec(res.body) : null;
-  if (!match) throw new Error(`no herald_gateway_connections on :${port}`);
+  if (!match) throw new Error(`no herald_gateway_connections on :${metricsPort}`);
   return Number(match[1]);
 }
 
@@ -42,7 +43,7 @@ export class Sampler {
   running = false;
 
   /**
-   * @param {{ t0: number, gateways: () => { name: string, port: number, running: boolean, ready: boolean, draining: boolean }[],
+   * @param {{ t0: number, gateways: () => { name: string, port: number, metricsPort: number, running: boolean, ready: boolean, draining: boolean }[],
    *   processes: () => { name: string, pid: number }[],
    *   phase: () => string, clientsLive: () => number, posts: () => { answered: number, inFlight: number } }} o
    */
@@ -72,7 +73,7 @@ export class Sampler {
     // Not yet ready: still booting, not listening; nginx does not route to it yet.
     const starting = all.filter((g) => !g.ready).map((g) => g.name);
     const gateways = all.filter((g) => g.ready);
-    const counts = await Promise.all(gateways.map((g) => connectionsOn(g.port).catch(() => null)));
+    const counts = await Promise.all(gateways.map((g) => connectionsOn(g.metricsPort).catch(() => null)));
     const stillRunning = new Set(this.gateways().filter((g) => g.running).map((g) => g.name));
     const connections = {};
     const unanswered = [];

@@ -24,10 +24,12 @@ export interface NginxSite {
 
 /**
  * deploy/nginx/herald.conf on loopback, exactly as its header comment says:
- * our own upstreams.conf, the listen port and the cert paths substituted,
- * both included from a minimal nginx.conf in a temp dir.
+ * our own upstreams.conf, limits.conf (the shipped one, or by default its
+ * zones counting nothing: every test client is one loopback address), the
+ * listen port and the cert paths substituted, all included from a minimal
+ * nginx.conf in a temp dir.
  */
-export function writeSite(opts: { port: number; gateways: number[]; apis: number[] }): NginxSite {
+export function writeSite(opts: { port: number; gateways: number[]; apis: number[]; limits?: 'shipped' | 'off'; workerConnections?: number }): NginxSite {
   const dir = tempDir('herald-nginx', { mode: 0o755 }); // workers may run as nobody when the tests run as root
   try {
     const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p};`).join(' ');
@@ -35,8 +37,8 @@ export function writeSite(opts: { port: number; gateways: number[]; apis: number
       join(dir, 'upstreams.conf'),
       `upstream gateway { least_conn; ${servers(opts.gateways)} }\nupstream api { ${servers(opts.apis)} keepalive 4; }\n`,
     );
-    writeHeraldSite(dir, opts.port);
-    writeNginxConf(dir, { includes: ['upstreams.conf', 'herald.conf'] });
+    writeHeraldSite(dir, opts.port, { limits: opts.limits });
+    writeNginxConf(dir, { includes: ['upstreams.conf', 'limits.conf', 'herald.conf'], workerConnections: opts.workerConnections });
   } catch (error) {
     removeDir(dir);
     throw error;

@@ -3,6 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HeraldConfig } from '@herald/config';
+import { AuditLog, ClientAddress } from '@herald/observability';
+import { AuthFailureAudit } from '../errors/auth-failure-audit.js';
 import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { createValidationPipe } from '../errors/validation-pipe.js';
 
@@ -11,7 +13,7 @@ export function configureHttp(app: INestApplication, config: HeraldConfig): void
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: config.http.bodyLimit });
   express.disable('x-powered-by');
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(new HttpExceptionFilter(new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Response } from 'express';
 import { ErrorCode, type ApiError } from '@herald/contracts';
 import { HeraldError, UnavailableError } from '@herald/errors';
+import type { AuthFailureAudit } from './auth-failure-audit.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 import { CODE_BY_STATUS, HTTP_STATUS } from './http-status.js';
 
@@ -9,17 +10,23 @@ import { CODE_BY_STATUS, HTTP_STATUS } from './http-status.js';
  * The one place errors become HTTP answers `{ statusCode, error, code,
  * message }`: domain errors by their code (HTTP_STATUS), Nest's own by their
  * status, a lost database as 503 `unavailable`. `Retry-After` comes from the
- * error. Anything unknown is logged once and answered as a plain 500.
+ * error. Anything unknown is logged once and answered as a plain 500. A
+ * refused credential (401, 403) is also an audit line (AuthFailureAudit).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(private readonly authAudit?: AuthFailureAudit) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     const error = this.toHeraldError(exception);
+    const status = HTTP_STATUS[error.code];
+    this.authAudit?.record(http.getRequest(), error, status);
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    res.status(HTTP_STATUS[error.code]).json(toBody(error));
+    res.status(status).json(toBody(error));
   }
 
   private toHeraldError(exception: unknown): HeraldError {

@@ -1,15 +1,21 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@herald/auth';
+import { LimitName } from '@herald/bus';
 import { NotFoundError } from '@herald/errors';
+import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { InboxService } from './inbox.service.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The caller's own notifications; any valid token reaches its own inbox. */
+/**
+ * The caller's own notifications; any user token reaches its own inbox. Every
+ * route spends the caller's HERALD_INBOX_REQUESTS_PER_MINUTE budget.
+ */
 @ApiTags('users')
 @ApiBearerAuth()
+@RateLimit(LimitName.Inbox)
 @Controller('v1/notifications')
 export class InboxController {
   constructor(@Inject(InboxService) private readonly inbox: InboxService) {}

@@ -36,7 +36,11 @@ export class PublishNotificationDto {
   @IsIn(SEVERITIES)
   severity?: Severity;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'At most 8 KiB serialized' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'At most 8 KiB serialized, nested at most 32 levels; no keys __proto__, constructor or prototype',
+  })
   @IsOptional()
   @IsObject()
   @MaxJsonBytes(8 * 1024)

@@ -1,9 +1,14 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@herald/auth';
-import { TicketStore } from '@herald/bus';
+import { LimitName, TicketStore } from '@herald/bus';
+import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
-/** Tickets live 60 s at most and open exactly one socket. */
+/**
+ * Tickets live 60 s at most and open exactly one socket. A user may take
+ * HERALD_TICKETS_PER_MINUTE of them and hold HERALD_MAX_TICKETS_PER_USER
+ * unused ones (the store's cap); beyond either, 429.
+ */
 export const TICKET_TTL_SECONDS = 60;
 
 @ApiTags('users')
@@ -14,6 +19,7 @@ export class TicketsController {
 
   @Post()
   @HttpCode(201)
+  @RateLimit(LimitName.Tickets)
   async issue(@CurrentPrincipal() p: Principal) {
     const expiresIn = Math.max(0, Math.min(TICKET_TTL_SECONDS, p.exp - Math.floor(Date.now() / 1000)));
     const ticket = await this.tickets.issue({ userId: p.sub, tokenExp: p.exp }, Math.max(expiresIn, 1));

@@ -3,15 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { AuthError, AuthFailure, TokenVerifier, type Principal } from '@herald/auth';
-import { TicketStore } from '@herald/bus';
+import { LimitName, RateLimits, TicketStore } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { CloseCode, ServerFrameType } from '@herald/contracts';
-import { DrainState, Metrics } from '@herald/observability';
+import { addressKey, AuditEvent, AuditLog, clientHeaders, ClientAddress, DrainState, Metrics, type AuditEntry } from '@herald/observability';
 import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { UserStream } from '../streams/user-stream.js';
+import { Admission } from './admission.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
-import { closeFor } from './close-for.js';
+import { closeFor, invalidRequest, REFUSAL, type CloseDecision } from './close-for.js';
 import { InboundHandler } from './inbound-handler.js';
 import { originAllowed, parseHandshake } from './handshake-request.js';
 import { SessionRegistry } from './session-registry.js';
@@ -20,12 +21,18 @@ import { SessionCloser } from './session-closer.js';
 interface Identity {
   userId: string;
   exp: number;
+  kind: Principal['kind'];
 }
 
+/** Who knocked, as the audit log records it. */
+type Caller = Pick<AuditEntry, 'ip' | 'origin' | 'userAgent'>;
+
 /**
- * The life of one socket: check origin and credentials (closing with
- * 4003/4001/4002 before anything is allocated), enforce the per-user limit,
- * register, subscribe, resume, then hand inbound frames to InboundHandler.
+ * The life of one socket: admit it (drain, the pod's cap, the address's
+ * handshake budget), check origin and credentials (closing with a code
+ * before anything is allocated), enforce the per-user limit, register,
+ * subscribe, resume, then hand inbound frames to InboundHandler. Every
+ * handshake, accepted or refused, is one audit line.
  */
 @Injectable()
 export class ConnectionService {
@@ -44,6 +51,10 @@ export class ConnectionService {
     @Inject(SessionCloser) private readonly closer: SessionCloser,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(Admission) private readonly admission: Admission,
+    @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(ClientAddress) private readonly address: ClientAddress,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(UserStream) users: UserStream,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
@@ -63,12 +74,14 @@ export class ConnectionService {
   }
 
   async open(ws: WebSocket, req: IncomingMessage): Promise<void> {
-    if (this.drain.isDraining) return this.refuse(ws, CloseCode.ServiceRestart, 'service restart', 'draining');
+    const caller: Caller = { ip: this.address.of(req), ...clientHeaders(req.headers) };
+    if (this.drain.isDraining) return this.refuse(ws, caller, REFUSAL.Draining);
+    if (!this.admission.admit(ws)) return this.refuse(ws, caller, REFUSAL.Full);
+    const budget = await this.limits.get(LimitName.IpHandshakes).consume(addressKey(caller.ip));
+    if (!budget.allowed) return this.refuse(ws, caller, REFUSAL.RateLimited);
     const handshake = parseHandshake(req);
-    if (!originAllowed(handshake.origin, this.config.gateway.allowedOrigins)) {
-      return this.refuse(ws, CloseCode.Forbidden, 'origin not allowed', 'origin');
-    }
-    if (handshake.invalid) return this.refuse(ws, CloseCode.PolicyViolation, handshake.invalid, 'invalid_request');
+    if (!originAllowed(handshake.origin, this.config.gateway.allowedOrigins)) return this.refuse(ws, caller, REFUSAL.Origin);
+    if (handshake.invalid) return this.refuse(ws, caller, invalidRequest(handshake.invalid));
 
     let identity: Identity;
     try {
@@ -77,12 +90,14 @@ export class ConnectionService {
       const decision = closeFor(err);
       if (decision.code === CloseCode.InternalError) this.logger.error(`handshake failed: ${(err as Error).message}`);
       else if (err instanceof AuthError && err.detail) this.logger.debug(`refused socket credentials: ${err.detail}`);
-      return this.refuse(ws, decision.code, decision.reason, decision.metric);
+      return this.refuse(ws, caller, decision);
     }
     if (ws.readyState !== ws.OPEN) return;
+    if (identity.kind === 'service') return this.refuse(ws, caller, REFUSAL.ServiceToken, identity);
     if (this.registry.countFor(identity.userId) >= this.config.gateway.maxConnectionsPerUser) {
-      return this.refuse(ws, CloseCode.TooManyConnections, 'too many connections for this user', 'too_many');
+      return this.refuse(ws, caller, REFUSAL.TooMany, identity);
     }
+    this.audit.record({ event: AuditEvent.SocketAccepted, ...caller, user: identity.userId, principal: identity.kind });
 
     const session = new ClientSession(ws, randomUUID(), identity.userId, this.deps);
     this.sessions.set(ws, session);
@@ -106,6 +121,7 @@ export class ConnectionService {
 
   /** Socket closed (by either side): forget it and release its user's channel if it was the last here. */
   close(ws: WebSocket): void {
+    this.admission.release(ws);
     const session = this.sessions.get(ws);
     if (!session) return;
     this.sessions.delete(ws);
@@ -121,15 +137,27 @@ export class ConnectionService {
     if (ticket) {
       const grant = await this.tickets.consume(ticket);
       if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError(AuthFailure.Ticket);
-      return { userId: grant.userId, exp: grant.tokenExp };
+      // Only user tokens get tickets (the tickets route refuses services).
+      return { userId: grant.userId, exp: grant.tokenExp, kind: 'user' };
     }
     const principal: Principal = await this.verifier.verify(token);
-    return { userId: principal.sub, exp: principal.exp };
+    return { userId: principal.sub, exp: principal.exp, kind: principal.kind };
   }
 
-  private refuse(ws: WebSocket, code: number, reason: string, metricReason: string): void {
-    this.metrics.authFailures.labels(metricReason).inc();
-    this.logger.debug(`refused socket: ${reason}`);
-    if (ws.readyState === ws.OPEN) ws.close(code, reason);
+  /**
+   * Counts, audits and closes a refused socket. A client that never answers
+   * the close frame is cut 2 s later (NotificationsGateway sets ws's close
+   * timeout), so refusals cannot pile up open connections.
+   */
+  private refuse(ws: WebSocket, caller: Caller, decision: CloseDecision, identity?: Identity): void {
+    this.metrics.authFailures.labels(decision.metric).inc();
+    this.audit.record({
+      event: AuditEvent.SocketRefused,
+      ...caller,
+      ...(identity ? { user: identity.userId, principal: identity.kind } : {}),
+      reason: decision.metric,
+      code: decision.code,
+    });
+    if (ws.readyState === ws.OPEN) ws.close(decision.code, decision.reason);
   }
 }

@@ -45,6 +45,11 @@ export class InboundHandler {
   private async refresh(session: ClientSession, token: string): Promise<void> {
     try {
       const principal = await this.verifier.verify(token);
+      if (principal.kind === 'service') {
+        // As on the handshake: a service's `sub` is no user, even one spelled like this socket's.
+        session.send({ type: ServerFrameType.Error, code: FrameErrorCode.InvalidToken, message: 'a service token cannot act as a user' });
+        return;
+      }
       if (principal.sub !== session.userId) {
         session.send({ type: ServerFrameType.Error, code: FrameErrorCode.WrongUser, message: 'token is for another user' });
         return;

@@ -3,9 +3,6 @@ import { CloseCode } from '@herald/contracts';
 import { Metrics } from '@herald/observability';
 import type { ClientSession } from './client-session.js';
 
-/** How long a slow consumer gets to take its close frame before the TCP connection is cut. */
-const SLOW_CONSUMER_GRACE_MS = 2000;
-
 /**
  * Closes sessions with a code (counted by code), and closes each one with
  * 4002 once its token expires unless an `auth` frame extended it first.
@@ -32,12 +29,9 @@ export class SessionCloser implements OnModuleDestroy {
     session.markClosed();
     this.forget(session);
     this.metrics.closes.labels(String(code)).inc();
+    // A client that does not answer (a slow consumer stopped reading) is
+    // cut CLOSE_GRACE_MS later by ws itself (see NotificationsGateway).
     session.ws.close(code, reason);
-    if (code === CloseCode.SlowConsumer) {
-      // A client that stopped reading will not answer the close handshake
-      // either; don't let it pin its send buffer for ws's 30 s close timeout.
-      setTimeout(() => session.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
-    }
   }
 
   /** (Re)schedules the 4002 close for a token valid until `exp` (seconds). */

@@ -1,0 +1,3 @@
+export * from './rate-limiter.js';
+export * from './flexible-rate-limiter.js';
+export * from './rate-limits.js';
