@@ -4,6 +4,8 @@ export interface Point {
   v: number;
 }
 
+export type Statistic = 'floor' | 'peak';
+
 export interface Tolerance {
   relative: number;
   absolute: number;
@@ -17,14 +19,15 @@ export interface Verdict {
   median?: number;
   min?: number;
   max?: number;
+  statistic: Statistic;
   floor?: number[];
+  peaks?: [number, number];
   driftOverWindow?: number;
-  perHour?: number;
   allowed?: number;
 }
 
 export declare const BUCKETS: number;
 export declare function slope(points: Point[]): number;
 export declare function floor(points: Point[]): Point[];
-export declare function judge(points: Point[], tolerance: Tolerance): Verdict;
-export declare const TOLERANCE: { fds: Tolerance; rssBytes: Tolerance; heapUsedBytes: Tolerance };
+export declare function judge(points: Point[], tolerance: Tolerance, statistic: Statistic): Verdict;
+export declare const TOLERANCE: Record<'fds' | 'rssBytes' | 'heapUsedBytes', Tolerance & { statistic: Statistic }>;

@@ -1,16 +1,22 @@
-// Is a series flat? The judgement of the soak, on the second half of the
-// steady phase (the first half holds start-up: connects, JIT, pools and
-// caches filling).
+// Is a series flat? The judgement of the soak, over its steady phase.
 //
-// Memory in a garbage-collected process is a sawtooth: the api's used heap
+// A leak raises what a process holds for good, but nothing a Node process
+// holds moves in a straight line. Its used heap is a sawtooth: the api's
 // climbs from ~60 to ~170 MB and drops back every two minutes or so at
-// 100 POST/s. A straight line through raw samples then tilts with where the
-// window cuts the teeth. What a leak raises is the floor, what is left after
-// each collection; so the window is cut into buckets of at least one tooth,
-// and the line is fitted through each bucket's minimum. Descriptors get the
-// same treatment: pool connections come and go, a leaked one never leaves.
+// 100 POST/s, so a line through raw samples tilts with where the window
+// cuts the teeth. Its RSS climbs to a plateau and falls back only when V8
+// and the allocator hand pages back, every few minutes. Each quantity is
+// therefore judged on the statistic its own cycle leaves steady:
+//
+// - `floor` (heap, descriptors): the second half of the steady phase (the
+//   first holds start-up: connects, JIT, pools and caches filling) is cut
+//   into five buckets of at least one GC cycle; a line is fitted through
+//   each bucket's minimum, what is left after each collection. Descriptors
+//   too: pool connections come and go, a leaked one never leaves.
+// - `peak` (RSS): the high-water mark of the second half against that of
+//   the first. A plateau keeps its height; a leak keeps raising it.
 
-/** Buckets the window is cut into; each must span at least one GC cycle (2 min in the full run). */
+/** Buckets a floor window is cut into; each must span at least one GC cycle (2 min in the full run). */
 export const BUCKETS = 5;
 
 /** Least-squares slope of { t (ms), v } points, per millisecond; 0 with fewer than two. */
@@ -33,6 +39,8 @@ const median = (values) => {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
 };
 
+const highest = (points) => Math.max(...points.map((p) => p.v));
+
 /** The lowest point of each of `BUCKETS` equal time slices of the window (empty slices skipped). */
 export function floor(points) {
   const t0 = points[0].t;
@@ -46,42 +54,53 @@ export function floor(points) {
 }
 
 /**
- * Judges one series: `drift` is the rise of the line fitted through the
- * floor, across the window (slope × window). Flat when drift ≤
- * max(relative × the window's median, absolute). A fall is never a failure.
+ * Judges one series over the steady phase. `drift` is the rise the
+ * statistic shows: the floor line's rise across the second half (slope ×
+ * window), or the second half's high-water mark above the first's. Flat
+ * when drift ≤ max(relative × the second half's median, absolute); a fall
+ * is never a failure.
  *
- * @param points { t, v } in the second half of the steady phase
+ * @param points { t (ms), v } of the whole steady phase, in time order
  * @param tolerance { relative, absolute } (absolute in the series' unit)
+ * @param statistic 'floor' | 'peak'
  */
-export function judge(points, tolerance) {
-  if (points.length < 2 * BUCKETS) return { flat: false, why: `only ${points.length} samples`, samples: points.length };
-  const windowMs = points.at(-1).t - points[0].t;
-  const lows = floor(points);
-  const perMs = slope(lows);
-  const mid = median(points.map((p) => p.v));
+export function judge(points, tolerance, statistic) {
+  const from = points.length ? points[0].t + (points.at(-1).t - points[0].t) / 2 : 0;
+  const first = points.filter((p) => p.t < from);
+  const window = points.filter((p) => p.t >= from);
+  if (window.length < 2 * BUCKETS || first.length === 0) return { flat: false, why: `only ${points.length} samples`, samples: points.length, statistic };
+  const windowMs = window.at(-1).t - window[0].t;
+  const mid = median(window.map((p) => p.v));
   const allowed = Math.max(tolerance.relative * mid, tolerance.absolute);
-  const drift = perMs * windowMs;
+  const shape =
+    statistic === 'peak'
+      ? { peaks: [highest(first), highest(window)], drift: highest(window) - highest(first) }
+      : (() => {
+          const lows = floor(window);
+          return { floor: lows.map((p) => Math.round(p.v)), drift: slope(lows) * windowMs };
+        })();
   return {
-    flat: drift <= allowed,
-    samples: points.length,
+    flat: shape.drift <= allowed,
+    statistic,
+    samples: window.length,
     windowMinutes: +(windowMs / 60_000).toFixed(1),
     median: Math.round(mid),
-    min: Math.min(...points.map((p) => p.v)),
-    max: Math.max(...points.map((p) => p.v)),
-    floor: lows.map((p) => Math.round(p.v)),
-    driftOverWindow: Math.round(drift),
-    perHour: Math.round(perMs * 3_600_000),
+    min: Math.min(...window.map((p) => p.v)),
+    max: highest(window),
+    ...(shape.floor ? { floor: shape.floor } : { peaks: shape.peaks }),
+    driftOverWindow: Math.round(shape.drift),
     allowed: Math.round(allowed),
   };
 }
 
 /**
- * What counts as flat. Descriptors are exact, but a process's pools open and
- * close connections (the api's Postgres pool holds up to 10), so their
- * floor may move by one pool; heap's allowance is wider than RSS's.
+ * What counts as flat, and by which statistic. Descriptors are exact, but a
+ * process's pools open and close connections (the api's Postgres pool holds
+ * up to 10), so their floor may move by one pool; heap's allowance is wider
+ * than RSS's.
  */
 export const TOLERANCE = {
-  fds: { relative: 0.01, absolute: 16 },
-  rssBytes: { relative: 0.05, absolute: 16 * 2 ** 20 },
-  heapUsedBytes: { relative: 0.1, absolute: 8 * 2 ** 20 },
+  fds: { relative: 0.01, absolute: 16, statistic: 'floor' },
+  rssBytes: { relative: 0.05, absolute: 16 * 2 ** 20, statistic: 'peak' },
+  heapUsedBytes: { relative: 0.1, absolute: 8 * 2 ** 20, statistic: 'floor' },
 };

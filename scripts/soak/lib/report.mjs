@@ -6,17 +6,16 @@ import { judge, TOLERANCE } from './flatness.mjs';
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 const MB = 2 ** 20;
 
-/** Per process and quantity, the verdict on the second half of the steady phase. */
-function judgeResources(samples, steady, judged) {
-  const from = steady.startMs + (steady.endMs - steady.startMs) / 2;
-  const window = samples.filter((s) => s.phase === 'steady' && s.t >= from);
-  const names = [...new Set(window.flatMap((s) => Object.keys(s.processes)))];
+/** Per process and quantity, the verdict over the steady phase (flatness.mjs says how). */
+export function judgeResources(samples, judged) {
+  const steady = samples.filter((s) => s.phase === 'steady');
+  const names = [...new Set(steady.flatMap((s) => Object.keys(s.processes)))];
   const out = {};
   for (const name of names) {
     out[name] = {};
-    for (const key of Object.keys(TOLERANCE)) {
-      const points = window.map((s) => ({ t: s.t, v: s.processes[name]?.[key] })).filter((p) => Number.isFinite(p.v));
-      out[name][key] = { ...judge(points, TOLERANCE[key]), judged: name !== 'harness' && judged.includes(key) };
+    for (const [key, tolerance] of Object.entries(TOLERANCE)) {
+      const points = steady.map((s) => ({ t: s.t, v: s.processes[name]?.[key] })).filter((p) => Number.isFinite(p.v));
+      out[name][key] = { ...judge(points, tolerance, tolerance.statistic), judged: name !== 'harness' && judged.includes(key) };
     }
   }
   return out;
@@ -45,7 +44,7 @@ export function buildReport(run) {
     serverCloses: sum(clients.map((c) => c.reconnects)),
   };
   const judged = ['fds', ...(options.judgeMemory ? ['rssBytes', 'heapUsedBytes'] : [])];
-  const resources = steady?.endMs ? judgeResources(sampler?.samples ?? [], steady, judged) : {};
+  const resources = steady?.endMs ? judgeResources(sampler?.samples ?? [], judged) : {};
 
   if (!caughtUp) failures.push('not every client caught up with Postgres in time');
   if (mismatched.length) failures.push(`${mismatched.length} clients differ from Postgres (lost, duplicated or out of order)`);
@@ -79,7 +78,7 @@ export function formatReport(r) {
     `POSTs ${r.totals.created} (rows ${r.totals.dbRows}), received ${r.totals.received}, duplicates ${r.totals.duplicates}, gaps ${r.totals.gaps}, churned ${r.totals.churns}, server closes ${r.totals.serverCloses}`,
     `POST latency p50 ${r.posts.latencyMs.p50} ms, p99 ${r.posts.latencyMs.p99} ms, max ${r.posts.latencyMs.max} ms; load average ${r.environment.loadAverageAtStart?.join('/')} → ${r.environment.loadAverageAtEnd?.join('/')}`,
     '',
-    "second half of the steady phase: median, rise of the floor (line through each fifth's minimum) over the window (allowed), judged",
+    'second half of the steady phase: median, rise (allowed), judged; rss: high-water mark over the first half, heap and fds: floor (line through each fifth\'s minimum)',
   ];
   for (const [name, q] of Object.entries(r.resources)) {
     const cell = (key) => `${fmt(key, q[key].median)} ${q[key].driftOverWindow >= 0 ? '+' : ''}${fmt(key, q[key].driftOverWindow)} (${fmt(key, q[key].allowed)})${q[key].judged ? (q[key].flat ? ' ok' : ' NOT FLAT') : ''}`;
