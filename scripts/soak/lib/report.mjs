@@ -58,6 +58,7 @@ export function buildReport(run) {
     ok: failures.length === 0,
     failures,
     options,
+    startedAt: run.startedAt,
     environment: run.environment,
     durationMs: run.durationMs,
     totals,
