@@ -29,6 +29,6 @@ describe('npm run migrate', () => {
     await client.connect();
     const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     await client.end();
-    expect(rows.map((r) => r.tablename)).toEqual(['idempotency_keys', 'migrations', 'notifications', 'user_states']);
+    expect(rows.map((r) => r.tablename)).toEqual(['api_keys', 'idempotency_keys', 'migrations', 'notifications', 'user_states']);
   });
 });
