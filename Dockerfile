@@ -2,6 +2,7 @@
 # One image for every Herald process. The default CMD runs the api; compose
 # and k8s override the command for the gateway and for migrations:
 #   gateway:  node dist/apps/gateway/src/main.js   (PORT=3001)
+#   worker:   node dist/apps/worker/src/main.js    (PORT=3002)
 #   migrate:  node dist/libs/database/src/migrate.js (one shot, exits 0)
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -34,8 +35,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # Files stay root-owned (read-only for the app); the app runs as `node`.
 USER node
-# 3000 api, 3001 gateway; their metrics listeners (HERALD_METRICS_PORT) on 9464 and 9465.
-EXPOSE 3000 3001 9464 9465
+# 3000 api, 3001 gateway, 3002 worker; their metrics listeners (HERALD_METRICS_PORT) on 9464, 9465 and 9466.
+EXPOSE 3000 3001 3002 9464 9465 9466
 # Same port variable the process listens on, so one HEALTHCHECK fits the api
 # and the gateway. Node 20 ships fetch, so no curl in the image.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -47,6 +47,7 @@ function load() {
 
 const handlers = {
   connect: (a) => (pool ??= new SocketPool()).connect(a),
+  subscribeTopic: (a) => pool?.subscribeTopic(a) ?? { subscribed: 0, ms: 0 },
   reset: (a) => {
     pool?.reset(a.tag);
     resetLoad();

@@ -6,7 +6,7 @@
 //   --no-docs          do not rewrite docs/benchmarks.md
 //   --scenario <name>  run only these (repeat or comma-separate): baselines,
 //                      idle, e2e, e2e_heavy, ingest, ingest_batched, fanout,
-//                      reconnect
+//                      topics, reconnect, worker
 //   --cpu-profile      record V8 CPU profiles of the api and gateways during
 //                      the measured phases (<out>/profiles/<stamp>/)
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
@@ -32,19 +32,21 @@ import { runBaselines } from './scenarios/baselines.mjs';
 import { runIdle } from './scenarios/idle.mjs';
 import { runShared, SHARED_SCENARIOS } from './scenarios/shared.mjs';
 import { runReconnect } from './scenarios/reconnect.mjs';
+import { runWorker } from './scenarios/worker.mjs';
 import { waitQuiet } from './lib/contention.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // In run order. The shared ones (e2e, e2e_heavy, ingest, ingest_batched,
-// fanout) run together on one deployment per system: see scenarios/shared.mjs.
+// fanout, topics) run together on one deployment per system: see scenarios/shared.mjs.
 const SCENARIOS = {
   baselines: (ctx, p) => runBaselines(ctx, p.baselines),
   idle: (ctx, p) => runIdle(ctx, p.idle),
   ...Object.fromEntries(SHARED_SCENARIOS.map((n) => [n, 'shared'])),
   reconnect: (ctx, p) => runReconnect(ctx, p.reconnect),
+  worker: (ctx, p) => runWorker(ctx, p.worker),
 };
 /** A run that takes longer than this is stuck: kill everything and fail. */
-const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 2 * 60_000 };
+const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000 };
 
 const { values: args } = parseArgs({
   options: {
@@ -170,7 +172,7 @@ process.exitCode = Object.keys(failures).length ? 1 : 0;
 function settings(p, name) {
   const summary = [
     `profile ${name}${args.set.length ? ` with ${args.set.join(', ')}` : ''}`,
-    `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
+    `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / topics / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets, p.topics.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
     `DATABASE_POOL_SIZE ${p.poolSize} per process (Herald and reference)`,
     `LOG_LEVEL warn, NODE_ENV production, HERALD_PUBLISH_RATE_PER_SECOND lifted to 10,000,000 (the limiter still runs)`,
     `heartbeat ${p.idle.heartbeatMs} ms in the idle scenario, 25,000 ms elsewhere`,

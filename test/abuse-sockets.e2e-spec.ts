@@ -124,15 +124,19 @@ describe('sockets under abuse: tickets, origins, token lifetime, limits', () => 
       expect((await socket.closed).code).toBe(4008);
     });
 
-    it('answers malformed JSON and unknown types with error frames and stays open', async () => {
+    it('answers malformed JSON, unknown types and raw channel names with error frames and stays open', async () => {
       const socket = await TestSocket.connect(sys.socketUrl(0, 'u-junk'));
 
       socket.send('{not json');
+      socket.send({ type: 'psubscribe', channel: 'herald:*' });
+      // A subscribe names topics, never a Redis channel: another user's channel is no topic name.
       socket.send({ type: 'subscribe', channel: 'herald:u:{someone-else}' });
+      socket.send({ type: 'subscribe', topics: ['herald:u:{someone-else}'] });
       socket.send({ type: 'ping' });
       await socket.waitFor((f) => f.type === 'pong');
 
-      expect(socket.ofType('error').map((f) => f.code)).toEqual(['malformed_frame', 'unknown_type']);
+      expect(socket.ofType('error').map((f) => f.code)).toEqual(['malformed_frame', 'unknown_type', 'malformed_frame', 'invalid_topic']);
+      expect(socket.ofType('subscribed')).toEqual([]);
       expect(socket.ws.readyState).toBe(socket.ws.OPEN);
       await socket.close();
     });

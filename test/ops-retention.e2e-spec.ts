@@ -59,7 +59,7 @@ describe('ops: retention', () => {
 
     const sut = await retention().runOnce(10);
 
-    expect(sut).toEqual({ skipped: false, notifications: 36, idempotencyKeys: 0, batches: 4 });
+    expect(sut).toEqual({ skipped: false, notifications: 36, idempotencyKeys: 0, topicEvents: 0, batches: 4 });
     for (const u of who) expect(await seqsOf(u)).toEqual([4, 5]);
     await expectExactCounts(who);
     const unread = await http(sys.apis[0].url, 'GET', '/v1/notifications/unread-count', { token: sys.userToken('r-0') });
@@ -79,7 +79,7 @@ describe('ops: retention', () => {
 
     const skipped = await retention(1).runOnce();
 
-    expect(skipped).toEqual({ skipped: true, notifications: 0, idempotencyKeys: 0, batches: 0 });
+    expect(skipped).toEqual({ skipped: true, notifications: 0, idempotencyKeys: 0, topicEvents: 0, batches: 0 });
     expect(await seqsOf('l-ann')).toEqual([1, 2, 3]);
     await holder.query('COMMIT');
     await holder.end();

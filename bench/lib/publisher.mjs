@@ -1,4 +1,4 @@
-// The HTTP side of a load client: POSTs notifications to the api.
+// The HTTP side of a load client: POSTs notifications (or topic events) to the api.
 //
 // open loop   request i is scheduled at t0 + i/rate and stamped with that
 //             time (data.sentAt) whether or not earlier requests have been
@@ -64,7 +64,8 @@ export async function publish(opts) {
 
   const once = async (sentAt) => {
     const i = r.sent++;
-    const body = { type: 'bench', title: 'bench', data: { sentAt, tag } };
+    // A topic event (path /v1/topics/…) is type and data only.
+    const body = path.startsWith('/v1/topics/') ? { type: 'bench', data: { sentAt, tag } } : { type: 'bench', title: 'bench', data: { sentAt, tag } };
     // Fixed recipient lists (fan-out) or random distinct users from the pool.
     if (path === '/v1/notifications') body.recipients = opts.batches ? opts.batches[i % opts.batches.length] : pickRecipients(users, recipientsPerPost);
     const res = await post(agent, url, token, body);

@@ -2,12 +2,20 @@
 // every notification's per-user seq (duplicates, gaps), records latency from
 // the scheduled send time (data.sentAt) to the frame's arrival, and can
 // reconnect with resume the way the SDK does (full-jitter backoff, `since`).
+// Sockets can also follow a topic; its events' seqs are checked per socket.
 import WebSocket from 'ws';
 import { encode, newHistogram, recordMs } from './hist.mjs';
 import { secretKey, userToken } from './tokens.mjs';
-import { nowMs } from './util.mjs';
+import { nowMs, sleep } from './util.mjs';
 
 const MAX_RECONNECT_ATTEMPTS = 60;
+/** How every topic event frame starts, Herald's and the reference's: such frames are read without JSON.parse. */
+const TOPIC_EVENT = '{"type":"topic.event"';
+/** The number after `key` in `text` (NaN when absent). */
+const numberAfter = (text, key) => {
+  const i = text.indexOf(key);
+  return i < 0 ? NaN : parseFloat(text.slice(i + key.length, i + key.length + 24));
+};
 const errorKey = (err) => err?.code ?? String(err?.message ?? err).slice(0, 48);
 
 export class SocketPool {
@@ -96,10 +104,38 @@ export class SocketPool {
     return userToken(this.key, user);
   }
 
+  /**
+   * Subscribes the first `count` sockets to `topic` (live from now) and
+   * resolves once each has said `subscribed`, or after `timeoutMs`.
+   */
+  async subscribeTopic({ topic, count, timeoutMs = 120_000 }) {
+    const t0 = nowMs();
+    const conns = this.conns.slice(0, count);
+    this.topicSubscribed = 0;
+    const frame = JSON.stringify({ type: 'subscribe', topics: [topic] });
+    for (const c of conns) {
+      c.topicSeq = null;
+      c.ws?.send(frame);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.topicSubscribed < conns.length && Date.now() < deadline) await sleep(50);
+    return { subscribed: this.topicSubscribed, ms: nowMs() - t0 };
+  }
+
   onFrame(conn, data, resume, done) {
     const t = nowMs();
-    const msg = JSON.parse(data);
+    const text = data.toString();
+    // At 100k+ frames per second a JSON.parse per frame is what saturates a load client.
+    if (text.startsWith(TOPIC_EVENT)) return this.onTopicEvent(conn, text, t);
+    const msg = JSON.parse(text);
     if (msg.type === 'notification') this.onNotification(conn, msg.notification, t);
+    else if (msg.type === 'subscribed') {
+      conn.topicSeq = msg.lastSeq;
+      this.topicSubscribed++;
+    } else if (msg.type === 'topic.resync_required') {
+      this.resyncs++;
+      conn.topicSeq = msg.lastSeq;
+    }
     else if (msg.type === 'welcome') {
       if (!resume) {
         conn.lastSeq = msg.lastSeq;
@@ -114,6 +150,19 @@ export class SocketPool {
       conn.lastSeq = msg.lastSeq;
       done();
     } else if (msg.type === 'broadcast') this.count(msg.broadcast.data, t);
+  }
+
+  /** A topic event, read for its seq, tag and sentAt only. */
+  onTopicEvent(conn, text, t) {
+    const seq = numberAfter(text, '"seq":');
+    if (conn.topicSeq !== null && conn.topicSeq !== undefined) {
+      if (seq <= conn.topicSeq) this.dups++;
+      else if (seq > conn.topicSeq + 1) this.gaps += seq - conn.topicSeq - 1;
+    }
+    if (!(seq <= conn.topicSeq)) conn.topicSeq = seq;
+    const at = text.indexOf('"tag":"');
+    const tag = at < 0 ? undefined : text.slice(at + 7, text.indexOf('"', at + 7));
+    this.count({ tag, sentAt: numberAfter(text, '"sentAt":') }, t);
   }
 
   onNotification(conn, n, t) {

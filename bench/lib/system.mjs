@@ -21,7 +21,17 @@ const SCRIPTS = {
   get migrate() {
     return path.join(DIST, DIST_MAIN.migrate);
   },
+  get worker() {
+    return path.join(DIST, DIST_MAIN.worker);
+  },
 };
+
+/** A Herald worker process beside a deployment (the worker scenario's), from this run's dist/ copy. */
+export async function startWorker(env) {
+  const proc = await startNode('herald-worker', SCRIPTS.worker, { env, cwd: ROOT });
+  await waitReady(proc, '/readyz');
+  return proc;
+}
 
 /**
  * Runs every Herald process of this bench run from a private copy of dist/

@@ -6,7 +6,10 @@ export { newSecret, secretKey } from '../../scripts/harness/tokens.mjs';
 
 const TTL = '3h';
 
-export const serviceToken = (secret) => signHs256(secretKey(secret), { sub: 'bench', scope: 'notifications:publish notifications:admin' }, TTL);
+/** The topic the topic scenario's sockets follow (granted to every bench user). */
+export const BENCH_TOPIC = 'bench';
 
-/** A user's socket token. */
-export const userToken = (key, sub) => signHs256(key, { sub }, TTL);
+export const serviceToken = (secret) => signHs256(secretKey(secret), { sub: 'bench', scope: 'notifications:publish notifications:admin topics:publish' }, TTL);
+
+/** A user's socket token; it grants the bench topic. */
+export const userToken = (key, sub) => signHs256(key, { sub, topics: [BENCH_TOPIC] }, TTL);

@@ -1,5 +1,5 @@
 // The scenarios that can share one deployment: end to end, heavy, ingestion
-// (batched or not) and fan-out. For each of Herald and the reference: start
+// (batched or not), fan-out and topics (it runs last: its sockets keep following the topic). For each of Herald and the reference: start
 // it once, connect the sockets once, then per synchronous_commit mode (the
 // api is restarted between modes) run every selected scenario that measures
 // that mode. Connecting 20k sockets is the slow part of a run on 2 cores;
@@ -9,11 +9,12 @@ import { log } from '../lib/util.mjs';
 import { measureE2e, reportE2e } from './e2e.mjs';
 import { measureIngest, reportIngest } from './ingest.mjs';
 import { measureFanout, reportFanout } from './fanout.mjs';
+import { measureTopics, reportTopics } from './topics.mjs';
 
-export const SHARED_SCENARIOS = ['e2e', 'e2e_heavy', 'ingest', 'ingest_batched', 'fanout'];
-const SOCKET_SCENARIOS = new Set(['e2e', 'e2e_heavy', 'fanout']);
+export const SHARED_SCENARIOS = ['e2e', 'e2e_heavy', 'ingest', 'ingest_batched', 'fanout', 'topics'];
+const SOCKET_SCENARIOS = new Set(['e2e', 'e2e_heavy', 'fanout', 'topics']);
 
-const config = (p) => ({ e2e: p.e2e, e2e_heavy: p.e2eHeavy, ingest: p.ingest, ingest_batched: p.ingestBatched, fanout: p.fanout });
+const config = (p) => ({ e2e: p.e2e, e2e_heavy: p.e2eHeavy, ingest: p.ingest, ingest_batched: p.ingestBatched, fanout: p.fanout, topics: p.topics });
 
 const MEASURE = {
   e2e: (ctx, s, cfg, mode) => measureE2e(ctx, s, 'e2e', cfg, mode),
@@ -21,6 +22,7 @@ const MEASURE = {
   ingest: (ctx, s, cfg, mode) => measureIngest(ctx, s, 'ingest', cfg, mode),
   ingest_batched: (ctx, s, cfg, mode) => measureIngest(ctx, s, 'ingest_batched', cfg, mode),
   fanout: measureFanout,
+  topics: measureTopics,
 };
 
 const REPORT = {
@@ -29,6 +31,7 @@ const REPORT = {
   ingest: (ctx, cfg, h, r) => reportIngest(ctx, 'ingest', cfg, h, r),
   ingest_batched: (ctx, cfg, h, r) => reportIngest(ctx, 'ingest_batched', cfg, h, r),
   fanout: reportFanout,
+  topics: reportTopics,
 };
 
 /** Runs `names` (a subset of SHARED_SCENARIOS); returns { details, failures }. */

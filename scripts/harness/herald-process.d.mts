@@ -16,14 +16,14 @@ export interface HeraldProcessOptions {
 }
 
 export declare class HeraldProcess {
-  readonly kind: 'api' | 'gateway';
+  readonly kind: 'api' | 'gateway' | 'worker';
   readonly port: number;
   readonly name: string;
   startedAt: number | undefined;
   readyAt: number | undefined;
   exitedAt: number | undefined;
   exit: Exit | undefined;
-  constructor(kind: 'api' | 'gateway', options: HeraldProcessOptions);
+  constructor(kind: 'api' | 'gateway' | 'worker', options: HeraldProcessOptions);
   get url(): string;
   /** Its metrics listener; undefined without a metricsPort. */
   get metricsUrl(): string | undefined;

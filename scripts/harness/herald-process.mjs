@@ -29,7 +29,7 @@ export class HeraldProcess {
   spawned = null;
 
   /**
-   * @param kind 'api' | 'gateway'
+   * @param kind 'api' | 'gateway' | 'worker'
    * @param o.port its loopback port; o.env its whole environment (plus PATH, PORT and
    *   HERALD_METRICS_PORT); o.cwd where it runs; o.name in messages (default: kind);
    *   o.keepChars of output kept (default 64 KiB); o.metricsPort its metrics listener's

@@ -15,6 +15,7 @@ export const repoPath = (relative) => join(REPO_ROOT, relative);
 export const DIST_MAIN = {
   api: 'apps/api/src/main.js',
   gateway: 'apps/gateway/src/main.js',
+  worker: 'apps/worker/src/main.js',
   migrate: 'libs/database/src/migrate.js',
   cli: 'apps/cli/src/main.js',
 };

@@ -23,7 +23,8 @@ describe('demo page routes', () => {
       expect(sut.body).toContain('<script type="application/json" id="demo-config">{"dev":false}</script>');
       expect(sut.body).not.toContain('id="send-form"');
       const csp = sut.headers.get('content-security-policy') ?? '';
-      expect(csp).toMatch(/script-src 'self' 'sha256-[^']+' 'sha256-[^']+'(;|$)/);
+      // The head script, the inbox module and the push/preferences module, each by its hash.
+      expect(csp).toMatch(/script-src 'self' 'sha256-[^']+' 'sha256-[^']+' 'sha256-[^']+'(;|$)/);
       expect(csp).toContain("connect-src 'self';");
       expect(csp).not.toContain('unsafe-inline');
       expect(sut.headers.get('referrer-policy')).toBe('no-referrer');
@@ -110,8 +111,9 @@ describe('demo page routes', () => {
       const inbox = await http(sys.apis[0].url, 'GET', '/v1/notifications', { token: user.body.token });
       expect(inbox.body.items.map((n: { title: string }) => n.title)).toEqual(['hi']);
       const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
-      expect(claims(service.body.token).scope).toBe('notifications:publish');
+      expect(claims(service.body.token).scope).toBe('notifications:publish topics:publish');
       expect(claims(user.body.token).scope).toBeUndefined();
+      expect(claims(user.body.token).topics).toEqual(['jobs']);
     });
   });
 });

@@ -28,14 +28,21 @@ export async function startClusterSystem(options: TestSystemOptions = {}): Promi
 }
 
 /**
- * `perNode` user ids for each master, by asking the cluster which master
- * owns each candidate's channel. Bounded: 300 candidates at most.
+ * `perNode` user ids (or other keys: `channelOf` names their channel) for
+ * each master, by asking the cluster which master owns each candidate's
+ * channel. Bounded: 300 candidates at most.
  */
-export async function usersOnEveryNode(cluster: TestRedisCluster, prefix: string, stem: string, perNode: number): Promise<Map<number, string[]>> {
+export async function usersOnEveryNode(
+  cluster: TestRedisCluster,
+  prefix: string,
+  stem: string,
+  perNode: number,
+  channelOf: (key: string, prefix: string) => string = userChannel,
+): Promise<Map<number, string[]>> {
   const byPort = new Map(cluster.ports.map((p) => [p, [] as string[]]));
   for (let i = 0; i < 300 && [...byPort.values()].some((users) => users.length < perNode); i++) {
     const userId = `${stem}-${i}`;
-    const users = byPort.get(await cluster.ownerOf(userChannel(userId, prefix)));
+    const users = byPort.get(await cluster.ownerOf(channelOf(userId, prefix)));
     if (users && users.length < perNode) users.push(userId);
   }
   if ([...byPort.values()].some((users) => users.length < perNode)) throw new Error('could not spread users over every master');

@@ -23,9 +23,9 @@ const herald = services.filter(([, s]) => s.build !== undefined);
 const seconds = (d: string) => Number(d.replace(/s$/, ''));
 
 describe('docker-compose.yml', () => {
-  it('runs postgres, redis, migrate, api, gateway and nginx', () => {
-    expect(Object.keys(sut.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'migrate', 'api', 'gateway', 'nginx']));
-    expect(herald.map(([name]) => name).sort()).toEqual(['api', 'gateway', 'migrate']);
+  it('runs postgres, redis, migrate, api, gateway, worker and nginx', () => {
+    expect(Object.keys(sut.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'migrate', 'api', 'gateway', 'worker', 'nginx']));
+    expect(herald.map(([name]) => name).sort()).toEqual(['api', 'gateway', 'migrate', 'worker']);
   });
 
   it('pins every pulled image to a major (or minor) tag, never latest', () => {
@@ -54,6 +54,8 @@ describe('docker-compose.yml', () => {
 
   it('runs the contract commands: gateway and migrate override the image CMD', () => {
     expect(sut.services.gateway.command?.join(' ')).toBe(npmScript('start:gateway'));
+    expect(sut.services.worker.command?.join(' ')).toBe(npmScript('start:worker'));
+    expect(sut.services.worker.environment?.PORT).toBe(3002);
     expect(sut.services.migrate.command?.join(' ')).toBe(npmScript('migrate'));
     expect(sut.services.api.command).toBeUndefined();
     expect([sut.services.api.environment?.PORT, sut.services.gateway.environment?.PORT]).toEqual([3000, 3001]);
@@ -61,7 +63,7 @@ describe('docker-compose.yml', () => {
 
   it('migrates after postgres is healthy and starts the apps after migrate succeeded', () => {
     expect(sut.services.migrate.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
-    for (const app of ['api', 'gateway']) {
+    for (const app of ['api', 'gateway', 'worker']) {
       expect(sut.services[app].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
     }
     expect(sut.services.postgres.healthcheck?.test).toEqual(['CMD-SHELL', expect.stringContaining('pg_isready')]);
@@ -73,6 +75,11 @@ describe('docker-compose.yml', () => {
     expect(gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(gateway.ports).toBeUndefined();
     expect(seconds(gateway.stop_grace_period ?? '10s')).toBeGreaterThan(Number(gateway.environment?.HERALD_DRAIN_MS) / 1000);
+  });
+
+  it("gives the worker more time to stop than its running jobs get after SIGTERM (20 s)", () => {
+    expect(seconds(sut.services.worker.stop_grace_period ?? '10s')).toBeGreaterThan(20);
+    expect(sut.services.worker.ports).toBeUndefined();
   });
 
   it('publishes one port only, on nginx, matching the port herald.conf listens on', () => {

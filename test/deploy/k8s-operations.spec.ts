@@ -17,6 +17,7 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
   const sut = renderOverlay(overlay);
   const gateway = get(sut, 'Deployment', 'herald-gateway');
   const api = get(sut, 'Deployment', 'herald-api');
+  const worker = get(sut, 'Deployment', 'herald-worker');
 
   it('gives a stopping gateway more grace than preStop + drain window + margin', () => {
     const c = container(gateway, 'gateway');
@@ -44,6 +45,23 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
     expect(envValue(container(api, 'api'), 'PORT', sut)).toBe('3000');
   });
 
+  it('runs the worker with its probes and contract command, a PDB, and more grace than its job drain', () => {
+    const c = container(worker, 'worker');
+    expect(c.command?.join(' ')).toBe(npmScript('start:worker'));
+    expect(envValue(c, 'PORT', sut)).toBe('3002');
+    expect(c.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(c.livenessProbe?.httpGet?.path).toBe('/healthz');
+    // JobQueue.stop gives running jobs 20 s after SIGTERM.
+    expect(podSpec(worker).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(20 + shutdownMarginSeconds);
+    const pdb = get(sut, 'PodDisruptionBudget', 'herald-worker') as K8sObject & { spec: { maxUnavailable: number; selector: { matchLabels: Record<string, string> } } };
+    expect(pdb.spec.selector.matchLabels['app.kubernetes.io/component']).toBe('worker');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    const only = (get(sut, 'NetworkPolicy', 'herald-worker') as unknown as INetworkPolicy).spec!;
+    expect(only.ingress!.map((r) => [r.from!.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']), r.ports!.map((p) => p.port)])).toEqual([
+      [['monitoring'], ['metrics']],
+    ]);
+  });
+
   it('migrates in an initContainer of the api, so the schema precedes the new api code', () => {
     const [migrate] = podSpec(api).initContainers ?? [];
     expect(migrate.command?.join(' ')).toBe(npmScript('migrate'));
@@ -54,7 +72,7 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
   });
 
   it('sets requests and limits and runs as non-root on every container', () => {
-    for (const w of [gateway, api]) {
+    for (const w of [gateway, api, worker]) {
       expect(podSpec(w).securityContext?.runAsNonRoot).toBe(true);
       for (const c of [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers]) {
         expect(c.resources?.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
@@ -79,7 +97,7 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
   });
 
   it('serves metrics on a port of their own, named metrics on the pod and on the Service', () => {
-    for (const [w, name] of [[gateway, 'gateway'], [api, 'api']] as const) {
+    for (const [w, name] of [[gateway, 'gateway'], [api, 'api'], [worker, 'worker']] as const) {
       const c = container(w, name);
       const port = c.ports?.find((p) => p.name === 'metrics')?.containerPort;
       expect([name, Number(envValue(c, 'HERALD_METRICS_PORT', sut))]).toEqual([name, port]);
@@ -114,7 +132,7 @@ describe.each(overlays)('Kubernetes operations: overlay %s', (overlay) => {
       [['ingress-nginx'], ['http']],
       [['monitoring'], ['metrics']],
     ]);
-    for (const [name, port, from] of [['herald-postgres', 5432, ['api', 'gateway', 'migrate']], ['herald-redis', 6379, ['api', 'gateway']]] as const) {
+    for (const [name, port, from] of [['herald-postgres', 5432, ['api', 'gateway', 'worker', 'migrate']], ['herald-redis', 6379, ['api', 'gateway', 'worker']]] as const) {
       const policy = get(sut, 'NetworkPolicy', name) as unknown as INetworkPolicy;
       const [rule] = policy.spec!.ingress!;
       expect(policy.spec!.policyTypes).toEqual(['Ingress']);

@@ -20,7 +20,7 @@ const OUTPUT_TAIL = 4_000_000;
  */
 export type ChildApp = HeraldProcess;
 
-const childApp = async (kind: 'api' | 'gateway', env: Record<string, string>, cwd: string): Promise<ChildApp> =>
+const childApp = async (kind: 'api' | 'gateway' | 'worker', env: Record<string, string>, cwd: string): Promise<ChildApp> =>
   new HeraldProcess(kind, { port: await freePort(), metricsPort: await freePort(), env, cwd, keepChars: OUTPUT_TAIL });
 
 export interface ProcessSystem {
@@ -29,6 +29,7 @@ export interface ProcessSystem {
   secret: string;
   api: ChildApp;
   gateways: ChildApp[];
+  workers: ChildApp[];
   userToken(sub: string, extra?: Partial<SignTokenOptions>): string;
   serviceToken(): string;
   /** POST /v1/notifications through the api process. */
@@ -39,6 +40,8 @@ export interface ProcessSystem {
 export interface ProcessSystemOptions {
   /** Gateway processes. @default 1 */
   gateways?: number;
+  /** Worker processes. @default 0 */
+  workers?: number;
   /** Herald's own dev mode: the secret as if generated (dev tokens, the demo page's test hooks). @default false */
   devMode?: boolean;
   /** Extra environment for every process. */
@@ -71,7 +74,9 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
   const api = await childApp('api', env, cwd);
   const gateways: ChildApp[] = [];
   for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(await childApp('gateway', env, cwd));
-  const all = [api, ...gateways];
+  const workers: ChildApp[] = [];
+  for (let i = 0; i < (options.workers ?? 0); i++) workers.push(await childApp('worker', env, cwd));
+  const all = [api, ...gateways, ...workers];
   try {
     await Promise.all(all.map((app) => app.start()));
   } catch (error) {
@@ -87,6 +92,7 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     secret,
     api,
     gateways,
+    workers,
     userToken: (sub, extra = {}) => signToken(secret, { sub, ...extra }),
     serviceToken,
     publish: (recipients, fields = {}) =>

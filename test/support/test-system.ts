@@ -7,6 +7,7 @@ import { Scope } from '@herald/contracts';
 import { MetricsServer } from '@herald/observability';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app.js';
 import { REDIS_URL } from '../../scripts/harness/services.mjs';
 import { newSecret } from '../../scripts/harness/tokens.mjs';
 import { http, type HttpResult } from './http-client.js';
@@ -26,6 +27,8 @@ export interface TestSystem {
   db: TestDatabase;
   apis: RunningApp[];
   gateways: (RunningApp & { wsUrl: string })[];
+  /** Worker apps (none unless `workers` asks). */
+  workers: RunningApp[];
   /** A Redis client for assertions (PUBSUB NUMSUB and the like). */
   redis: Redis;
   prefix: string;
@@ -45,6 +48,8 @@ export interface TestSystem {
 export interface TestSystemOptions {
   apis?: number;
   gateways?: number;
+  /** Worker apps (durable jobs: push, webhooks, sends). @default 0 */
+  workers?: number;
   /** Extra environment for every app (limits and the like). */
   env?: Record<string, string>;
   /** Herald's own dev mode: the secret as if generated (dev tokens, the demo page's test hooks). @default false */
@@ -97,6 +102,12 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     apis.push({ app, ...(await listen(app)), config: cfg });
   }
   for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
+  const workers: RunningApp[] = [];
+  for (let i = 0; i < (options.workers ?? 0); i++) {
+    const cfg = config();
+    const app = await createWorkerApp(cfg);
+    workers.push({ app, ...(await listen(app)), config: cfg });
+  }
   const redis = new Redis(REDIS_URL);
 
   const userToken = (sub: string, extra: Partial<SignTokenOptions> = {}) => signToken(secret, { sub, ...extra });
@@ -105,6 +116,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     db,
     apis,
     gateways,
+    workers,
     redis,
     prefix,
     secret,
@@ -121,7 +133,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     socketUrl: (i, sub, query = '') => `${gateways[i].wsUrl}?token=${userToken(sub)}${query ? `&${query}` : ''}`,
     startGateway,
     close: async () => {
-      await Promise.all([...apis, ...gateways].map((a) => a.app.close().catch(() => undefined)));
+      await Promise.all([...apis, ...gateways, ...workers].map((a) => a.app.close().catch(() => undefined)));
       redis.disconnect();
       await db.drop();
     },

@@ -10,21 +10,35 @@ import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { UserFramePublisher } from './publishing/user-frame.publisher.js';
 import { TicketsController } from './tickets/tickets.controller.js';
+import { AudiencesController } from './audiences/audiences.controller.js';
+import { PushSubscriptionsController } from './push/push-subscriptions.controller.js';
+import { SendsController } from './sends/sends.controller.js';
+import { SendsService } from './sends/sends.service.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { InAppGate } from './preferences/in-app-gate.js';
+import { PreferencesController } from './preferences/preferences.controller.js';
 import { PublishRateLimitGuard } from './rate-limit/publish-rate-limit.guard.js';
 import { PUBLISH_RATE_LIMITER, publishRateLimiterProvider } from './rate-limit/publish-rate-limiter.js';
+import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js';
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
   imports: [DemoModule],
-  controllers: [NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController],
+  controllers: [
+    NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
+    PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController, ...TOPIC_CONTROLLERS,
+  ],
   providers: [
     IngestService,
+    SendsService,
+    InAppGate,
     BatchWriter,
     InboxService,
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,
     publishRateLimiterProvider,
+    ...TOPIC_PROVIDERS,
   ],
   exports: [PublishRateLimitGuard, PUBLISH_RATE_LIMITER],
 })

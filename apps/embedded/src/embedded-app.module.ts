@@ -8,9 +8,11 @@ import { loggerParams, ObservabilityModule } from '@herald/observability';
 import { ApiModule } from '../../api/src/api.module.js';
 import { RateLimitModule } from '../../api/src/rate-limit/rate-limit.module.js';
 import { GatewayModule } from '../../gateway/src/gateway.module.js';
+import { WorkerModule } from '../../worker/src/worker.module.js';
 
 /**
- * `npm start`: api and gateway in one process on one port. Without
+ * `npm start`: api, gateway and worker in one process on one port (the
+ * worker's job queue, pg-boss, runs on the same PGlite). Without
  * DATABASE_URL the database is PGlite; without REDIS_URL the bus is
  * in-process. The same modules run on real Postgres and Redis when set.
  */
@@ -30,6 +32,7 @@ export class EmbeddedAppModule {
         AuthModule,
         ApiModule,
         GatewayModule,
+        WorkerModule,
       ],
     };
   }

@@ -15,6 +15,7 @@ import { DrainService } from './drain/drain.service.js';
 import { SharedChannelsSubscription } from './fanout/shared-channels-subscription.js';
 import { PresenceReporter } from './presence/presence-reporter.js';
 import { UserStream } from './streams/user-stream.js';
+import { TOPIC_PROVIDERS } from './topics/topics.providers.js';
 
 /** The gateway's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
@@ -35,6 +36,7 @@ import { UserStream } from './streams/user-stream.js';
     PresenceReporter,
     SharedChannelsSubscription,
     UserStream,
+    ...TOPIC_PROVIDERS,
   ],
   exports: [SessionRegistry, ChannelSubscriptions],
 })

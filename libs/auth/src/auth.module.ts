@@ -6,20 +6,22 @@ import { CredentialVerifier } from './credential-verifier.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { TokenVerifier } from './token-verifier.js';
+import { TopicAuthorizer } from './topic-access.js';
 
 /**
- * TokenVerifier for sockets; for HTTP, JWTs and API keys through passport
- * and the global guard. Needs the DatabaseModule (API keys live there).
+ * TokenVerifier and TopicAuthorizer for sockets; for HTTP, JWTs and API keys
+ * through passport and the global guard. Needs the DatabaseModule (API keys
+ * live there).
  */
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [TokenVerifier, ApiKeyVerifier, CredentialVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenVerifier, ApiKeyVerifier],
+  providers: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier, CredentialVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier],
 })
 export class AuthModule {}
 
-/** TokenVerifier alone, for the gateway (no HTTP routes need a token there). */
+/** TokenVerifier and TopicAuthorizer alone, for the gateway (no HTTP routes need a token there). */
 @Global()
-@Module({ providers: [TokenVerifier], exports: [TokenVerifier] })
+@Module({ providers: [TokenVerifier, TopicAuthorizer], exports: [TokenVerifier, TopicAuthorizer] })
 export class TokenVerifierModule {}

@@ -10,3 +10,6 @@ export * from './jwt-auth.guard.js';
 export * from './auth.decorators.js';
 export * from './auth.module.js';
 export * from './sign-token.js';
+export * from './subscription-token.js';
+export * from './topic-access.js';
+export * from './topic-errors.js';

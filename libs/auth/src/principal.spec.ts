@@ -28,4 +28,11 @@ describe('principalFromPayload', () => {
     expect(principalFromPayload({ sub: 'u', exp: 1_000_600, scope: 'profile' }, policy).kind).toBe('user');
     expect(principalFromPayload({ sub: 'u', exp: 1_000_600 }, policy).kind).toBe('user');
   });
+
+  it("keeps the well-formed entries of the topics claim and drops the rest", () => {
+    const sut = principalFromPayload({ sub: 'u', exp: 1_000_600, topics: ['jobs', 'inventory:*', 'Bad', '*', 7, 'jobs:*:x'] }, policy);
+
+    expect(sut.topics).toEqual(['jobs', 'inventory:*']);
+    expect(principalFromPayload({ sub: 'u', exp: 1_000_600, topics: 'jobs' }, policy).topics).toEqual([]);
+  });
 });

@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { HeraldError } from '@herald/errors';
 import { AuthError, AuthFailure } from './auth.error.js';
 import { KeyProvider, verifyOptions } from './key-provider.js';
-import { principalFromPayload, type Principal } from './principal.js';
+import { principalFromPayload, type ClaimsPolicy, type Principal } from './principal.js';
+import { subscriptionFromPayload, type SubscriptionGrant } from './subscription-token.js';
 
 /**
  * The one token check of Herald: the socket handshake, the `auth` frame and
  * the HTTP strategy (passport-jwt) all call verify(), so every path answers
- * the same token the same way.
+ * the same token the same way; subscription tokens go through the same
+ * check with their own claims rules (verifySubscription).
  */
 @Injectable()
 export class TokenVerifier {
@@ -23,6 +26,20 @@ export class TokenVerifier {
   }
 
   verify(token: string | undefined | null): Promise<Principal> {
+    return this.check(token, (payload, policy) => principalFromPayload(payload, policy));
+  }
+
+  /**
+   * A subscription token (see subscriptionFromPayload) presented by
+   * `userId` for `topic`: the same keys, algorithms, issuer, audience and
+   * claims rules as verify(), then its own.
+   */
+  verifySubscription(token: string | undefined | null, userId: string, topic: string): Promise<SubscriptionGrant> {
+    return this.check(token, (payload, policy) => subscriptionFromPayload(payload, policy, { userId, topic }));
+  }
+
+  /** Signature, expiry, issuer and audience by jsonwebtoken, then `claims` on the payload; AuthErrors pass as they are. */
+  private check<T>(token: string | undefined | null, claims: (payload: jwt.JwtPayload, policy: ClaimsPolicy) => T): Promise<T> {
     if (!token) return Promise.reject(new AuthError(AuthFailure.Missing));
     return new Promise((resolve, reject) => {
       const getKey: jwt.GetPublicKeyOrSecret = (header, done) => {
@@ -31,13 +48,13 @@ export class TokenVerifier {
       jwt.verify(token, getKey, this.options, (err, payload) => {
         if (err) return reject(toAuthError(err));
         try {
-          resolve(principalFromPayload(payload as jwt.JwtPayload, {
+          resolve(claims(payload as jwt.JwtPayload, {
             nowSec: Date.now() / 1000,
             clockToleranceSec: this.options.clockTolerance ?? 0,
             maxLifetimeSeconds: this.maxLifetimeSeconds,
           }));
         } catch (e) {
-          reject(toAuthError(e));
+          reject(e instanceof HeraldError ? e : toAuthError(e));
         }
       });
     });

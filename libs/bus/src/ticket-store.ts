@@ -6,6 +6,8 @@ export interface TicketGrant {
   userId: string;
   /** Expiry of the token the ticket was exchanged for, seconds since the epoch. */
   tokenExp: number;
+  /** The topic grants of that token (its `topics` claim), for the socket's subscribes; absent: none. */
+  topics?: readonly string[];
 }
 
 /** Bounds of a ticket store. */

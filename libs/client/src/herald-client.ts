@@ -9,6 +9,8 @@ import { TaskQueue } from './core/task-queue.js';
 import { HeraldFrameError, toError } from './herald-errors.js';
 import type { HeraldEvents } from './herald-events.js';
 import { InboxFeature } from './inbox/inbox-feature.js';
+import { TopicsFeature } from './topics/topics-feature.js';
+import type { SubscribeOptions, TopicHandler } from './topics/topic-subscription.js';
 import { RestClient, type ListOptions } from './rest-client.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -27,6 +29,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
   private readonly queue: TaskQueue;
   private readonly transport: Transport;
   private readonly inbox: InboxFeature;
+  private readonly topics: TopicsFeature;
 
   constructor(options: HeraldClientOptions) {
     super();
@@ -45,7 +48,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
       restart: (link) => this.transport.restart(link),
     };
     // Features see every welcome and poll in this order.
-    const features: ClientFeature[] = [(this.inbox = new InboxFeature(context))];
+    const features: ClientFeature[] = [(this.inbox = new InboxFeature(context)), (this.topics = new TopicsFeature(context))];
     this.transport = new SocketTransport(o, rest, {
       since: () => this.inbox.lastSeq,
       frame: (frame, link) => void queue.enqueue(() => router.dispatch(frame, link)),
@@ -67,7 +70,10 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
       .on(ServerFrameType.Welcome, (frame, link) => this.onWelcome(frame, link))
       .on(ServerFrameType.Broadcast, (frame) => emit('broadcast', frame.broadcast))
       .on(ServerFrameType.Pong, (frame) => emit('pong', frame.ts))
-      .on(ServerFrameType.Error, (frame) => emit('error', new HeraldFrameError(frame.code, frame.message)));
+      .on(ServerFrameType.Error, (frame) => {
+        emit('error', new HeraldFrameError(frame.code, frame.message, frame.topic));
+        features.forEach((feature) => feature.refused?.(frame));
+      });
   }
 
   get state(): ConnectionState {
@@ -94,6 +100,21 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
   /** Sends an app-level `ping`; the answer arrives as a `pong` event. */
   ping(): boolean {
     return this.transport.send({ type: ClientFrameType.Ping });
+  }
+
+  /**
+   * Follows a topic (`jobs:42`) or a whole namespace (`inventory:*`):
+   * `handler` gets each event once, in order, across reconnects. Returns the
+   * function that stops it. See SubscribeOptions for `since`, `token` and
+   * `onResync`.
+   */
+  subscribe(topic: string, handler: TopicHandler, options?: SubscribeOptions): () => void {
+    return this.topics.subscribe(topic, handler, options);
+  }
+
+  /** The last position handed to `topic`'s handlers (seq; nsSeq for a pattern), to pass back as `since` later. */
+  topicPosition(topic: string): number | null {
+    return this.topics.position(topic);
   }
 
   list(options?: ListOptions): Promise<NotificationPage> {

@@ -33,6 +33,8 @@ export class HeraldFrameError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The topic a refused subscribe named (`topic_forbidden`, `invalid_topic`…). */
+    readonly topic?: string,
   ) {
     super(message);
   }

@@ -12,4 +12,5 @@ export type {
   WebSocketLike,
 } from './platform.js';
 export { CloseCode } from '@herald/contracts';
-export type { Broadcast, Notification, NotificationPage, Severity } from '@herald/contracts';
+export type { Broadcast, Notification, NotificationPage, Severity, TopicEvent } from '@herald/contracts';
+export type { SubscribeOptions, TopicHandler } from './topics/topic-subscription.js';

@@ -107,6 +107,8 @@ export class RestClient {
     method: string,
     path: string,
     query: Record<string, string | number | boolean | undefined> = {},
+    /** More request headers (a topic's subscription token, say). */
+    headers: Record<string, string> = {},
   ): Promise<T> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -119,7 +121,7 @@ export class RestClient {
     try {
       response = await this.fetch(url, {
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        headers: { ...headers, Authorization: `Bearer ${token}`, Accept: 'application/json' },
         signal: timeoutSignal(this.timeoutMs),
       });
     } catch (error) {

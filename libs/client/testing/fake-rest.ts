@@ -1,4 +1,4 @@
-import type { Notification } from '@herald/contracts';
+import type { Notification, TopicEvent } from '@herald/contracts';
 import type { FetchLike, RequestInitLike, ResponseLike } from '../src/platform.js';
 
 export function makeNotification(seq: number, overrides: Partial<Notification> = {}): Notification {
@@ -40,6 +40,9 @@ export class FakeRest {
   maxLimit = 100;
   /** When set, a request waits for this promise before it is answered. */
   gate: Promise<void> | null = null;
+  /** Stored topic events (the history left after any trimming), and each topic's or pattern's newest position. */
+  topicEvents: TopicEvent[] = [];
+  topicLastSeq = new Map<string, number>();
   private tickets = 0;
 
   readonly fetch: FetchLike = async (url: string, init: RequestInitLike = {}) => {
@@ -68,6 +71,8 @@ export class FakeRest {
     if (method === 'GET' && path === '/v1/notifications') return json(200, this.page(query));
     if (path === '/v1/notifications/unread-count') return json(200, { count: this.unread });
     if (path === '/v1/ws-tickets') return json(201, { ticket: `t${++this.tickets}`, expiresIn: 60 });
+    const topic = /^\/v1\/topics\/([^/]+)\/events$/.exec(path);
+    if (method === 'GET' && topic) return json(200, this.topicPage(decodeURIComponent(topic[1]), query));
     if (path.endsWith('/read') || path.endsWith('/unread') || method === 'DELETE') {
       const id = decodeURIComponent(path.split('/')[3] ?? '');
       if (!this.inbox.some((n) => n.id === id)) {
@@ -88,6 +93,21 @@ export class FakeRest {
     const items = [...this.inbox].sort((a, b) => b.seq - a.seq).slice(0, limit);
     return { items, nextCursor: null };
   }
+
+  /** `GET /v1/topics/{name}/events`: by seq, or by nsSeq for an `ns:*` pattern. */
+  private topicPage(name: string, query: URLSearchParams) {
+    const pattern = name.endsWith(':*');
+    const position = (e: TopicEvent) => (pattern ? e.nsSeq : e.seq) ?? 0;
+    const mine = this.topicEvents.filter((e) => (pattern ? e.topic.startsWith(name.slice(0, -1)) : e.topic === name));
+    const limit = Math.min(this.maxLimit, Number(query.get('limit') ?? 100));
+    const items = mine.filter((e) => position(e) > Number(query.get('after') ?? 0)).sort((a, b) => position(a) - position(b)).slice(0, limit);
+    return { items, nextCursor: items.length === limit ? String(position(items[items.length - 1])) : null, lastSeq: this.topicLastSeq.get(name) ?? 0 };
+  }
+}
+
+/** A topic event as the server sends it. */
+export function makeTopicEvent(topic: string, seq: number | null, extra: Partial<TopicEvent> = {}): TopicEvent {
+  return { topic, seq, type: 'test', data: { seq }, createdAt: new Date(0).toISOString(), ...extra };
 }
 
 function json(status: number, body: unknown): ResponseLike {

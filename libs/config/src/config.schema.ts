@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { topicNamespacesSchema } from './topic-namespaces.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const list = z
@@ -58,6 +59,13 @@ function checkJwks(e: { NODE_ENV: string; HERALD_JWT_JWKS_URL?: string }, ctx: z
   if (!e.HERALD_JWT_JWKS_URL || e.NODE_ENV === 'development' || e.NODE_ENV === 'test') return;
   if (new URL(e.HERALD_JWT_JWKS_URL).protocol !== 'https:') {
     ctx.addIssue({ code: 'custom', path: ['HERALD_JWT_JWKS_URL'], message: 'must be an https URL outside development and test' });
+  }
+}
+
+/** Half a key pair is a mistake, not a choice: refuse it. */
+function checkVapid(e: { HERALD_VAPID_PUBLIC_KEY?: string; HERALD_VAPID_PRIVATE_KEY?: string }, ctx: z.RefinementCtx): void {
+  if ((e.HERALD_VAPID_PUBLIC_KEY === undefined) !== (e.HERALD_VAPID_PRIVATE_KEY === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['HERALD_VAPID_PRIVATE_KEY'], message: 'HERALD_VAPID_PUBLIC_KEY and HERALD_VAPID_PRIVATE_KEY are set together' });
   }
 }
 
@@ -138,10 +146,40 @@ export const configSchema = z.object({
   HERALD_DRAIN_MS: int(10_000, 0),
   /** How long a stored Idempotency-Key answers replays, hours. @default 24 */
   HERALD_IDEMPOTENCY_TTL_HOURS: int(24, 1),
+  /** Events kept per topic, unless its namespace says otherwise. @default 1000 */
+  HERALD_TOPIC_HISTORY_SIZE: int(1000, 1),
+  /** Seconds a topic event is kept, unless its namespace says otherwise. @default 86400 */
+  HERALD_TOPIC_HISTORY_TTL_SECONDS: int(86_400, 1),
+  /** Per-namespace topic options as JSON: historySize, historyTtlSeconds, live, patterns. @default {} */
+  HERALD_TOPIC_NAMESPACES: topicNamespacesSchema,
+  /** Topics (and patterns) one socket may follow. @default 100 */
+  HERALD_MAX_TOPICS_PER_SOCKET: int(100, 1),
+  /** subscribe / unsubscribe frames per second per socket; more are refused with an error frame. @default 10 */
+  HERALD_MAX_SUBSCRIBES_PER_SECOND: int(10, 1),
   /** Directory for embedded state (PGlite data, dev secret). @default .herald */
   HERALD_DATA_DIR: z.string().default('.herald'),
+  /** Worker: jobs of one kind run at once per worker process. @default 10 */
+  HERALD_WORKER_CONCURRENCY: int(10, 1),
+  /** Worker: how often the outbox is drained into the job queue when it was empty, ms. @default 200 */
+  HERALD_OUTBOX_POLL_MS: int(200, 10),
+  /** Let push endpoints and webhook URLs be http:// or resolve to loopback, private or link-local addresses (tests, local development). @default false */
+  HERALD_ALLOW_PRIVATE_ENDPOINTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Web Push VAPID public key (base64url, uncompressed P-256 point). Unset in development: generated into the data dir; elsewhere unset turns Web Push off. */
+  HERALD_VAPID_PUBLIC_KEY: z.string().min(80).optional(),
+  /** Web Push VAPID private key (base64url, 32 bytes). Set together with the public key. */
+  HERALD_VAPID_PRIVATE_KEY: z.string().min(40).optional(),
+  /** Contact sent to push services in the VAPID JWT (`mailto:` or `https:` URL). @default mailto:push@herald.invalid */
+  HERALD_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:push@herald.invalid'),
+  /** A user with a live socket is pushed only if the notification is still unseen after this long, ms. @default 30000 */
+  HERALD_PUSH_DELAY_MS: int(30_000, 0),
+  /** First retry delay of a push or webhook job, seconds; later ones back off exponentially (capped at an hour). @default 30 */
+  HERALD_RETRY_DELAY_SECONDS: int(30, 1),
+  /** How long a webhook delivery is retried before its endpoint is disabled, seconds. @default 86400 */
+  HERALD_WEBHOOK_RETRY_WINDOW_SECONDS: int(86_400, 1),
+  /** Most audience members a POST fans out inside the request; above it a job does (202). @default 1000 */
+  HERALD_AUDIENCE_INLINE_MAX: int(1000, 0),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies);
+}).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies).superRefine(checkVapid);
 
 export type RawConfig = z.infer<typeof configSchema>;

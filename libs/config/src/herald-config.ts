@@ -1,4 +1,5 @@
 import type { RawConfig } from './config.schema.js';
+import type { TopicsConfig } from './topic-namespaces.js';
 
 /** The validated, typed configuration every module receives by injection. */
 export interface HeraldConfig {
@@ -62,7 +63,21 @@ export interface HeraldConfig {
   /** Period of the retention run; 0 disables the timer. */
   retentionIntervalMs: number;
   idempotencyTtlHours: number;
+  /** Topic history and limits (HERALD_TOPIC_* and the per-socket topic limits). */
+  topics: TopicsConfig;
   logLevel: RawConfig['LOG_LEVEL'];
+  worker: {
+    concurrency: number;
+    outboxPollMs: number;
+    /** Push endpoints and webhook URLs may be http:// and private addresses (tests, local development). */
+    allowPrivateEndpoints: boolean;
+    /** Undefined in production without keys: Web Push is off. */
+    vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+    pushDelayMs: number;
+    retryDelaySeconds: number;
+    webhookRetryWindowSeconds: number;
+    audienceInlineMax: number;
+  };
 }
 
 /** Injection token for HeraldConfig. */

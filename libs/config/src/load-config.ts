@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema, seedUrls, type RawConfig } from './config.schema.js';
@@ -90,8 +90,49 @@ export function loadConfig({ defaultPort, defaultHost, defaultMetricsPort = 0, e
     retentionDays: e.HERALD_RETENTION_DAYS,
     retentionIntervalMs: e.HERALD_RETENTION_INTERVAL_MS,
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
+    topics: {
+      historySize: e.HERALD_TOPIC_HISTORY_SIZE,
+      historyTtlSeconds: e.HERALD_TOPIC_HISTORY_TTL_SECONDS,
+      namespaces: e.HERALD_TOPIC_NAMESPACES,
+      maxPerSocket: e.HERALD_MAX_TOPICS_PER_SOCKET,
+      subscribesPerSecond: e.HERALD_MAX_SUBSCRIBES_PER_SECOND,
+    },
     logLevel: e.LOG_LEVEL,
+    worker: {
+      concurrency: e.HERALD_WORKER_CONCURRENCY,
+      outboxPollMs: e.HERALD_OUTBOX_POLL_MS,
+      allowPrivateEndpoints: e.HERALD_ALLOW_PRIVATE_ENDPOINTS,
+      vapid: vapidKeys(e, role),
+      pushDelayMs: e.HERALD_PUSH_DELAY_MS,
+      retryDelaySeconds: e.HERALD_RETRY_DELAY_SECONDS,
+      webhookRetryWindowSeconds: e.HERALD_WEBHOOK_RETRY_WINDOW_SECONDS,
+      audienceInlineMax: e.HERALD_AUDIENCE_INLINE_MAX,
+    },
   };
+}
+
+/**
+ * The configured VAPID pair; in development without one, a pair generated
+ * once into the data dir (as the dev JWT secret is), so browser
+ * subscriptions survive restarts. Otherwise no keys: Web Push is off.
+ */
+function vapidKeys(e: RawConfig, role: 'app' | 'migrate'): HeraldConfig['worker']['vapid'] {
+  const subject = e.HERALD_VAPID_SUBJECT;
+  if (e.HERALD_VAPID_PUBLIC_KEY && e.HERALD_VAPID_PRIVATE_KEY) {
+    return { publicKey: e.HERALD_VAPID_PUBLIC_KEY, privateKey: e.HERALD_VAPID_PRIVATE_KEY, subject };
+  }
+  if (role !== 'app' || e.NODE_ENV !== 'development') return undefined;
+  const file = join(e.HERALD_DATA_DIR, 'vapid.json');
+  if (existsSync(file)) return { ...(JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string }), subject };
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pub = publicKey.export({ format: 'jwk' });
+  const keys = {
+    publicKey: Buffer.concat([Buffer.from([4]), Buffer.from(pub.x as string, 'base64url'), Buffer.from(pub.y as string, 'base64url')]).toString('base64url'),
+    privateKey: privateKey.export({ format: 'jwk' }).d as string,
+  };
+  mkdirSync(e.HERALD_DATA_DIR, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return { ...keys, subject };
 }
 
 /** One Redis, or a Redis Cluster reached through its seed nodes (already validated). */

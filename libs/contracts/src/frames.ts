@@ -1,4 +1,5 @@
 import type { Broadcast, Notification } from './notification.js';
+import { TopicClientFrameType, TopicServerFrameType, type TopicClientFrame, type TopicServerFrame } from './topic-frames.js';
 
 /** Frame type names, server → client. Nothing spells these as bare strings. */
 export const ServerFrameType = {
@@ -13,12 +14,14 @@ export const ServerFrameType = {
   Broadcast: 'broadcast',
   Pong: 'pong',
   Error: 'error',
+  ...TopicServerFrameType,
 } as const;
 
 /** Frame type names, client → server. */
 export const ClientFrameType = {
   Ping: 'ping',
   Auth: 'auth',
+  ...TopicClientFrameType,
 } as const;
 
 export interface WelcomeFrame {
@@ -73,6 +76,8 @@ export interface ErrorFrame {
   type: typeof ServerFrameType.Error;
   code: FrameErrorCode;
   message: string;
+  /** The topic (or pattern) a refused `subscribe` or `unsubscribe` named. */
+  topic?: string;
 }
 
 export type ServerFrame =
@@ -86,7 +91,8 @@ export type ServerFrame =
   | UnreadFrame
   | BroadcastFrame
   | PongFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | TopicServerFrame;
 
 /** Frames that change a user's inbox, pushed to all of that user's sockets. */
 export type InboxChangeFrame =
@@ -102,7 +108,7 @@ export interface AuthFrame {
   type: typeof ClientFrameType.Auth;
   token: string;
 }
-export type ClientFrame = PingFrame | AuthFrame;
+export type ClientFrame = PingFrame | AuthFrame | TopicClientFrame;
 
 /** Codes carried by `error` frames answering a bad client frame. */
 export const FrameErrorCode = {
@@ -110,5 +116,15 @@ export const FrameErrorCode = {
   UnknownType: 'unknown_type',
   InvalidToken: 'invalid_token',
   WrongUser: 'wrong_user',
+  /** A topic name or pattern that is malformed, or a pattern its namespace does not allow. */
+  InvalidTopic: 'invalid_topic',
+  /** Neither the user's token nor a subscription token grants the topic. */
+  TopicForbidden: 'topic_forbidden',
+  /** The socket already follows the most topics allowed. */
+  TooManyTopics: 'too_many_topics',
+  /** More subscribe frames per second than allowed: retry the refused topics later. */
+  RateLimited: 'rate_limited',
+  /** The topic's state could not be read right now: retry later. */
+  Unavailable: 'unavailable',
 } as const;
 export type FrameErrorCode = (typeof FrameErrorCode)[keyof typeof FrameErrorCode];

@@ -7,3 +7,6 @@ export * from './channels.js';
 export * from './protocol.js';
 export * from './admin.js';
 export * from './multicast.js';
+export * from './webhooks.js';
+export * from './topics.js';
+export * from './topic-frames.js';

@@ -8,6 +8,8 @@ export const MAX_RECENT = 50;
 export const Scope = {
   Publish: 'notifications:publish',
   Admin: 'notifications:admin',
+  /** Publish topic events (`POST /v1/topics/{topic}/events`). */
+  TopicsPublish: 'topics:publish',
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 
@@ -16,4 +18,7 @@ export type Scope = (typeof Scope)[keyof typeof Scope];
  * it may publish or administer, and it may not read or change anyone's inbox
  * (a service token with `sub=bob` is not bob).
  */
-export const SERVICE_SCOPES: readonly string[] = [Scope.Publish, Scope.Admin];
+export const SERVICE_SCOPES: readonly string[] = [Scope.Publish, Scope.Admin, Scope.TopicsPublish];
+
+/** An audience's key (`/v1/audiences/{key}`, `audience` on a publish). */
+export const AUDIENCE_KEY = /^[a-z0-9][a-z0-9_.:-]{0,127}$/;

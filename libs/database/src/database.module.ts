@@ -7,6 +7,14 @@ import { Database, type SqlExecutor } from './database.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
+import { AudiencesRepository } from './repositories/audiences.repository.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
+import { PreferencesRepository } from './repositories/preferences.repository.js';
+import { PushSubscriptionsRepository } from './repositories/push-subscriptions.repository.js';
+import { SendsRepository } from './repositories/sends.repository.js';
+import { TopicReader } from './repositories/topic-reader.js';
+import { TopicRepository } from './repositories/topic.repository.js';
+import { WebhooksRepository } from './repositories/webhooks.repository.js';
 import { runMigrationsLocked } from './run-migrations.js';
 
 export interface DatabaseModuleOptions {
@@ -18,11 +26,8 @@ export interface DatabaseModuleOptions {
 
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
 const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
-  NotificationReader,
-  InboxRepository,
-  IdempotencyKeysRepository,
-  ApiKeysRepository,
-  AdvisoryLocks,
+  NotificationReader, InboxRepository, IdempotencyKeysRepository, ApiKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
+  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository,
 ];
 
 /** Provides Database and the repositories over one initialised DataSource. */

@@ -50,6 +50,21 @@ export class Database implements SqlExecutor {
     );
   }
 
+  /**
+   * Runs `work` while no other unit of work of this Database runs: on PGlite
+   * the turn every statement waits for, so a second client of the same
+   * PGlite instance (the job queue in embedded mode) takes turns with ours;
+   * on Postgres it runs at once.
+   */
+  serial<T>(work: () => Promise<T>): Promise<T> {
+    return this.exclusive(work);
+  }
+
+  /** True on the embedded single-connection PGlite. */
+  get embedded(): boolean {
+    return this.serialize;
+  }
+
   async ping(): Promise<boolean> {
     try {
       await this.query('SELECT 1');

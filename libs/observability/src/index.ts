@@ -4,6 +4,7 @@ export * from './health.controller.js';
 export * from './redact.js';
 export * from './logger.js';
 export * from './observability.module.js';
+export * from './label-budget.js';
 export * from './metrics-server.js';
 export * from './client-address.js';
 export * from './audit-log.js';

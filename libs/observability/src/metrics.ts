@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LabelBudget } from './label-budget.js';
 
 /**
  * Herald's Prometheus metrics. One registry per application instance (not
@@ -21,6 +22,28 @@ export class Metrics {
   });
   readonly notificationsCreated = new Counter({ name: 'herald_api_notifications_created_total', help: 'Notification rows committed', registers: [this.registry] });
   readonly publishFailures = new Counter({ name: 'herald_api_publish_failures_total', help: 'Publishes to the bus that failed after commit', registers: [this.registry] });
+  readonly topicEventsPublished = new Counter({ name: 'herald_api_topic_events_published_total', help: 'Topic events accepted (stored, or published live), by namespace', labelNames: ['namespace'], registers: [this.registry] });
+  readonly topicSubscriptions = new Gauge({ name: 'herald_gateway_topic_subscriptions', help: 'Topic and pattern subscriptions of the sockets on this gateway, by namespace', labelNames: ['namespace'], registers: [this.registry] });
+  readonly topicEventsDelivered = new Counter({ name: 'herald_gateway_topic_events_delivered_total', help: 'Topic events written to sockets, by namespace', labelNames: ['namespace'], registers: [this.registry] });
+  /** The `namespace` label of the topic metrics: publishers pick namespaces, so their number is capped. */
+  readonly namespaces = new LabelBudget(100);
+
+  readonly queueDepth = new Gauge({ name: 'herald_worker_queue_depth', help: 'Jobs waiting per queue (and outbox rows not yet drained)', labelNames: ['queue'], registers: [this.registry] });
+  readonly jobDuration = new Histogram({
+    name: 'herald_worker_job_duration_seconds',
+    help: 'Time a job handler ran, by queue and outcome',
+    labelNames: ['queue', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    registers: [this.registry],
+  });
+  readonly jobLatency = new Histogram({
+    name: 'herald_worker_job_latency_seconds',
+    help: 'From the change that asked for the job (commit) to the job finishing, by queue',
+    labelNames: ['queue'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+    registers: [this.registry],
+  });
+  readonly jobFailures = new Counter({ name: 'herald_worker_job_failures_total', help: 'Failed job attempts, by queue and kind', labelNames: ['queue', 'kind'], registers: [this.registry] });
 
   constructor(collectDefaults = true) {
     if (collectDefaults) collectDefaultMetrics({ register: this.registry });

@@ -5,6 +5,8 @@
  * HTML, so a notification's title cannot inject markup.
  */
 
+import { JOBS_PANEL_SCRIPT } from './demo-jobs-panel.js';
+
 /** Session storage key of the token taken from `?token=`. */
 export const TOKEN_KEY = 'herald-demo-token';
 
@@ -33,6 +35,8 @@ const config = JSON.parse($('demo-config').textContent);
 const params = config.dev ? new URLSearchParams(location.search) : new URLSearchParams();
 const items = new Map();
 const demo = (window.heraldDemo = { states: [] });
+// The push and preferences script (demo-push.script.ts) calls the API with the same token.
+demo.getToken = getToken;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -154,6 +158,7 @@ const client = new HeraldClient({
   backoffCapMs: Number(params.get('backoffCapMs')) || undefined,
 });
 demo.client = client;
+${JOBS_PANEL_SCRIPT}
 
 // Without the socket no frame says what changed: ask the api instead.
 async function refreshUnreadIfOffline() {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { PUSH_SCRIPT, PUSH_SECTION } from './demo-push.script.js';
 import { HEAD_SCRIPT, MODULE_SCRIPT } from './demo-page.script.js';
 import { DEMO_STYLES } from './demo-page.styles.js';
+import { JOBS_PANEL_STYLES, jobsPanelHtml } from './demo-jobs-panel.js';
 
 export interface DemoPageOptions {
   /** Outside production: demo sign-in, the send form and the test hooks. */
@@ -13,6 +15,7 @@ export interface DemoPage {
   headers: Record<string, string>;
 }
 
+const STYLES = DEMO_STYLES + JOBS_PANEL_STYLES;
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 const BELL = `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.73 21a2 2 0 0 1-3.46 0"/></svg>`;
@@ -46,7 +49,7 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
 <title>Herald inbox</title>
 <link rel="icon" href="data:,">
 <script>${HEAD_SCRIPT}</script>
-<style>${DEMO_STYLES}</style>
+<style>${STYLES}</style>
 </head>
 <body>
 <header class="bar">
@@ -68,10 +71,11 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
     <h2>What this is</h2>
     <p>A live inbox on the Herald SDK: new notifications arrive over a WebSocket, and the page falls back to polling when the socket cannot connect.</p>
     <p>Open <code>/?token=&lt;user JWT&gt;</code> for a given user; the token is moved out of the address bar at once.</p>
-  </section>${dev ? SEND_FORM : ''}
+  </section>${dev ? SEND_FORM : ''}${jobsPanelHtml(dev)}${PUSH_SECTION}
 </main>
 <script type="application/json" id="demo-config">${JSON.stringify({ dev })}</script>
 <script type="module">${MODULE_SCRIPT}</script>
+<script type="module">${PUSH_SCRIPT}</script>
 </body>
 </html>
 `;
@@ -79,8 +83,8 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
   const connect = dev ? "'self' ws: wss:" : "'self'";
   const csp = [
     "default-src 'none'",
-    `script-src 'self' ${hash(HEAD_SCRIPT)} ${hash(MODULE_SCRIPT)}`,
-    `style-src ${hash(DEMO_STYLES)}`,
+    `script-src 'self' ${hash(HEAD_SCRIPT)} ${hash(MODULE_SCRIPT)} ${hash(PUSH_SCRIPT)}`,
+    `style-src ${hash(STYLES)}`,
     `connect-src ${connect}`,
     'img-src data:',
     "base-uri 'none'",

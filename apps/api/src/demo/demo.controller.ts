@@ -5,6 +5,7 @@ import { Public } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { NotFoundError, UnavailableError } from '@herald/errors';
 import { renderDemoPage, type DemoPage } from './demo-page.js';
+import { SERVICE_WORKER } from './demo-push.script.js';
 import { DevTokens, type DevToken } from './dev-tokens.js';
 import { SDK_FILES, SdkBundle } from './sdk-bundle.js';
 
@@ -33,6 +34,12 @@ export class DemoController {
   @Get()
   inbox(@Res() res: Response): void {
     res.set(this.page.headers).type('html').send(this.page.html);
+  }
+
+  /** The page's service worker, at the root so its scope is the whole origin. */
+  @Get('sw.js')
+  serviceWorker(@Res() res: Response): void {
+    res.set({ 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(SERVICE_WORKER);
   }
 
   @Get('sdk/:file')

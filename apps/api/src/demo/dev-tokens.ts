@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { signToken } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { Scope } from '@herald/contracts';
+import { JOBS_TOPIC } from './demo-jobs-panel.js';
 
 /** The user the demo page signs in with no `?token=` (the one `npm start` prints a token for). */
 export const DEMO_USER = 'alice';
@@ -18,8 +19,8 @@ export interface DevToken {
 }
 
 /**
- * Tokens for the demo page outside production: the demo user's own, and a
- * publish-scoped one for the "send a test notification" form. Needs the
+ * Tokens for the demo page outside production: the demo user's own (granted
+ * the topic `jobs`), and a publish-scoped one for the page's forms. Needs the
  * HS256 secret (generated in dev mode); with only a JWKS there is nothing
  * to sign with, and the page asks for `?token=` as in production.
  */
@@ -35,17 +36,19 @@ export class DevTokens {
     return this.config.env !== 'production' && this.config.jwt.secretGenerated && Boolean(this.config.jwt.secret);
   }
 
+  /** The demo user, granted the jobs panel's topic. */
   user(): DevToken {
-    return this.sign(DEMO_USER, DEMO_USER_TOKEN_SECONDS);
+    return this.sign(DEMO_USER, DEMO_USER_TOKEN_SECONDS, undefined, { topics: [JOBS_TOPIC] });
   }
 
+  /** Publishes notifications and topic events (the page's two forms). */
   service(): DevToken {
-    return this.sign(DEMO_SERVICE, DEMO_SERVICE_TOKEN_SECONDS, Scope.Publish);
+    return this.sign(DEMO_SERVICE, DEMO_SERVICE_TOKEN_SECONDS, `${Scope.Publish} ${Scope.TopicsPublish}`);
   }
 
-  private sign(sub: string, expiresIn: number, scope?: string): DevToken {
+  private sign(sub: string, expiresIn: number, scope?: string, claims?: Record<string, unknown>): DevToken {
     const { secret, issuer, audience } = this.config.jwt;
     if (!this.enabled || !secret) throw new Error('dev tokens are disabled');
-    return { token: signToken(secret, { sub, scope, expiresIn, issuer, audience }), sub, expiresIn };
+    return { token: signToken(secret, { sub, scope, expiresIn, issuer, audience, claims }), sub, expiresIn };
   }
 }

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { AppendRequest, IdempotencyKeysRepository, InboxRepository, KeyClaim, SqlExecutor } from '@herald/database';
+import type { InAppGate } from '../preferences/in-app-gate.js';
 import { BatchWriter, type IngestRequest } from './batch-writer.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
@@ -23,7 +24,9 @@ function setup(taken: string[] = []) {
       requests.map((r) => r.recipients.map((userId) => ({ id: `id${++seq}`, userId, seq, createdAt: '2030-01-01T00:00:00.000Z' }))),
     ),
   };
-  const sut = new BatchWriter(keys as unknown as IdempotencyKeysRepository, inbox as unknown as InboxRepository);
+  // No one has turned in-app off: the gate passes every recipient through.
+  const inApp = { recipients: async (_exec: SqlExecutor, requests: { recipients: string[] }[]) => requests.map((r) => r.recipients) };
+  const sut = new BatchWriter(keys as unknown as IdempotencyKeysRepository, inbox as unknown as InboxRepository, inApp as unknown as InAppGate);
   return { sut, tx, keys, inbox };
 }
 

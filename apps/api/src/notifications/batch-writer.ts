@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Notification } from '@herald/contracts';
 import { IdempotencyKeysRepository, InboxRepository, type AppendedRow, type SqlExecutor } from '@herald/database';
+import { claimFirstKeys } from '../idempotency/key-claims.js';
+import { InAppGate } from '../preferences/in-app-gate.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
 /** One POST, validated, on its way into a shared transaction. */
@@ -17,12 +19,11 @@ export type IngestOutcome =
   /** The key is taken (by an earlier request, or by one earlier in this batch): replay or 409 after commit. */
   | { kind: 'key_taken' };
 
-const keyOf = (r: IngestRequest) => `${r.principal}\u0000${r.key}`;
-
 /**
  * Writes a batch of publish requests:
  * 1. claims their Idempotency-Keys (the first request naming a key gets it);
- * 2. appends every row to the recipients' inboxes in one statement;
+ * 2. appends every row to the recipients' inboxes in one statement (less
+ *    the recipients whose in-app preference is off: they get no row);
  * 3. stores the keyed answers.
  * A batch with keys must run in a transaction (claim, rows and answers
  * commit together); one without keys is that single statement, atomic on
@@ -35,16 +36,17 @@ export class BatchWriter {
   constructor(
     @Inject(IdempotencyKeysRepository) private readonly keys: IdempotencyKeysRepository,
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(InAppGate) private readonly inApp: InAppGate,
   ) {}
 
   async write(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<IngestOutcome[]> {
     const outcomes: (IngestOutcome | undefined)[] = new Array(requests.length);
-    const claimants = await this.claimKeys(tx, requests, ttlHours);
+    const claimants = await claimFirstKeys(this.keys, tx, requests, ttlHours);
     requests.forEach((r, i) => {
       if (r.key !== undefined && !claimants.has(i)) outcomes[i] = { kind: 'key_taken' };
     });
     const active = requests.map((r, i) => ({ r, i })).filter(({ i }) => outcomes[i] === undefined);
-    const recipients = active.map(({ r }) => [...new Set(r.input.recipients)]);
+    const recipients = await this.inApp.recipients(tx, active.map(({ r }) => ({ input: r.input, recipients: [...new Set(r.input.recipients)] })));
 
     const written = await this.inbox.append(tx, active.map(({ r }, k) => ({ notification: r.input, recipients: recipients[k] })));
     active.forEach(({ r, i }, k) => {
@@ -57,22 +59,6 @@ export class BatchWriter {
     );
     return outcomes as IngestOutcome[];
   }
-
-  /** Indexes of the requests whose key this batch now owns. */
-  private async claimKeys(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<Set<number>> {
-    const first = new Map<string, number>();
-    requests.forEach((r, i) => {
-      if (r.key !== undefined && !first.has(keyOf(r))) first.set(keyOf(r), i);
-    });
-    if (first.size === 0) return new Set();
-    const claimants = [...first.values()];
-    const owned = await this.keys.claim(
-      tx,
-      claimants.map((i) => ({ principal: requests[i].principal, key: requests[i].key as string, requestHash: requests[i].hash })),
-      ttlHours,
-    );
-    return new Set(claimants.filter((_, k) => owned[k]));
-  }
 }
 
 /** The 201 body; also what a replay of the same key answers. */
@@ -81,7 +67,8 @@ export function responseBody(outcome: IngestOutcome) {
   return { notifications: notifications.map(({ id, userId, seq, createdAt }) => ({ id, userId, seq, createdAt })) };
 }
 
-function toNotification(row: AppendedRow, input: PublishNotificationDto): Notification {
+/** A committed row as the wire notification, from what the request said; the worker's sends share it. */
+export function toNotification(row: AppendedRow, input: Omit<PublishNotificationDto, 'recipients'>): Notification {
   return {
     id: row.id,
     seq: row.seq,

@@ -4,10 +4,10 @@ import type { PublishedNotification } from '@herald/contracts';
 import { Database, IdempotencyKeysRepository } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
+import { storedAnswer } from '../idempotency/key-claims.js';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
 import { BatchWriter, responseBody, type IngestOutcome, type IngestRequest } from './batch-writer.js';
 import { GroupCommit } from './group-commit.js';
-import { IdempotencyConflictError } from './ingest.errors.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 import { requestHash } from './request-hash.js';
 
@@ -51,8 +51,9 @@ export class IngestService {
     });
   }
 
-  async ingest(principal: string, input: PublishNotificationDto, idempotencyKey?: string): Promise<IngestResult> {
-    const hash = idempotencyKey === undefined ? '' : requestHash(input);
+  /** `hashed`: what the Idempotency-Key's request hash covers (the request as sent, when recipients were expanded from an audience). */
+  async ingest(principal: string, input: PublishNotificationDto, idempotencyKey?: string, hashed: PublishNotificationDto = input): Promise<IngestResult> {
+    const hash = idempotencyKey === undefined ? '' : requestHash(hashed);
     const outcome = await this.commits.submit({ principal, input, key: idempotencyKey, hash });
     if (outcome.kind === 'key_taken') return this.replay(principal, idempotencyKey as string, hash);
     return { body: responseBody(outcome), replayed: false };
@@ -80,10 +81,6 @@ export class IngestService {
   }
 
   private async replay(principal: string, key: string, hash: string): Promise<IngestResult> {
-    const stored = await this.keys.find(principal, key);
-    if (!stored || stored.requestHash !== hash || !stored.response) {
-      throw new IdempotencyConflictError();
-    }
-    return { body: stored.response as IngestResult['body'], replayed: true };
+    return { body: await storedAnswer<IngestResult['body']>(this.keys, principal, key, hash), replayed: true };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { HeraldConfig } from '@herald/config';
-import { AdvisoryLocks, createDataSource, Database, IdempotencyKeysRepository, InboxRepository } from '@herald/database';
+import { AdvisoryLocks, createDataSource, Database, IdempotencyKeysRepository, InboxRepository, TopicRepository } from '@herald/database';
 import { RetentionService } from './retention.service.js';
 
 /** Embedded mode runs the same cleanup on PGlite: advisory locks and the batch SQL must work there too. */
@@ -15,8 +15,9 @@ describe('RetentionService on PGlite (embedded mode)', () => {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     db = new Database(dataSource, true);
-    const config = { retentionDays: 30, idempotencyTtlHours: 24, retentionIntervalMs: 0 } as HeraldConfig;
-    sut = new RetentionService(db, new InboxRepository(), new IdempotencyKeysRepository(db), new AdvisoryLocks(), config);
+    const topics = { historySize: 1000, historyTtlSeconds: 86400, namespaces: {} };
+    const config = { retentionDays: 30, idempotencyTtlHours: 24, retentionIntervalMs: 0, topics } as HeraldConfig;
+    sut = new RetentionService(db, new InboxRepository(), new IdempotencyKeysRepository(db), new TopicRepository(), new AdvisoryLocks(), config);
   }, 60_000);
   afterAll(async () => {
     await db.dataSource.destroy();
@@ -41,7 +42,7 @@ describe('RetentionService on PGlite (embedded mode)', () => {
 
     const run = await sut.runOnce(2);
 
-    expect(run).toEqual({ skipped: false, notifications: 3, idempotencyKeys: 1, batches: 3 });
+    expect(run).toEqual({ skipped: false, notifications: 3, idempotencyKeys: 1, topicEvents: 0, batches: 3 });
     const [state] = await db.query<{ last_seq: string; unread_count: number }>("SELECT last_seq, unread_count FROM user_states WHERE user_id = 'ann'");
     expect({ lastSeq: Number(state.last_seq), unread: state.unread_count }).toEqual({ lastSeq: 4, unread: 1 });
     const left = await db.query<{ seq: string }>('SELECT seq FROM notifications');

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  AdvisoryLocks, Database, IdempotencyKeysRepository, InboxRepository, RETENTION_LOCK_KEY, type PurgeOutcome, type SqlExecutor,
+  AdvisoryLocks, Database, IdempotencyKeysRepository, InboxRepository, RETENTION_LOCK_KEY, TopicRepository, type PurgeOutcome, type SqlExecutor,
 } from '@herald/database';
+import { historyPolicy } from '../topics/history-policy.js';
 
 /** Rows per transaction: short transactions, short row locks, bounded WAL per commit. */
 export const RETENTION_BATCH_SIZE = 1000;
@@ -12,16 +13,19 @@ export interface RetentionRun {
   skipped: boolean;
   notifications: number;
   idempotencyKeys: number;
+  /** Topic events past their namespace's history size or TTL. */
+  topicEvents: number;
   /** Transactions that did work. */
   batches: number;
 }
 
-type Phase = { counter: 'notifications' | 'idempotencyKeys'; batch: (tx: SqlExecutor, size: number) => Promise<PurgeOutcome> };
+type Phase = { counter: 'notifications' | 'idempotencyKeys' | 'topicEvents'; batch: (tx: SqlExecutor, size: number) => Promise<PurgeOutcome> };
 
 /**
- * Deletes expired and out-of-retention notifications and stale idempotency
- * keys, in batches, on a timer (`HERALD_RETENTION_INTERVAL_MS`). Every batch
- * takes a transaction-scoped advisory lock first, so across api replicas one
+ * Deletes expired and out-of-retention notifications, stale idempotency
+ * keys and topic events beyond their namespace's history, in batches, on a
+ * timer (`HERALD_RETENTION_INTERVAL_MS`). Every batch takes a
+ * transaction-scoped advisory lock first, so across api replicas one
  * cleans up at a time; a run that finds the lock taken stops, since the
  * holder is already doing the work.
  */
@@ -36,6 +40,7 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
     @Inject(Database) private readonly db: Database,
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(IdempotencyKeysRepository) private readonly keys: IdempotencyKeysRepository,
+    @Inject(TopicRepository) private readonly topics: TopicRepository,
     @Inject(AdvisoryLocks) private readonly locks: AdvisoryLocks,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
@@ -58,7 +63,7 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
 
   /** One full run; `batchSize` is for tests that want to see several batches. */
   runOnce(batchSize = RETENTION_BATCH_SIZE): Promise<RetentionRun> {
-    if (this.inFlight) return Promise.resolve({ skipped: true, notifications: 0, idempotencyKeys: 0, batches: 0 });
+    if (this.inFlight) return Promise.resolve({ skipped: true, notifications: 0, idempotencyKeys: 0, topicEvents: 0, batches: 0 });
     this.inFlight = this.run(batchSize).finally(() => {
       this.inFlight = undefined;
     });
@@ -66,10 +71,11 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async run(batchSize: number): Promise<RetentionRun> {
-    const result: RetentionRun = { skipped: false, notifications: 0, idempotencyKeys: 0, batches: 0 };
+    const result: RetentionRun = { skipped: false, notifications: 0, idempotencyKeys: 0, topicEvents: 0, batches: 0 };
     const phases: Phase[] = [
       { counter: 'notifications', batch: (tx, size) => this.inbox.purgeOutOfRetention(tx, this.config.retentionDays, size) },
       { counter: 'idempotencyKeys', batch: (tx, size) => this.keys.purgeStale(tx, this.config.idempotencyTtlHours, size) },
+      { counter: 'topicEvents', batch: (tx, size) => this.topics.trimHistory(tx, historyPolicy(this.config.topics), size) },
     ];
     for (const phase of phases) {
       for (;;) {
@@ -91,8 +97,10 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private logged(result: RetentionRun): RetentionRun {
-    if (result.notifications || result.idempotencyKeys) {
-      this.logger.log(`retention deleted ${result.notifications} notification(s), ${result.idempotencyKeys} idempotency key(s) in ${result.batches} batch(es)`);
+    if (result.notifications || result.idempotencyKeys || result.topicEvents) {
+      this.logger.log(
+        `retention deleted ${result.notifications} notification(s), ${result.idempotencyKeys} idempotency key(s), ${result.topicEvents} topic event(s) in ${result.batches} batch(es)`,
+      );
     }
     return result;
   }

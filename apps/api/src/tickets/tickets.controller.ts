@@ -22,7 +22,8 @@ export class TicketsController {
   @RateLimit(LimitName.Tickets)
   async issue(@CurrentPrincipal() p: Principal) {
     const expiresIn = Math.max(0, Math.min(TICKET_TTL_SECONDS, p.exp - Math.floor(Date.now() / 1000)));
-    const ticket = await this.tickets.issue({ userId: p.sub, tokenExp: p.exp }, Math.max(expiresIn, 1));
+    const grant = { userId: p.sub, tokenExp: p.exp, ...(p.topics.length ? { topics: p.topics } : {}) };
+    const ticket = await this.tickets.issue(grant, Math.max(expiresIn, 1));
     return { ticket, expiresIn };
   }
 }

@@ -20,14 +20,15 @@ type ResyncFrame = StreamKind['resyncFrame'];
 const userResync: ResyncFrame = (_key, lastSeq) => ({ type: ServerFrameType.ResyncRequired, lastSeq });
 
 /** A stream kind whose entries are the `notification` frames of `stored`, whatever the key. */
-function fakeKind(stored: Notification[], resyncFrame = userResync) {
+function fakeKind(stored: Notification[], resyncFrame = userResync, holesMeanLoss = false) {
   const readRange = jest.fn(async (_key: string, from: number, to: number): Promise<ServerFrame[]> =>
     stored.filter((n) => n.seq > from && n.seq < to).map(notificationFrame),
   );
   const kind: StreamKind = {
     channel: (key) => `fake:{${key}}`,
     keyOf: () => null,
-    maxGap: 1000,
+    maxGap: () => 1000,
+    holesMeanLoss,
     positionOf: (f) => (f.type === ServerFrameType.Notification ? f.notification.seq : undefined),
     readGap: readRange,
     readAfter: async () => new Map(),
@@ -191,6 +192,7 @@ describe('ClientSession', () => {
       const { kind: topics, readRange: readTopic } = fakeKind(topicStore, topicResync);
       const jobs: Stream = { kind: topics, key: 'jobs' };
       const send = (stream: Stream, seq: number) => sut.deliver(stream, frame(seq), JSON.stringify(frame(seq)));
+      sut.follow(jobs);
 
       deliver(1);
       send(jobs, 3); // jobs 1 and 2 come from storage
@@ -205,6 +207,89 @@ describe('ClientSession', () => {
       expect(sut.positionIn(jobs)).toBe(2000);
       expect(sut.positionIn(own)).toBe(2);
       expect(sut.cursor).toBe(2);
+    });
+  });
+
+  describe('following a topic', () => {
+    const topicResync = (key: string, lastSeq: number) => ({ type: 'topic.resync_required', topic: key, lastSeq }) as unknown as ServerFrame;
+
+    function topicSetup(stored: Notification[] = []) {
+      const base = setup();
+      const { kind, readRange } = fakeKind(stored, topicResync, true);
+      const jobs: Stream = { kind, key: 'jobs' };
+      const send = (seq: number) => base.sut.deliver(jobs, frame(seq), JSON.stringify(frame(seq)));
+      return { ...base, jobs, send, readRange };
+    }
+
+    it('drops the frames of a topic it does not follow, or no longer follows, even those already queued', async () => {
+      const { sut, seqs, flush, jobs, send } = topicSetup();
+      send(1); // not followed yet
+      sut.follow(jobs);
+      sut.startAt(jobs, 1);
+      let release!: () => void;
+      sut.enqueue(() => new Promise<void>((r) => (release = r)));
+      send(2); // queued behind the task
+      sut.unfollow(jobs);
+      await flush();
+      release();
+      await flush();
+      send(3);
+
+      expect(seqs()).toEqual([]);
+      expect([sut.follows(jobs), sut.followedCount, sut.followed()]).toEqual([false, 0, []]);
+    });
+
+    it('goes on live from where it starts, with no replay', async () => {
+      const { sut, seqs, flush, jobs, send } = topicSetup();
+      sut.follow(jobs);
+      sut.startAt(jobs, 41);
+
+      send(41);
+      send(42);
+      await flush();
+
+      expect(seqs()).toEqual([42]);
+      expect(sut.follow(jobs)).toBe(false);
+      expect(sut.followed()).toEqual([jobs]);
+    });
+
+    it('asks for a resync when the history it replays has a hole, and replays it whole otherwise', () => {
+      const { sut, frames, seqs, jobs } = topicSetup();
+      sut.follow(jobs);
+      sut.startAt(jobs, 3);
+
+      const holed = sut.replay(jobs, [4, 6].map((s) => notificationFrame(note(s))), 6);
+      const whole = sut.replay(jobs, [7, 8].map((s) => notificationFrame(note(s))), 9);
+
+      expect([holed, whole]).toEqual([false, false]); // 9 was not read: lost too
+      expect(frames().map((f) => f.type)).toEqual(['topic.resync_required', 'topic.resync_required']);
+      expect(sut.replay(jobs, [10, 11].map((s) => notificationFrame(note(s))), 11)).toBe(true);
+      expect(seqs()).toEqual([10, 11]);
+    });
+
+    it('asks for a resync when a gap fill finds the history trimmed, then goes on live after it', async () => {
+      const { sut, frames, flush, jobs, send, readRange } = topicSetup([note(4)]);
+      sut.follow(jobs);
+      sut.startAt(jobs, 2);
+
+      send(5); // 3 was trimmed away
+      send(6);
+      await flush();
+      await flush();
+
+      expect(readRange).toHaveBeenCalledWith('jobs', 2, 5);
+      expect(frames().map((f) => f.notification?.seq ?? `${f.type}:${f.lastSeq}`)).toEqual(['topic.resync_required:5', 6]);
+    });
+
+    it('counts only what lies above its own cursor against the replay limit', () => {
+      const { sut, seqs, jobs } = topicSetup();
+      sut.follow(jobs);
+      sut.startAt(jobs, 1000);
+
+      const replayed = sut.replay(jobs, Array.from({ length: 1001 }, (_, i) => notificationFrame(note(i + 1))), 1001);
+
+      expect(replayed).toBe(true);
+      expect(seqs()).toEqual([1001]);
     });
   });
 });

@@ -2,6 +2,18 @@ import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '@herald/contracts';
 import type { Stream, StreamKind } from '../streams/stream-kind.js';
 
+/**
+ * Each replayed or gap-filled entry's JSON, made once however many sessions
+ * send it: a topic's followers replay the same rows after a gateway's
+ * sockets come back together (see TopicReads), and share a gap fill's.
+ */
+const serialized = new WeakMap<ServerFrame, string>();
+function rawOf(entry: ServerFrame): string {
+  let raw = serialized.get(entry);
+  if (raw === undefined) serialized.set(entry, (raw = JSON.stringify(entry)));
+  return raw;
+}
+
 /** What a session needs from the outside world, injected so it is testable alone. */
 export interface SessionDeps {
   /** The kind of the stream every socket follows, its own user's: its cursor is a field, not a map entry. */
@@ -25,6 +37,8 @@ export interface SessionDeps {
  * The own user stream's cursor is a plain field; cursors of other streams
  * (topics) live in a map made when the first is followed, so a socket that
  * follows only its own stream costs no more than before streams existed.
+ * A stream other than its own is followed from follow() to unfollow():
+ * frames of a stream it does not follow (any more) are dropped.
  */
 export class ClientSession {
   /** Answered the last heartbeat ping (or has not been pinged yet). */
@@ -64,6 +78,33 @@ export class ClientSession {
     return stream.kind === this.deps.ownStream ? this.ownCursor : (this.cursors?.get(stream) ?? 0);
   }
 
+  /** Starts following `stream` (a topic), at no position yet: startAt, replay or requireResync places it. False when already followed. */
+  follow(stream: Stream): boolean {
+    if (this.cursors?.has(stream)) return false;
+    (this.cursors ??= new Map()).set(stream, 0);
+    return true;
+  }
+
+  /** Stops following `stream`: its cursor goes, and its frames still on their way are dropped. False when it was not followed. */
+  unfollow(stream: Stream): boolean {
+    return this.cursors?.delete(stream) ?? false;
+  }
+
+  /** Its own stream, or one it follows now. */
+  follows(stream: Stream): boolean {
+    return stream.kind === this.deps.ownStream || (this.cursors?.has(stream) ?? false);
+  }
+
+  /** The streams it follows besides its own, to release when it closes. */
+  followed(): Stream[] {
+    return this.cursors ? [...this.cursors.keys()] : [];
+  }
+
+  /** How many streams it follows besides its own. */
+  get followedCount(): number {
+    return this.cursors?.size ?? 0;
+  }
+
   /** Runs `task` after everything queued before it; errors close the socket with 1011. */
   enqueue(task: () => Promise<void> | void): void {
     this.pending++;
@@ -80,11 +121,11 @@ export class ClientSession {
    * broadcast); `raw` is its JSON, serialised once per pod.
    */
   deliver(stream: Stream | undefined, frame: ServerFrame, raw: string): void {
-    if (this.closed) return;
+    if (this.closed || (stream !== undefined && !this.follows(stream))) return;
     const seq = stream?.kind.positionOf(frame);
     if (stream === undefined || seq === undefined) {
       if (this.pending === 0) this.sendRaw(frame, raw);
-      else this.enqueue(() => this.sendRaw(frame, raw));
+      else this.enqueue(() => (stream === undefined || this.follows(stream) ? this.sendRaw(frame, raw) : undefined));
       return;
     }
     if (this.pending === 0 && seq === this.positionIn(stream) + 1) return this.sendEntry(stream, seq, frame, raw);
@@ -99,45 +140,71 @@ export class ClientSession {
    * Catches the socket up from history: `entries` are everything of
    * `stream` above some position up to `through`, oldest first, as read
    * from Postgres. Sends those above the cursor and moves the cursor to
-   * `through`. When there are more than the stream's maxGap, sends none
-   * and asks for a resync instead; returns false then.
+   * `through`. When more than the stream's maxGap are above the cursor, or
+   * (where holes mean loss) one between the cursor and `through` is
+   * missing, sends none and asks for a resync instead; returns false then.
    */
   replay(stream: Stream, entries: readonly ServerFrame[], through: number): boolean {
-    if (this.tooFar(stream, entries.length)) {
+    const newer = this.above(stream, entries);
+    if (this.tooFar(stream, newer.length) || this.lost(stream, newer, through)) {
       this.requireResync(stream, through);
       return false;
     }
-    this.sendNewer(stream, entries);
+    for (const [seq, entry] of newer) this.sendEntry(stream, seq, entry, rawOf(entry));
     if (through > this.positionIn(stream)) this.setPosition(stream, through);
     return true;
   }
 
+  /** Goes on live from `position` on a stream it follows: entries above it are sent, none below. */
+  startAt(stream: Stream, position: number): void {
+    this.setPosition(stream, position);
+  }
+
   /** Tells the socket it must re-read `stream` up to `lastSeq` itself, and goes on live from there. */
   requireResync(stream: Stream, lastSeq: number): void {
+    if (!this.follows(stream)) return;
     this.send(stream.kind.resyncFrame(stream.key, lastSeq));
     if (lastSeq > this.positionIn(stream)) this.setPosition(stream, lastSeq);
   }
 
   private async deliverInOrder(stream: Stream, seq: number, frame: ServerFrame, raw: string): Promise<void> {
+    if (!this.follows(stream)) return; // unsubscribed while this frame waited
     const cursor = this.positionIn(stream);
     if (seq <= cursor) return; // already sent by a replay or a gap fill
     if (seq > cursor + 1) {
       if (this.tooFar(stream, seq - cursor - 1)) return this.requireResync(stream, seq);
-      this.sendNewer(stream, await stream.kind.readGap(stream.key, cursor, seq));
+      const filled = this.above(stream, await stream.kind.readGap(stream.key, cursor, seq));
+      if (this.lost(stream, filled, seq - 1)) return this.requireResync(stream, seq);
+      for (const [position, entry] of filled) this.sendEntry(stream, position, entry, rawOf(entry));
     }
     this.sendEntry(stream, seq, frame, raw);
   }
 
   /** The one rule for "too much missed to replay". */
   private tooFar(stream: Stream, missing: number): boolean {
-    return missing > stream.kind.maxGap;
+    return missing > stream.kind.maxGap(stream.key);
   }
 
-  private sendNewer(stream: Stream, entries: readonly ServerFrame[]): void {
+  /** The one rule for "history no longer holds what was missed": a hole between the cursor and `through`, where holes mean loss. */
+  private lost(stream: Stream, newer: readonly [number, ServerFrame][], through: number): boolean {
+    if (!stream.kind.holesMeanLoss) return false;
+    let expected = this.positionIn(stream) + 1;
+    for (const [seq] of newer) {
+      if (seq !== expected) return true;
+      expected++;
+    }
+    return expected <= through;
+  }
+
+  /** The entries above the cursor, with their positions, in order. */
+  private above(stream: Stream, entries: readonly ServerFrame[]): [number, ServerFrame][] {
+    const cursor = this.positionIn(stream);
+    const newer: [number, ServerFrame][] = [];
     for (const entry of entries) {
       const seq = stream.kind.positionOf(entry);
-      if (seq !== undefined && seq > this.positionIn(stream)) this.sendEntry(stream, seq, entry, JSON.stringify(entry));
+      if (seq !== undefined && seq > cursor) newer.push([seq, entry]);
     }
+    return newer;
   }
 
   private sendEntry(stream: Stream, seq: number, frame: ServerFrame, raw: string): void {
@@ -145,9 +212,10 @@ export class ClientSession {
     this.sendRaw(frame, raw);
   }
 
+  /** Moves a cursor; a stream not followed (any more) keeps none. */
   private setPosition(stream: Stream, seq: number): void {
     if (stream.kind === this.deps.ownStream) this.ownCursor = seq;
-    else (this.cursors ??= new Map()).set(stream, seq);
+    else if (this.cursors?.has(stream)) this.cursors.set(stream, seq);
   }
 
   private sendRaw(frame: ServerFrame, raw: string): void {

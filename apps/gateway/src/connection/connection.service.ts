@@ -10,6 +10,8 @@ import { addressKey, AuditEvent, AuditLog, clientHeaders, ClientAddress, DrainSt
 import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { UserStream } from '../streams/user-stream.js';
+import { TopicDeliveryMetrics } from '../topics/topic-delivery-metrics.js';
+import { TopicSubscriptions } from '../topics/topic-subscriptions.service.js';
 import { Admission } from './admission.js';
 import { ClientSession, type SessionDeps } from './client-session.js';
 import { closeFor, invalidRequest, REFUSAL, type CloseDecision } from './close-for.js';
@@ -22,6 +24,8 @@ interface Identity {
   userId: string;
   exp: number;
   kind: Principal['kind'];
+  /** Topic grants of the token (its `topics` claim), for the socket's subscribes. */
+  topics: readonly string[];
 }
 
 /** Who knocked, as the audit log records it. */
@@ -31,8 +35,9 @@ type Caller = Pick<AuditEntry, 'ip' | 'origin' | 'userAgent'>;
  * The life of one socket: admit it (drain, the pod's cap, the address's
  * handshake budget), check origin and credentials (closing with a code
  * before anything is allocated), enforce the per-user limit, register,
- * subscribe, resume, then hand inbound frames to InboundHandler. Every
- * handshake, accepted or refused, is one audit line.
+ * subscribe, resume (then the `?topics=` subscriptions), then hand inbound
+ * frames to InboundHandler. Every handshake, accepted or refused, is one
+ * audit line.
  */
 @Injectable()
 export class ConnectionService {
@@ -56,11 +61,14 @@ export class ConnectionService {
     @Inject(ClientAddress) private readonly address: ClientAddress,
     @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(UserStream) users: UserStream,
+    @Inject(TopicSubscriptions) private readonly topics: TopicSubscriptions,
+    @Inject(TopicDeliveryMetrics) topicMetrics: TopicDeliveryMetrics,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
       ownStream: users,
       onSent: (frame) => {
+        if (frame.type === ServerFrameType.TopicEvent) return topicMetrics.written(frame); // booked per message, not per write
         let counter = sent.get(frame.type);
         if (!counter) sent.set(frame.type, (counter = metrics.framesSent.labels(frame.type)));
         counter.inc();
@@ -105,6 +113,7 @@ export class ConnectionService {
     this.metrics.connections.set(this.registry.connectionCount);
     this.metrics.users.set(this.registry.userCount);
     this.closer.watchExpiry(session, identity.exp);
+    this.topics.setGrants(session, identity.topics);
     ws.on('message', (data, isBinary) => this.inbound.handle(session, data as Buffer, isBinary));
     ws.on('pong', () => {
       session.alive = true;
@@ -112,10 +121,11 @@ export class ConnectionService {
     // The socket's closures above keep this function's captured variables
     // alive as long as the socket: capture the two numbers, not the request
     // (its credentials and headers would stay in memory for the socket's life).
-    const { since, recent } = handshake;
+    const { since, recent, topics } = handshake;
     session.enqueue(async () => {
       await this.subscriptions.acquire(home);
       await this.resume.start(session, home, { since, recent, heartbeatMs: this.config.gateway.heartbeatMs });
+      if (topics) await this.topics.subscribe(session, topics);
     });
   }
 
@@ -127,6 +137,7 @@ export class ConnectionService {
     this.sessions.delete(ws);
     session.markClosed();
     this.closer.forget(session);
+    this.topics.releaseAll(session);
     const emptied = this.registry.remove(session);
     if (emptied) this.subscriptions.release(emptied);
     this.metrics.connections.set(this.registry.connectionCount);
@@ -138,10 +149,10 @@ export class ConnectionService {
       const grant = await this.tickets.consume(ticket);
       if (!grant || grant.tokenExp * 1000 <= Date.now()) throw new AuthError(AuthFailure.Ticket);
       // Only user tokens get tickets (the tickets route refuses services).
-      return { userId: grant.userId, exp: grant.tokenExp, kind: 'user' };
+      return { userId: grant.userId, exp: grant.tokenExp, kind: 'user', topics: grant.topics ?? [] };
     }
     const principal: Principal = await this.verifier.verify(token);
-    return { userId: principal.sub, exp: principal.exp, kind: principal.kind };
+    return { userId: principal.sub, exp: principal.exp, kind: principal.kind, topics: principal.topics };
   }
 
   /**

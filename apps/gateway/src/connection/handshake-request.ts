@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { MAX_RECENT } from '@herald/contracts';
+import { MAX_RECENT, type TopicSubscription } from '@herald/contracts';
+import { parseTopicsParam } from '../topics/topic-frames.js';
 
 /** What a client asked for in its upgrade request. */
 export interface HandshakeRequest {
@@ -8,6 +9,8 @@ export interface HandshakeRequest {
   origin?: string;
   since?: number;
   recent: number;
+  /** `?topics=`: topics to subscribe to once welcomed. */
+  topics?: TopicSubscription[];
   /** Set when a query parameter is malformed. */
   invalid?: string;
 }
@@ -35,6 +38,12 @@ export function parseHandshake(req: IncomingMessage): HandshakeRequest {
   if (recent !== null) {
     if (!/^\d{1,2}$/.test(recent) || Number(recent) > MAX_RECENT) return { ...result, invalid: `recent must be 0-${MAX_RECENT}` };
     result.recent = Number(recent);
+  }
+  const topics = q.get('topics');
+  if (topics !== null) {
+    const parsed = parseTopicsParam(topics);
+    if (typeof parsed === 'string') return { ...result, invalid: parsed };
+    result.topics = parsed;
   }
   return result;
 }

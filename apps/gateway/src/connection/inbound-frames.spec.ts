@@ -12,7 +12,8 @@ describe('parseInbound', () => {
     ['not json', 'malformed_frame'],
     ['[1,2]', 'malformed_frame'],
     ['null', 'malformed_frame'],
-    ['{"type":"subscribe"}', 'unknown_type'],
+    ['{"type":"publish"}', 'unknown_type'],
+    ['{"type":"subscribe"}', 'malformed_frame'],
     ['{"type":"auth"}', 'invalid_token'],
   ])('answers %s with %s', (input, code) => {
     expect(parseInbound(text(input), false)).toMatchObject({ ok: false, code });

@@ -1,4 +1,5 @@
 import { ClientFrameType, FrameErrorCode, type ClientFrame } from '@herald/contracts';
+import { parseTopicFrame } from '../topics/topic-frames.js';
 
 export type ParsedInbound = { ok: true; frame: ClientFrame } | { ok: false; code: FrameErrorCode; message: string };
 
@@ -22,6 +23,8 @@ export function parseInbound(data: Buffer | ArrayBuffer | Buffer[], isBinary: bo
     }
     return { ok: true, frame: { type: ClientFrameType.Auth, token: frame.token } };
   }
+  const topics = parseTopicFrame(frame);
+  if (topics) return topics;
   return { ok: false, code: FrameErrorCode.UnknownType, message: `unknown frame type ${JSON.stringify(String(frame.type)).slice(0, 40)}` };
 }
 

@@ -5,9 +5,11 @@ import { ClientFrameType, CloseCode, FrameErrorCode, ServerFrameType } from '@he
 import type { ClientSession } from './client-session.js';
 import { FrameRateLimiter, parseInbound } from './inbound-frames.js';
 import { SessionCloser } from './session-closer.js';
+import { TopicSubscriptions } from '../topics/topic-subscriptions.service.js';
 
 /**
- * Client → server frames: `ping` and `auth`. Oversize frames never get here
+ * Client → server frames: `ping`, `auth`, and `subscribe` / `unsubscribe`
+ * (handed to TopicSubscriptions). Oversize frames never get here
  * (ws closes them with 1009 at maxPayload); floods close with 4008; anything
  * else malformed gets an `error` frame and the socket stays open.
  */
@@ -19,6 +21,7 @@ export class InboundHandler {
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(SessionCloser) private readonly closer: SessionCloser,
+    @Inject(TopicSubscriptions) private readonly topics: TopicSubscriptions,
   ) {}
 
   handle(session: ClientSession, data: Buffer, isBinary: boolean): void {
@@ -37,6 +40,7 @@ export class InboundHandler {
       session.enqueue(() => session.send({ type: ServerFrameType.Pong, ts: Date.now() }));
       return;
     }
+    if (parsed.frame.type !== ClientFrameType.Auth) return this.topics.handle(session, parsed.frame);
     const token = parsed.frame.token;
     session.enqueue(() => this.refresh(session, token));
   }
@@ -55,6 +59,7 @@ export class InboundHandler {
         return;
       }
       this.closer.watchExpiry(session, principal.exp);
+      this.topics.setGrants(session, principal.topics);
     } catch (err) {
       session.send({ type: ServerFrameType.Error, code: FrameErrorCode.InvalidToken, message: err instanceof AuthError ? err.message : 'invalid credentials' });
     }

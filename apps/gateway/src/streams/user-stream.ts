@@ -15,7 +15,8 @@ import type { StreamKind } from './stream-kind.js';
  */
 @Injectable()
 export class UserStream implements StreamKind {
-  readonly maxGap = MAX_RESUME_ROWS;
+  /** Holes are notifications the user deleted or that expired: nothing to resync. */
+  readonly holesMeanLoss = false;
   private readonly prefix: string;
 
   constructor(
@@ -24,6 +25,10 @@ export class UserStream implements StreamKind {
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.prefix = config.redis.prefix;
+  }
+
+  maxGap(): number {
+    return MAX_RESUME_ROWS;
   }
 
   channel(userId: string): string {
@@ -45,7 +50,7 @@ export class UserStream implements StreamKind {
 
   async readAfter(positions: Map<string, number>): Promise<Map<string, ServerFrame[]>> {
     const byUser = new Map<string, ServerFrame[]>();
-    for (const row of await this.reader.afterForUsers(positions, this.maxGap + 1)) {
+    for (const row of await this.reader.afterForUsers(positions, MAX_RESUME_ROWS + 1)) {
       let entries = byUser.get(row.userId);
       if (!entries) byUser.set(row.userId, (entries = []));
       entries.push(notificationFrame(row));

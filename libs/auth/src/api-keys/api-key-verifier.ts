@@ -6,6 +6,8 @@ import { ApiKeyCache } from './api-key-cache.js';
 import { apiKeyId, hashApiKey, sameHash } from './api-key-format.js';
 import { ApiKeyUsage } from './api-key-usage.js';
 
+const NO_TOPICS: readonly string[] = [];
+
 /** How often last-used times are written. */
 const LAST_USED_FLUSH_MS = 10_000;
 
@@ -47,7 +49,8 @@ export class ApiKeyVerifier implements OnApplicationBootstrap, BeforeApplication
     }
     if (cached.record.revoked) throw new AuthError(AuthFailure.Invalid, `API key ${id} is revoked`);
     this.usage.note(id);
-    return { sub: apiKeySubject(cached.record.name), kind: 'service', scopes: cached.scopes, exp: Number.POSITIVE_INFINITY, apiKeyId: id };
+    // A key grants no topic subscriptions: those are for users' sockets.
+    return { sub: apiKeySubject(cached.record.name), kind: 'service', scopes: cached.scopes, exp: Number.POSITIVE_INFINITY, topics: NO_TOPICS, apiKeyId: id };
   }
 
   onApplicationBootstrap(): void {

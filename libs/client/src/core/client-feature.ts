@@ -1,4 +1,4 @@
-import type { ClientFrame, WelcomeFrame } from '@herald/contracts';
+import type { ClientFrame, ErrorFrame, WelcomeFrame } from '@herald/contracts';
 import type { ResolvedOptions } from '../client-options.js';
 import type { Link } from '../connection/transport.js';
 import type { HeraldEvents } from '../herald-events.js';
@@ -25,8 +25,8 @@ export interface FeatureContext {
 }
 
 /**
- * A part of the client with frames and state of its own (the inbox today;
- * topics next). It registers its frame types on the router in its
+ * A part of the client with frames and state of its own (the inbox,
+ * topics). It registers its frame types on the router in its
  * constructor and joins the connection's life through these hooks, which
  * the core calls for every feature in the order they were added.
  */
@@ -40,4 +40,7 @@ export interface ClientFeature {
   /** One REST round while the socket is down; runs in the queue. Errors
    * are the feature's to report (a network error is why we poll). */
   poll?(): Promise<void>;
+  /** The server refused a frame (`error`); runs in the queue after the
+   * client's `error` event. A feature retries or drops what it sent. */
+  refused?(frame: ErrorFrame): void;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../database.js';
 import { inLockOrder } from '../lock-order.js';
 import { isoTimestamp } from '../notification-row.js';
+import { OUTBOX_DELIVERED } from './outbox.sql.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
 /** A validated notification on its way in; a field left out gets its column default. */
@@ -95,14 +96,16 @@ export class InboxRepository {
            SELECT u, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
          ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count
          RETURNING user_id, last_seq
-       )
+       ), ins AS (
        INSERT INTO notifications (id, user_id, seq, type, title, body, severity, data, link, expires_at, created_at)
          SELECT i.id, i.u, st.last_seq - i.back, q.ty, q.ti, q.b, q.sv, q.d::jsonb, q.l, q.e::timestamptz, now()
            FROM unnest($3::uuid[], $4::varchar[], $5::bigint[], $6::int[]) AS i(id, u, back, r)
            JOIN st ON st.user_id = i.u
            JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[])
              WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, r) ON q.r = i.r
-       RETURNING id, seq, created_at`,
+       RETURNING id, user_id, seq, type, created_at
+       ), ${OUTBOX_DELIVERED}
+       SELECT id, seq, created_at FROM ins`,
       [
         users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
         field((n) => n.type), field((n) => n.title), field((n) => n.body ?? null), field((n) => n.severity ?? 'info'),

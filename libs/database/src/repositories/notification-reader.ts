@@ -46,6 +46,16 @@ export class NotificationReader {
     return states;
   }
 
+  /** Live notifications by id, any owner (the worker's push and webhook jobs); missing ids are left out. */
+  async byIds(ids: string[]): Promise<Notification[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<NotificationRow>(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) AND ${LIVE}`,
+      [ids],
+    );
+    return rows.map(toNotification);
+  }
+
   /** Oldest first, seq > after: resume, gap fill and the polling fallback. */
   async after(userId: string, after: number, limit: number, below?: number): Promise<Notification[]> {
     const rows = await this.db.query<NotificationRow>(
