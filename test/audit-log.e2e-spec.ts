@@ -1,3 +1,5 @@
+import { Scope } from '@herald/contracts';
+import { createKey } from './support/herald-cli.js';
 import { http } from './support/http-client.js';
 import { startProcessSystem, type ProcessSystem } from './support/process-system.js';
 import { TestSocket } from './support/test-socket.js';
@@ -93,5 +95,26 @@ describe('audit log of authentication', () => {
       expect(everything).not.toContain(credential);
       for (const part of credential.split('.')) expect(everything).not.toContain(part.slice(0, 16));
     }
+  }, 30_000);
+
+  it('records API key refusals like any other: unverified ones name no one, a verified key names its service', async () => {
+    const key = await createKey({ DATABASE_URL: sys.db.url }, 'audited', [Scope.Publish]);
+    const altered = key.slice(0, -2) + (key.endsWith('AA') ? 'BB' : 'AA');
+    const call = (path: string, token: string, from: string) => http(sys.api.url, 'GET', path, { token, from, headers: { origin: ORIGIN, 'user-agent': AGENT } });
+
+    const statuses = [(await call('/v1/notifications', altered, '127.0.0.61')).status, (await call('/v1/notifications', key, '127.0.0.62')).status];
+    const socket = await TestSocket.open(`${sys.gateways[0].wsUrl}?token=${key}`, { localAddress: '127.0.0.63', headers: { origin: ORIGIN, 'user-agent': AGENT } });
+    const closed = await socket.closed;
+    await new Promise((r) => setTimeout(r, 300)); // the last lines reach the pipes
+
+    const lines = [...auditLines(sys.gateways[0].output()), ...auditLines(sys.api.output())];
+    const from = (ip: string) => lines.filter((l) => l.ip === ip);
+    expect(statuses).toEqual([401, 403]);
+    expect(closed.code).toBe(4001);
+    expect(from('127.0.0.61')).toEqual([expect.objectContaining({ event: 'http.refused', reason: 'invalid_token', code: 401 })]);
+    expect(from('127.0.0.61')[0]).not.toHaveProperty('user');
+    expect(from('127.0.0.62')).toEqual([expect.objectContaining({ event: 'http.refused', reason: 'service_token_on_user_route', code: 403, user: 'apikey:audited', principal: 'service' })]);
+    expect(from('127.0.0.63')).toEqual([expect.objectContaining({ event: 'socket.refused', reason: 'invalid_token', code: 4001 })]);
+    expect(sys.api.output() + sys.gateways[0].output()).not.toContain(key.slice(22, 38));
   }, 30_000);
 });

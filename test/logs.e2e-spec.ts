@@ -1,3 +1,5 @@
+import { Scope } from '@herald/contracts';
+import { createKey, herald } from './support/herald-cli.js';
 import { http } from './support/http-client.js';
 import { startProcessSystem, type ProcessSystem } from './support/process-system.js';
 import { TestSocket } from './support/test-socket.js';
@@ -37,5 +39,25 @@ describe('credentials never reach the logs (api and gateway as real processes, L
       expect(logs).not.toContain(secret);
       expect(logs).not.toContain(secret.split('.')[2] ?? secret); // not even the signature part
     }
+  }, 30000);
+
+  it('never logs an API key, used, refused or revoked, even at trace level', async () => {
+    const env = { DATABASE_URL: sys.db.url };
+    const key = await createKey(env, 'logged', [Scope.Publish]);
+    const altered = key.slice(0, -2) + (key.endsWith('AA') ? 'BB' : 'AA');
+
+    await http(sys.api.url, 'POST', '/v1/notifications', { token: key, body: { recipients: ['log-user'], type: 'log', title: 'by key' } });
+    await http(sys.api.url, 'GET', '/v1/notifications', { token: altered });
+    await http(sys.api.url, 'GET', `/v1/notifications?token=${key}`);
+    await herald(['keys', 'revoke', key.slice(5, 21)], env);
+    await new Promise((r) => setTimeout(r, 2500)); // past the api's key cache
+    await http(sys.api.url, 'POST', '/v1/notifications', { token: key, body: { recipients: ['log-user'], type: 'log', title: 'revoked' } });
+    const refused = await TestSocket.open(`${sys.gateways[0].wsUrl}?token=${key}`);
+    await refused.closed;
+    await new Promise((r) => setTimeout(r, 300));
+
+    const logs = sys.api.output() + sys.gateways[0].output();
+    expect(logs).toContain('API key'); // the refusals were logged, at debug level
+    for (const secret of [key, altered]) expect(logs).not.toContain(secret.slice(22)); // not even the secret part
   }, 30000);
 });

@@ -2,7 +2,7 @@ export declare const REPO_ROOT: string;
 
 export declare const repoPath: (relative: string) => string;
 
-export declare const DIST_MAIN: { readonly api: string; readonly gateway: string; readonly worker: string; readonly migrate: string };
+export declare const DIST_MAIN: { readonly api: string; readonly gateway: string; readonly worker: string; readonly migrate: string; readonly cli: string };
 
 export declare const DIST_DIR: string;
 

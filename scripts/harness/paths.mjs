@@ -17,6 +17,7 @@ export const DIST_MAIN = {
   gateway: 'apps/gateway/src/main.js',
   worker: 'apps/worker/src/main.js',
   migrate: 'libs/database/src/migrate.js',
+  cli: 'apps/cli/src/main.js',
 };
 
 /** `npm run build`'s output. */

@@ -7,6 +7,10 @@ export interface JwksServer {
   rsaPrivate: KeyObject;
   rsaPublicPem: string;
   ecPrivate: KeyObject;
+  /** The public JWK of the RS256 key, as the set serves it. */
+  rsaJwk: Record<string, unknown>;
+  /** Requests served so far. */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
@@ -18,7 +22,9 @@ export async function startJwksServer(): Promise<JwksServer> {
     { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
     { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1', alg: 'ES256', use: 'sig' },
   ];
+  let requests = 0;
   const server: Server = createServer((_req, res) => {
+    requests += 1;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys }));
   });
@@ -29,6 +35,10 @@ export async function startJwksServer(): Promise<JwksServer> {
     rsaPrivate: rsa.privateKey,
     rsaPublicPem: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
     ecPrivate: ec.privateKey,
+    rsaJwk: keys[0],
+    get requests() {
+      return requests;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

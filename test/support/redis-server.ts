@@ -18,10 +18,13 @@ export async function redisAnswers(port: number): Promise<boolean> {
   }
 }
 
-/** A private redis-server on a loopback port that a test may kill and restart. */
+/** A private redis-server on a loopback port that a test may kill, restart or stall. */
 export class TestRedisServer {
   private child: ChildProcess | undefined;
   port = 0;
+
+  /** @param options.debugCommand allow DEBUG (SLEEP), off by default since Redis 7 @default false */
+  constructor(private readonly options: { debugCommand?: boolean } = {}) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -29,9 +32,24 @@ export class TestRedisServer {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const debug = this.options.debugCommand ? ['--enable-debug-command', 'yes'] : [];
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...debug], { stdio: 'ignore' });
     if (!(await pollUntil(() => redisAnswers(this.port), { timeoutMs: 10_000, intervalMs: 50 }))) throw new Error('redis-server did not start');
     return this;
+  }
+
+  /**
+   * Freezes the whole server for `ms` (DEBUG SLEEP: every client waits, no
+   * connection drops), the way a fork, a swap storm or a long script stalls
+   * it; resolves when it answers again. Needs `debugCommand`.
+   */
+  async stall(ms: number): Promise<void> {
+    const client = new Redis({ host: '127.0.0.1', port: this.port, maxRetriesPerRequest: 0 });
+    try {
+      await client.call('DEBUG', 'SLEEP', String(ms / 1000));
+    } finally {
+      client.disconnect();
+    }
   }
 
   /** SIGKILL: the crash case, nothing flushed, every connection dropped. */

@@ -1,17 +1,23 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeyVerifier } from './api-keys/api-key-verifier.js';
+import { CredentialVerifier } from './credential-verifier.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { TokenVerifier } from './token-verifier.js';
 import { TopicAuthorizer } from './topic-access.js';
 
-/** TokenVerifier and TopicAuthorizer for sockets; passport-jwt + the global guard for HTTP. */
+/**
+ * TokenVerifier and TopicAuthorizer for sockets; for HTTP, JWTs and API keys
+ * through passport and the global guard. Needs the DatabaseModule (API keys
+ * live there).
+ */
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [TokenVerifier, TopicAuthorizer, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenVerifier, TopicAuthorizer],
+  providers: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier, CredentialVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier],
 })
 export class AuthModule {}
 

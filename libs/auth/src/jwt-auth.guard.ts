@@ -49,6 +49,8 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   private admit(err: unknown, user: Principal | false, info: unknown, context: ExecutionContext): Principal {
+    // Not a refused credential but a failure to check one (Postgres down): answered as that failure.
+    if (err && !(err instanceof AuthError)) throw err;
     if (err || !user) {
       const reason = err ?? info;
       const authError = reason instanceof AuthError ? reason : new AuthError(AuthFailure.Invalid, String(reason));

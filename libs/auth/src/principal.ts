@@ -9,10 +9,16 @@ export interface Principal {
   /** `service` when the token carries a service scope (see SERVICE_SCOPES); such a token is no user. */
   kind: 'user' | 'service';
   scopes: ReadonlySet<string>;
-  /** Expiry, whole seconds since the epoch (a fractional `exp` rounded up: expired from that second on). */
+  /**
+   * Expiry, whole seconds since the epoch (a fractional `exp` rounded up:
+   * expired from that second on); Infinity for an API key, which lives
+   * until revoked.
+   */
   exp: number;
   /** Topics the token grants, from its `topics` claim: names and `ns:*` patterns (malformed entries are dropped). */
   topics: readonly string[];
+  /** The public id of the API key this principal came from; unset for a JWT. */
+  apiKeyId?: string;
 }
 
 /** Claims rules beyond jsonwebtoken's signature, expiry, issuer and audience checks. */

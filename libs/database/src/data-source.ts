@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { HeraldConfig } from '@herald/config';
+import { lockDataDir } from './data-dir-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /**
@@ -11,6 +12,7 @@ import { MIGRATIONS } from './migrations/index.js';
  * installed. `synchronize` stays off: the schema comes from migrations only.
  * No entities: every query is raw SQL in the repositories, so mapped classes
  * would be a second, unchecked copy of the schema (they drifted once already).
+ * A PGlite data dir is held by one process at a time (lockDataDir).
  */
 export function createDataSource(config: Pick<HeraldConfig, 'database'>, options: { inMemory?: boolean } = {}): DataSource {
   const common = { type: 'postgres' as const, entities: [], migrations: MIGRATIONS, synchronize: false, migrationsRun: false };
@@ -18,7 +20,13 @@ export function createDataSource(config: Pick<HeraldConfig, 'database'>, options
     return new DataSource({ ...common, url: config.database.url, extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 } });
   }
   const dataDir = options.inMemory ? undefined : join(config.database.dataDir, 'pgdata');
-  return new DataSource({ ...common, driver: new PGliteDriver({ dataDir }).driver });
+  const unlock = dataDir ? lockDataDir(dataDir) : undefined;
+  const dataSource = new DataSource({ ...common, driver: new PGliteDriver({ dataDir }).driver });
+  if (unlock) {
+    const destroy = dataSource.destroy.bind(dataSource);
+    dataSource.destroy = () => destroy().finally(unlock);
+  }
+  return dataSource;
 }
 
 /** True when the DataSource runs on the embedded single-connection PGlite. */

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, type OnApplicationSh
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
 import { AdvisoryLocks } from './advisory-locks.js';
+import { ApiKeysRepository } from './repositories/api-keys.repository.js';
 import { Database, type SqlExecutor } from './database.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
@@ -25,7 +26,7 @@ export interface DatabaseModuleOptions {
 
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
 const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
-  NotificationReader, InboxRepository, IdempotencyKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
+  NotificationReader, InboxRepository, IdempotencyKeysRepository, ApiKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
   OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository,
 ];
 

@@ -22,7 +22,9 @@ export class Nginx {
   gateways = [];
 
   /**
-   * @param {{ port: number, controlPort: number, apiPort: number, workerConnections: number }} o
+   * @param {{ port: number, controlPort: number, apiPort: number, workerConnections: number, shutdownTimeoutMs?: number }} o
+   *   shutdownTimeoutMs: nginx's worker_shutdown_timeout, after which an old worker closes the sockets it still
+   *   holds after a reload (default: unset, old workers keep them until they end)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -42,7 +44,11 @@ export class Nginx {
     writeHeraldSite(this.dir, this.port, { limits: 'off' });
     this.writeUpstreams(gatewayPorts);
     writeNginxConf(this.dir, {
-      main: ['worker_processes auto;', `worker_rlimit_nofile ${this.workerConnections * 2};`],
+      main: [
+        'worker_processes auto;',
+        `worker_rlimit_nofile ${this.workerConnections * 2};`,
+        ...(this.shutdownTimeoutMs ? [`worker_shutdown_timeout ${this.shutdownTimeoutMs}ms;`] : []),
+      ],
       workerConnections: this.workerConnections,
       // control.conf is not part of the edge: it answers which configuration
       // generation the workers run, so a reload is known to have landed.
@@ -91,11 +97,17 @@ export class Nginx {
   /**
    * Points the `gateway` upstream at exactly these ports: rewrite, `nginx -s
    * reload`, and wait until new workers answer with the new configuration.
-   * Old workers keep the sockets they hold (no worker_shutdown_timeout) and
-   * accept no new ones.
+   * Old workers keep the sockets they hold (until worker_shutdown_timeout,
+   * when set) and accept no new ones.
    */
   async setGateways(gatewayPorts) {
-    this.writeUpstreams(gatewayPorts);
+    this.gateways = [...gatewayPorts];
+    await this.reload();
+  }
+
+  /** `nginx -s reload` (an operator's config push) and wait until new workers serve the current generation. */
+  async reload() {
+    this.writeUpstreams(this.gateways);
     await promisify(execFile)(NGINX_BIN, [...nginxArgs(this.dir), '-s', 'reload'], { timeout: 10_000 });
     if (!(await this.serving(this.generation, 10_000))) throw new Error(`nginx reload ${this.generation} did not land:\n${this.errorLogTail()}`);
   }

@@ -1,8 +1,10 @@
-// POSTs /v1/notifications through nginx (https) at a steady rate, each to one
-// random user, and counts the 201s per user: the "sent" side of the check.
+// POSTs /v1/notifications (through nginx over https, or straight to an api
+// over http: the soak) at a steady rate, each to one random user, and counts
+// the 201s per user: the "sent" side of the check.
 // Each POST carries its own Idempotency-Key and is retried with the same key
 // on a network error, 429 or 5xx, so a retry can never make a second row.
-import { Agent, request } from 'node:https';
+import http from 'node:http';
+import https from 'node:https';
 import { sleep } from '../../harness/wait.mjs';
 
 const TICK_MS = 20;
@@ -27,12 +29,17 @@ export class Publisher {
   running = false;
   pending = new Set();
 
-  /** @param {{ baseUrl: string, ca: Buffer, token: string, users: string[], ratePerSecond: number, runId: string }} o */
+  /**
+   * @param {{ baseUrl: string, ca?: Buffer, token: string, users: string[], ratePerSecond: number, runId: string, maxSockets?: number }} o
+   *   ca: https only; maxSockets: kept-alive connections to the server (default 64; the soak keeps fewer, so the
+   *   api's descriptor count does not swing with the load generator's pool)
+   */
   constructor(o) {
     Object.assign(this, o);
-    const { hostname, port } = new URL(o.baseUrl);
+    const { hostname, port, protocol } = new URL(o.baseUrl);
     this.target = { host: hostname, port: Number(port) };
-    this.agent = new Agent({ keepAlive: true, maxSockets: 64, ca: o.ca });
+    this.transport = protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 64, ...(o.ca ? { ca: o.ca } : {}) });
   }
 
   /** Publishes until stop(); every iteration is bounded by `maxMs`. */
@@ -107,7 +114,7 @@ export class Publisher {
 
   send(body, key) {
     return new Promise((resolve, reject) => {
-      const req = request(
+      const req = this.transport.request(
         {
           ...this.target,
           path: '/v1/notifications',

@@ -21,7 +21,8 @@ export function configureHttp(app: INestApplication, config: HeraldConfig): void
       .setTitle('Herald')
       .setDescription('Notification service: ingest, inbox, tickets. WebSocket protocol: docs/protocol.md')
       .setVersion('1')
-      .addBearerAuth()
+      // One scheme for both credentials: a JWT, or for services an API key (hrld_…, docs/protocol.md#api-keys).
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A JWT; services may send an API key (hrld_…) instead' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
