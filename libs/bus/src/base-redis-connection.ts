@@ -8,6 +8,13 @@ export interface RedisConnectionOptions {
   name: string;
   /** Start of every key and channel name on this connection (HERALD_REDIS_PREFIX). */
   prefix: string;
+  /**
+   * How long a command on the command client may wait for its answer
+   * (HERALD_REDIS_COMMAND_TIMEOUT_MS). A Redis that stops answering without
+   * closing the connection would otherwise hold every POST that publishes
+   * or counts a rate limit for as long as it hangs. @default 1000
+   */
+  commandTimeoutMs?: number;
 }
 
 /** Every connection's connect timeout, so a dead address fails at boot in seconds. */

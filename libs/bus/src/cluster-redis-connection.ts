@@ -23,7 +23,14 @@ export class ClusterRedisConnection extends BaseRedisConnection<Cluster> {
         // the next command (which then fails while the connection opens); a
         // periodic slot refresh re-adds it, and openEveryNode opens it.
         slotsRefreshInterval: 5000,
-        redisOptions: { ...seeds.redisOptions, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: options.name, maxRetriesPerRequest: 1 },
+        redisOptions: {
+          ...seeds.redisOptions,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          connectionName: options.name,
+          maxRetriesPerRequest: 1,
+          // As on one Redis: a master that stops answering fails the command.
+          commandTimeout: options.commandTimeoutMs ?? 1000,
+        },
       }),
       options,
       `${urls[0]} (cluster)`,

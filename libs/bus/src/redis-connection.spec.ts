@@ -19,7 +19,7 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
-const redisConfig = (over: Partial<HeraldConfig['redis']>): HeraldConfig['redis'] => ({ url: undefined, cluster: false, clusterNodes: [], prefix: 'spec:', ...over });
+const redisConfig = (over: Partial<HeraldConfig['redis']>): HeraldConfig['redis'] => ({ url: undefined, cluster: false, clusterNodes: [], prefix: 'spec:', commandTimeoutMs: 1000, ...over });
 
 describe('Redis connections', () => {
   const opened: { close(): Promise<void> }[] = [];
@@ -43,7 +43,7 @@ describe('Redis connections', () => {
     const cluster = new ClusterRedisConnection(['redis://127.0.0.1:1'], { name: 'herald-spec', prefix: 'spec:' });
     opened.push(sut, cluster);
 
-    expect(sut.client.options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, maxRetriesPerRequest: 1, connectTimeout: 5000, connectionName: 'herald-spec' });
+    expect(sut.client.options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, maxRetriesPerRequest: 1, connectTimeout: 5000, commandTimeout: 1000, connectionName: 'herald-spec' });
     expect(cluster.client.options).toMatchObject({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 5000, connectionName: 'herald-spec' } });
   });
 

@@ -21,6 +21,6 @@ export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
 /** The connection `config` asks for, named `name` in CLIENT LIST; null without REDIS_URL. */
 export function createRedisConnection(config: HeraldConfig['redis'], name: string): RedisConnection | null {
   if (!config.url) return null;
-  const options = { name, prefix: config.prefix };
+  const options = { name, prefix: config.prefix, commandTimeoutMs: config.commandTimeoutMs };
   return config.cluster ? new ClusterRedisConnection(config.clusterNodes, options) : new StandaloneRedisConnection(config.url, options);
 }

@@ -17,7 +17,10 @@ export class StandaloneRedisConnection extends BaseRedisConnection<Redis> {
     // the length of the outage; the rows are the truth and resume repairs
     // delivery. Auto-pipelining sends the commands issued in one tick (a
     // rate-limit count per concurrent POST, ticket and presence calls) in one write.
-    super(new Redis(url, { ...common, connectionName: options.name, enableOfflineQueue: false, enableAutoPipelining: true }), options, url);
+    // A command that gets no answer within the timeout fails (the limiter
+    // falls back to memory, a publish is logged: the rows are the truth).
+    const commandTimeout = options.commandTimeoutMs ?? 1000;
+    super(new Redis(url, { ...common, connectionName: options.name, enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout }), options, url);
   }
 
   /**

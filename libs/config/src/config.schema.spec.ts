@@ -91,7 +91,7 @@ describe('configuration', () => {
     it('reads REDIS_URL as comma-separated seed nodes when HERALD_REDIS_CLUSTER=true', () => {
       const sut = loadConfig({ defaultPort: 1, env: env({ HERALD_REDIS_CLUSTER: 'true', REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' }) });
 
-      expect(sut.redis).toEqual({ url: 'redis://10.0.0.1:7000', cluster: true, clusterNodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'], prefix: 'herald:' });
+      expect(sut.redis).toEqual({ url: 'redis://10.0.0.1:7000', cluster: true, clusterNodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'], prefix: 'herald:', commandTimeoutMs: 1000 });
     });
 
     it('keeps REDIS_URL one URL otherwise', () => {

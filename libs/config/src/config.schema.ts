@@ -90,6 +90,8 @@ export const configSchema = z.object({
   HERALD_REDIS_CLUSTER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Prefix of every Redis key and channel. @default herald: */
   HERALD_REDIS_PREFIX: z.string().min(1).default('herald:'),
+  /** Longest wait for an answer to a Redis command (publish, rate-limit count, ticket), ms. @default 1000 */
+  HERALD_REDIS_COMMAND_TIMEOUT_MS: int(1000, 50),
   /** HS256 secret (at least 32 characters). */
   HERALD_JWT_SECRET: z.string().min(32).optional(),
   /** JWKS URL for RS256/ES256 tokens from an identity provider; https outside development and test. */

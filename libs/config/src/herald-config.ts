@@ -20,6 +20,8 @@ export interface HeraldConfig {
     /** Every seed node URL in cluster mode; empty otherwise. */
     clusterNodes: string[];
     prefix: string;
+    /** Longest wait for a command's answer on the command connection, ms. */
+    commandTimeoutMs: number;
   };
   jwt: {
     /** HS256 secret; generated and kept under the data dir in dev mode. */

@@ -139,7 +139,7 @@ function vapidKeys(e: RawConfig, role: 'app' | 'migrate'): HeraldConfig['worker'
 function redisConfig(e: RawConfig): HeraldConfig['redis'] {
   const clusterNodes = e.HERALD_REDIS_CLUSTER ? seedUrls(e.REDIS_URL) : [];
   const url = e.HERALD_REDIS_CLUSTER ? clusterNodes[0] : e.REDIS_URL;
-  return { url, cluster: e.HERALD_REDIS_CLUSTER, clusterNodes, prefix: e.HERALD_REDIS_PREFIX };
+  return { url, cluster: e.HERALD_REDIS_CLUSTER, clusterNodes, prefix: e.HERALD_REDIS_PREFIX, commandTimeoutMs: e.HERALD_REDIS_COMMAND_TIMEOUT_MS };
 }
 
 /** A random HS256 secret generated once per data dir, so dev tokens survive restarts. */
