@@ -35,6 +35,20 @@ describe('configuration', () => {
     expect(loadConfig({ defaultPort: 1, env: { HERALD_JWT_SECRET: 's'.repeat(32) } }).metricsPort).toBe(0);
   });
 
+  it('partitions by month, two ahead, and reads from the primary alone by default', () => {
+    const sut = loadConfig({ defaultPort: 3000, env: { HERALD_JWT_SECRET: 's'.repeat(32) } });
+
+    expect(sut.partitions).toEqual({ period: 'month', ahead: 2 });
+    expect(sut.replica).toEqual({ url: undefined, stickyMs: 5000 });
+  });
+
+  it('rejects an unknown partition period and a replica without a primary', () => {
+    const secret = { HERALD_JWT_SECRET: 's'.repeat(32) };
+
+    expect(() => loadConfig({ defaultPort: 3000, env: { ...secret, HERALD_PARTITION_PERIOD: 'hour' } })).toThrow(/HERALD_PARTITION_PERIOD/);
+    expect(() => loadConfig({ defaultPort: 3000, env: { ...secret, DATABASE_REPLICA_URL: 'postgres://127.0.0.1:5433/herald' } })).toThrow(/DATABASE_REPLICA_URL/);
+  });
+
   it('takes trusted proxies as addresses, CIDRs or range names, and nothing else', () => {
     const env = (value: string) => ({ HERALD_JWT_SECRET: 's'.repeat(32), HERALD_TRUSTED_PROXIES: value });
 

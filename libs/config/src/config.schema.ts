@@ -43,6 +43,13 @@ function checkRedis(
   if (/[{}]/.test(e.HERALD_REDIS_PREFIX)) issue('HERALD_REDIS_PREFIX', 'may not contain { or } with HERALD_REDIS_CLUSTER=true');
 }
 
+/** A replica of nothing: the embedded PGlite has no replicas, so a replica URL without DATABASE_URL is a mistake. */
+function checkReplica(e: { DATABASE_URL?: string; DATABASE_REPLICA_URL?: string }, ctx: z.RefinementCtx): void {
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URL'], message: 'needs DATABASE_URL: the embedded database has no replicas' });
+  }
+}
+
 /** Names proxy-addr knows for whole ranges (127.0.0.0/8 and ::1; link-local; private and unique-local). */
 export const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
 
@@ -84,6 +91,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Postgres pool size per process. @default 10 */
   DATABASE_POOL_SIZE: int(10, 1),
+  /** Streaming read replica of DATABASE_URL for inbox lists and unread counts; unset: every read on the primary. */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  /** After a user's inbox write, their reads stay on the primary this long, ms (read-your-writes). @default 5000 */
+  HERALD_REPLICA_STICKY_MS: int(5_000, 100),
   /** Redis URL; with HERALD_REDIS_CLUSTER, seed node URLs, comma separated. Unset in embedded mode: an in-process bus. */
   REDIS_URL: z.string().min(1).optional(),
   /** `true`: REDIS_URL names Redis Cluster seed nodes; user channels use sharded pub/sub. @default false */
@@ -142,6 +153,10 @@ export const configSchema = z.object({
   HERALD_RETENTION_DAYS: int(30, 1),
   /** How often the api deletes expired and old rows, ms; 0 turns the timer off. @default 60000 */
   HERALD_RETENTION_INTERVAL_MS: int(60_000, 0),
+  /** Time span of one `notifications` partition (UTC boundaries; weeks start on Monday). @default month */
+  HERALD_PARTITION_PERIOD: z.enum(['day', 'week', 'month']).default('month'),
+  /** Partitions the api keeps created ahead of the current one. @default 2 */
+  HERALD_PARTITIONS_AHEAD: int(2, 1),
   /** How often a gateway reports its counts; a gateway silent for longer is dead. @default 5000 */
   HERALD_REPORT_INTERVAL_MS: int(5_000, 100),
   /** Time over which a draining gateway spreads its closes, ms. @default 10000 */
@@ -182,6 +197,6 @@ export const configSchema = z.object({
   HERALD_AUDIENCE_INLINE_MAX: int(1000, 0),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies).superRefine(checkVapid);
+}).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies).superRefine(checkVapid).superRefine(checkReplica);
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -12,6 +12,10 @@ export interface HeraldConfig {
   /** Peers whose X-Forwarded-For is believed: addresses, CIDRs, range names (proxy-addr's). Empty: none. */
   trustedProxies: string[];
   database: { url: string | undefined; poolSize: number; dataDir: string };
+  /** DATABASE_REPLICA_URL and how long a user's reads stay on the primary after they wrote. */
+  replica: { url: string | undefined; stickyMs: number };
+  /** Time partitioning of `notifications`: one partition per `period`, `ahead` of them created in advance. */
+  partitions: { period: PartitionPeriod; ahead: number };
   redis: {
     /** REDIS_URL; in cluster mode its first seed node. Unset: the in-process bus. */
     url: string | undefined;
@@ -81,6 +85,8 @@ export interface HeraldConfig {
     audienceInlineMax: number;
   };
 }
+
+export type PartitionPeriod = RawConfig['HERALD_PARTITION_PERIOD'];
 
 /** Injection token for HeraldConfig. */
 export const HERALD_CONFIG = Symbol('HERALD_CONFIG');

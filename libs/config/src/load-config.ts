@@ -59,6 +59,8 @@ export function loadConfig({ defaultPort, defaultHost, defaultMetricsPort = 0, e
     metricsPort: e.HERALD_METRICS_PORT ?? defaultMetricsPort,
     trustedProxies: e.HERALD_TRUSTED_PROXIES,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.HERALD_DATA_DIR },
+    replica: { url: e.DATABASE_REPLICA_URL, stickyMs: e.HERALD_REPLICA_STICKY_MS },
+    partitions: { period: e.HERALD_PARTITION_PERIOD, ahead: e.HERALD_PARTITIONS_AHEAD },
     redis: redisConfig(e),
     jwt: {
       secret,

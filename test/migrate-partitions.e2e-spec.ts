@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../libs/database/src/migrations/index.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const PARTITIONING = 'PartitionNotifications1765000000000';
+
+/** Today's table with rows in it, partitioned by the migration, and back. */
+describe('migration: notifications partitioned by created_at', () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await client.query(text, params)).rows as T[];
+  const dataSource = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, entities: [], migrations, migrationsRun: false });
+  /** Every row, every column, in one comparable shape. */
+  const snapshot = () => sql<{ row: unknown }>('SELECT to_jsonb(n) AS row FROM notifications n ORDER BY id');
+  const kind = async () => (await sql<{ relkind: string }>("SELECT relkind FROM pg_class WHERE relname = 'notifications'"))[0].relkind;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const before = dataSource(MIGRATIONS.filter((m) => m.name !== PARTITIONING));
+    await before.initialize();
+    await before.runMigrations({ transaction: 'each' });
+    await before.destroy();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // 3 users x 40 rows over the last 100 days, some read, some with an expiry, one a year old.
+    for (const user of ['ann', 'bob', 'cy']) {
+      for (let seq = 1; seq <= 40; seq++) {
+        await sql(
+          `INSERT INTO notifications (id, user_id, seq, type, title, data, created_at, read_at, expires_at)
+           VALUES ($1, $2, $3, 't', $4, '{"k":1}', now() - make_interval(days => $5), $6, $7)`,
+          [randomUUID(), user, seq, `n${seq}`, seq === 1 ? 365 : 100 - seq * 2, seq % 3 === 0 ? new Date() : null, seq % 7 === 0 ? new Date(Date.now() + 86_400_000) : null],
+        );
+      }
+      await sql('INSERT INTO user_states (user_id, last_seq, unread_count) VALUES ($1, 40, 27)', [user]);
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    await db.drop();
+  });
+
+  it('moves every row into time partitions, keeps seq and counts, and enforces the new keys', async () => {
+    const rows = await snapshot();
+    const after = dataSource(MIGRATIONS);
+
+    await after.initialize();
+    await after.runMigrations({ transaction: 'each' });
+    await after.destroy();
+
+    expect(await kind()).toBe('p');
+    expect(await snapshot()).toEqual(rows);
+    const parts = await sql<{ name: string; rows: number }>(
+      `SELECT c.relname AS name, (SELECT count(*)::int FROM notifications n WHERE n.tableoid = c.oid) AS rows
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'notifications'::regclass ORDER BY c.relname`,
+    );
+    expect(parts.length).toBeGreaterThanOrEqual(6); // a year-old month, the last ~4 months, next month, default
+    expect(parts.find((p) => p.name === 'notifications_default')?.rows).toBe(0);
+    expect(parts.reduce((n, p) => n + p.rows, 0)).toBe(120);
+    const [pk] = await sql<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'notifications_pkey'");
+    expect(pk.def).toBe('PRIMARY KEY (id, created_at)');
+    const indexes = await sql<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'notifications' ORDER BY indexname");
+    expect(indexes.map((i) => i.indexname)).toEqual(['ix_notifications_created_at', 'ix_notifications_expires_at', 'ix_notifications_user_seq', 'notifications_pkey']);
+    const counts = await sql<{ user_id: string; unread_count: number; actual: number; last_seq: string; max: string }>(
+      `SELECT s.user_id, s.unread_count, s.last_seq,
+              (SELECT count(*)::int FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) AS actual,
+              (SELECT max(seq) FROM notifications n WHERE n.user_id = s.user_id) AS max
+         FROM user_states s ORDER BY s.user_id`,
+    );
+    for (const c of counts) expect([c.unread_count, c.last_seq]).toEqual([c.actual, c.max]);
+    // A row far outside every partition still lands (DEFAULT), and the plain query still finds it.
+    await sql("INSERT INTO notifications (id, user_id, seq, type, title, created_at) VALUES ($1, 'ann', 41, 't', 'far', now() + interval '5 years')", [randomUUID()]);
+    expect((await sql('SELECT 1 FROM notifications_default')).length).toBe(1);
+    expect((await sql("SELECT seq FROM notifications WHERE user_id = 'ann' ORDER BY seq DESC LIMIT 1"))[0].seq).toBe('41');
+  });
+
+  it('goes back to one table with the unique (user_id, seq) constraint on the way down', async () => {
+    await sql("DELETE FROM notifications WHERE title = 'far'");
+    const rows = await snapshot();
+    const back = dataSource(MIGRATIONS);
+    await back.initialize();
+
+    await back.undoLastMigration({ transaction: 'each' });
+    await back.destroy();
+
+    expect(await kind()).toBe('r');
+    expect(await snapshot()).toEqual(rows);
+    const constraints = await sql<{ conname: string; def: string }>(
+      "SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND contype IN ('p', 'u') ORDER BY conname",
+    );
+    expect(constraints).toEqual([
+      { conname: 'notifications_pkey', def: 'PRIMARY KEY (id)' },
+      { conname: 'uq_notifications_user_seq', def: 'UNIQUE (user_id, seq)' },
+    ]);
+    await expect(sql("INSERT INTO notifications (id, user_id, seq, type, title) VALUES ($1, 'ann', 1, 't', 'dup')", [randomUUID()])).rejects.toMatchObject({ code: '23505' });
+  });
+});
