@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
+import { PartitionMaintenanceService } from './retention/partition-maintenance.service.js';
 import { RetentionService } from './retention/retention.service.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
@@ -37,6 +38,7 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,
+    PartitionMaintenanceService,
     publishRateLimiterProvider,
     ...TOPIC_PROVIDERS,
   ],

@@ -8,6 +8,7 @@ import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repos
 import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
 import { AudiencesRepository } from './repositories/audiences.repository.js';
+import { PartitionsRepository } from './repositories/partitions.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { PreferencesRepository } from './repositories/preferences.repository.js';
 import { PushSubscriptionsRepository } from './repositories/push-subscriptions.repository.js';
@@ -27,7 +28,7 @@ export interface DatabaseModuleOptions {
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
 const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
   NotificationReader, InboxRepository, IdempotencyKeysRepository, ApiKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
-  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository,
+  OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository, PartitionsRepository,
 ];
 
 /** Provides Database and the repositories over one initialised DataSource. */

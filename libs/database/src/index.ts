@@ -20,3 +20,5 @@ export * from './repositories/sends.repository.js';
 export * from './repositories/webhooks.repository.js';
 export * from './repositories/preferences.repository.js';
 export * from './repositories/outbox.sql.js';
+export * from './partition-periods.js';
+export * from './repositories/partitions.repository.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../database.js';
 import { inLockOrder } from '../lock-order.js';
 import { isoTimestamp } from '../notification-row.js';
+import { DEFAULT_PARTITION } from '../partition-periods.js';
 import { OUTBOX_DELIVERED } from './outbox.sql.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
@@ -40,6 +41,15 @@ export interface InboxChange {
 
 /** Expired, or older than the retention window (`$1` days). */
 const OUT_OF_RETENTION = '(expires_at < now() OR created_at < now() - make_interval(days => $1::int))';
+/**
+ * Rows retention deletes one by one: expired ones anywhere, and old ones in
+ * the DEFAULT partition only. Old rows in a range partition go when the
+ * whole partition does (PartitionsRepository): deleting them here would be
+ * the row-by-row churn partitioning exists to avoid.
+ */
+const PURGE_CANDIDATES = `(SELECT id, user_id FROM notifications WHERE expires_at < now() LIMIT $2)
+   UNION (SELECT id, user_id FROM ${DEFAULT_PARTITION} WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)
+   LIMIT $2`;
 
 /**
  * Every write to a user's inbox: the aggregate of one user_states row (the
@@ -171,16 +181,14 @@ export class InboxRepository {
   }
 
   /**
-   * Deletes up to `batchSize` expired or too-old notifications, inside the
-   * caller's transaction, and takes their unread ones off `unread_count`.
-   * The owners' user_states rows are locked first, in lock order, so
-   * `read_at` cannot change under us and the decrement is exact.
+   * Deletes up to `batchSize` expired notifications, and too-old ones the
+   * DEFAULT partition holds, inside the caller's transaction, and takes
+   * their unread ones off `unread_count`. The owners' user_states rows are
+   * locked first, in lock order, so `read_at` cannot change under us and
+   * the decrement is exact.
    */
   async purgeOutOfRetention(tx: SqlExecutor, retentionDays: number, batchSize: number): Promise<PurgeOutcome> {
-    const candidates = await tx.query<{ id: string; user_id: string }>(
-      `SELECT id, user_id FROM notifications WHERE ${OUT_OF_RETENTION} LIMIT $2`,
-      [retentionDays, batchSize],
-    );
+    const candidates = await tx.query<{ id: string; user_id: string }>(PURGE_CANDIDATES, [retentionDays, batchSize]);
     if (candidates.length === 0) return { scanned: 0, deleted: 0 };
     await this.lockUsers(tx, candidates.map((c) => c.user_id));
     // Re-checked after the locks: a row the user deleted meanwhile is simply not returned.
@@ -190,14 +198,27 @@ export class InboxRepository {
       [retentionDays, candidates.map((c) => c.id)],
     );
     const unread = unreadByUser(deleted);
-    if (unread.size > 0) {
-      await tx.query(
-        `UPDATE user_states s SET unread_count = GREATEST(s.unread_count - d.n, 0)
-           FROM unnest($1::varchar[], $2::int[]) AS d(u, n) WHERE s.user_id = d.u`,
-        [[...unread.keys()], [...unread.values()]],
-      );
-    }
+    if (unread.size > 0) await this.decrementUnread(tx, unread);
     return { scanned: candidates.length, deleted: deleted.length };
+  }
+
+  /**
+   * Takes rows that left the table some other way (a retired partition) off
+   * their users' unread counts, inside the caller's transaction. Those rows
+   * can no longer change, so counting them first and locking after is exact.
+   */
+  async subtractUnread(tx: SqlExecutor, unread: Map<string, number>): Promise<void> {
+    if (unread.size === 0) return;
+    await this.lockUsers(tx, [...unread.keys()]);
+    await this.decrementUnread(tx, unread);
+  }
+
+  private async decrementUnread(tx: SqlExecutor, unread: Map<string, number>): Promise<void> {
+    await tx.query(
+      `UPDATE user_states s SET unread_count = GREATEST(s.unread_count - d.n, 0)
+         FROM unnest($1::varchar[], $2::int[]) AS d(u, n) WHERE s.user_id = d.u`,
+      [[...unread.keys()], [...unread.values()]],
+    );
   }
 
   private async lockUser(tx: SqlExecutor, userId: string): Promise<void> {

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { HeraldConfig } from '@herald/config';
+import { AdvisoryLocks, createDataSource, Database, InboxRepository, PartitionsRepository } from '@herald/database';
+import { PartitionMaintenanceService } from './partition-maintenance.service.js';
+
+const DAY = 86_400_000;
+
+/** Embedded mode keeps partitions too: PGlite has declarative partitioning, ATTACH and DETACH. */
+describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
+  let db: Database;
+  let sut: PartitionMaintenanceService;
+  const partitions = new PartitionsRepository();
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    const dataSource = createDataSource({ database: { url: undefined, poolSize: 1, dataDir: '' } }, { inMemory: true });
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    db = new Database(dataSource, true);
+    const config = { retentionDays: 2, retentionIntervalMs: 0, partitions: { period: 'day', ahead: 2 } } as HeraldConfig;
+    sut = new PartitionMaintenanceService(db, partitions, new InboxRepository(), new AdvisoryLocks(), config);
+  }, 60_000);
+  afterAll(async () => {
+    await db.dataSource.destroy();
+  });
+
+  it('creates days ahead, then drops whole days past retention and keeps unread counts exact', async () => {
+    const now = await partitions.clock(db);
+    const first = await sut.runOnce(new Date(now.getTime() + 40 * DAY));
+    expect(first.created).toHaveLength(3); // the migration's months end before that day
+    await db.query("INSERT INTO user_states (user_id, last_seq, unread_count) VALUES ('ann', 3, 2)");
+    const rows: [number, number, boolean][] = [[1, 40, false], [2, 40, true], [3, 42, false]]; // seq, days from now, read
+    for (const [seq, days, read] of rows) {
+      await db.query(
+        `INSERT INTO notifications (id, user_id, seq, type, title, created_at, read_at)
+         VALUES ($1, 'ann', $2, 't', 'n', now() + make_interval(days => $3), ${read ? 'now()' : 'NULL'})`,
+        [randomUUID(), seq, days],
+      );
+    }
+
+    const later = await sut.runOnce(new Date(now.getTime() + 43 * DAY), 1);
+
+    expect(later.dropped.length).toBeGreaterThanOrEqual(1);
+    expect(later.rows).toBe(2);
+    const left = await db.query<{ seq: string }>('SELECT seq FROM notifications');
+    expect(left.map((r) => Number(r.seq))).toEqual([3]);
+    const [state] = await db.query<{ unread_count: number; last_seq: string }>("SELECT unread_count, last_seq FROM user_states WHERE user_id = 'ann'");
+    expect({ unread: state.unread_count, lastSeq: Number(state.last_seq) }).toEqual({ unread: 1, lastSeq: 3 });
+    expect(await partitions.retired(db)).toEqual([]);
+  });
+});

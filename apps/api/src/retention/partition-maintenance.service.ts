@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import {
+  AdvisoryLocks, Database, InboxRepository, PARTITIONS_LOCK_KEY, PartitionsRepository, periodsOf, uncovered, wantedRange, type SqlExecutor,
+} from '@herald/database';
+
+/** Users whose unread counts one transaction settles when a retired partition is dropped. */
+export const SETTLE_BATCH_USERS = 1000;
+const DAY_MS = 86_400_000;
+
+export interface PartitionRun {
+  /** True when another replica held the lock at the first step, so this one did nothing. */
+  skipped: boolean;
+  created: string[];
+  /** Partitions wholly past retention, detached and then dropped. */
+  dropped: string[];
+  /** Rows that went with them. */
+  rows: number;
+}
+
+/**
+ * Keeps `notifications`' time partitions: creates the current one and
+ * HERALD_PARTITIONS_AHEAD more of HERALD_PARTITION_PERIOD, so inserts never
+ * land in the DEFAULT partition; detaches each partition whose every row is
+ * older than HERALD_RETENTION_DAYS (its upper bound is), takes its unread
+ * rows off their users' counts and drops it. Runs at boot and then with the
+ * retention timer. Each step is one transaction under an advisory lock, so
+ * across api replicas one changes partitions at a time; a step that finds
+ * the lock taken stops the run, the holder doing the work. Time is the
+ * database's clock, the one created_at comes from.
+ */
+@Injectable()
+export class PartitionMaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PartitionMaintenanceService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<PartitionRun> | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(PartitionsRepository) private readonly partitions: PartitionsRepository,
+    @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(AdvisoryLocks) private readonly locks: AdvisoryLocks,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {}
+
+  /** Partitions exist before the first request; a database that fails here is retried by the timer. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runOnce().catch((err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`));
+    const interval = this.config.retentionIntervalMs;
+    if (interval <= 0) return;
+    this.timer = setInterval(() => {
+      this.runOnce().catch((err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`));
+    }, interval);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** One run; `now` and the batch size are for tests that move the clock or want several batches. */
+  runOnce(now?: Date, settleBatch = SETTLE_BATCH_USERS): Promise<PartitionRun> {
+    if (this.inFlight) return Promise.resolve({ skipped: true, created: [], dropped: [], rows: 0 });
+    this.inFlight = this.run(now, settleBatch).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async run(clock: Date | undefined, settleBatch: number): Promise<PartitionRun> {
+    const result: PartitionRun = { skipped: false, created: [], dropped: [], rows: 0 };
+    const now = clock ?? (await this.partitions.clock(this.db));
+    const { period, ahead } = this.config.partitions;
+    const wanted = wantedRange(now, period, ahead);
+    const cutoff = new Date(now.getTime() - this.config.retentionDays * DAY_MS);
+    const steps: { step: (tx: SqlExecutor) => Promise<string | null>; done: string[] }[] = [
+      {
+        // The list is read again under the lock: another replica may have just made the same partition.
+        step: async (tx) => {
+          const [gap] = uncovered(wanted, await this.partitions.list(tx)).flatMap((g) => periodsOf(g, period));
+          return gap ? this.partitions.create(tx, gap) : null;
+        },
+        done: result.created,
+      },
+      {
+        step: async (tx) => {
+          const old = (await this.partitions.list(tx)).find((p) => p.to <= cutoff);
+          return old ? this.partitions.detach(tx, old.name) : null;
+        },
+        done: [],
+      },
+    ];
+    for (const { step, done } of steps) {
+      for (;;) {
+        if (this.stopping) return result;
+        const outcome = await this.locked(step);
+        if (outcome === undefined) return this.logged({ ...result, skipped: result.created.length === 0 });
+        if (outcome === null) break;
+        done.push(outcome);
+      }
+    }
+    for (const table of await this.partitions.retired(this.db)) {
+      const rows = await this.settle(table, settleBatch);
+      if (rows === undefined) return this.logged(result);
+      result.dropped.push(table);
+      result.rows += rows;
+    }
+    return this.logged(result);
+  }
+
+  /**
+   * Takes a retired partition's unread rows off their users' counts, a
+   * batch of users per transaction (each batch records how far it got, in
+   * the same transaction), and drops it with the last batch. Answers the
+   * rows it held; undefined when another replica holds the lock.
+   */
+  private async settle(table: string, batchUsers: number): Promise<number | undefined> {
+    let rows = 0;
+    for (;;) {
+      const batch = await this.locked(async (tx) => {
+        const next = await this.partitions.retiredBatch(tx, table, batchUsers);
+        await this.inbox.subtractUnread(tx, next.unreadByUser);
+        if (next.users < batchUsers) await this.partitions.drop(tx, table);
+        else await this.partitions.markSettled(tx, table, next.lastUser as string);
+        return next;
+      });
+      if (batch === undefined) return undefined;
+      rows += batch.rows;
+      if (batch.users < batchUsers) return rows;
+    }
+  }
+
+  /** `work` in one transaction under the partitions lock; undefined when another transaction holds it. */
+  private async locked<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T | undefined> {
+    return this.db.transaction(async (tx) => ((await this.locks.tryForTransaction(tx, PARTITIONS_LOCK_KEY)) ? work(tx) : undefined));
+  }
+
+  private logged(result: PartitionRun): PartitionRun {
+    if (result.created.length || result.dropped.length) {
+      this.logger.log(
+        `partitions: created ${result.created.join(', ') || 'none'}; dropped ${result.dropped.join(', ') || 'none'} (${result.rows} row(s) past retention)`,
+      );
+    }
+    return result;
+  }
+}

@@ -1,0 +1,127 @@
+import type { SqlExecutor } from '../database.js';
+import { DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, RETIRED_PREFIX, type TimeRange } from '../partition-periods.js';
+
+/** One range partition of `notifications`. */
+export interface NotificationPartition extends TimeRange {
+  name: string;
+}
+
+/** One batch of a retired partition: each user's unread rows in it, users after the previous batch's. */
+export interface RetiredBatch {
+  unreadByUser: Map<string, number>;
+  rows: number;
+  /** Users in the batch; fewer than asked for means the partition is settled. */
+  users: number;
+  /** The last user of the batch: where the next batch starts. */
+  lastUser: string | undefined;
+}
+
+/** How long DDL waits for the table locks it needs before it gives up until the next run. */
+const LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
+/** What the comment of a retired partition says once some of its users' counts are settled. */
+const SETTLED_THROUGH = 'herald: unread counts settled through user ';
+
+/**
+ * The partitions of `notifications` (range on created_at, plus a DEFAULT
+ * one so an insert never fails): listing, creating ahead, and retiring whole
+ * partitions past retention. Retiring is two steps so no transaction both
+ * holds the parent's ACCESS EXCLUSIVE lock and waits on user rows: `detach`
+ * takes the partition out of the table (no query sees its rows from then
+ * on, so no read_at in it can change), then `retiredBatch` reads its unread
+ * rows per user for the counters, a batch at a time, and `drop` removes it.
+ * A detached partition is renamed `notifications_retired_…`, so a run that
+ * stopped half-way is finished by the next one.
+ */
+export class PartitionsRepository {
+  /** The database's clock: the one created_at comes from, so the one partition bounds are judged by. */
+  async clock(exec: SqlExecutor): Promise<Date> {
+    const [row] = await exec.query<{ now: Date }>('SELECT now() AS now');
+    return new Date(row.now);
+  }
+
+  /** Range partitions with their bounds, oldest first; the DEFAULT partition is not among them. */
+  async list(exec: SqlExecutor): Promise<NotificationPartition[]> {
+    const rows = await exec.query<{ name: string; from: Date; to: Date }>(
+      `SELECT c.relname AS name, b[1]::timestamptz AS from, b[2]::timestamptz AS to
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         CROSS JOIN LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS b
+        WHERE i.inhparent = $1::regclass AND b IS NOT NULL
+        ORDER BY 2`,
+      [NOTIFICATIONS_TABLE],
+    );
+    return rows.map((r) => ({ name: r.name, from: new Date(r.from), to: new Date(r.to) }));
+  }
+
+  /**
+   * Creates and attaches the partition of `range`, inside the caller's
+   * transaction. Rows the DEFAULT partition holds in that range move into it
+   * first (ATTACH would refuse otherwise). ATTACH takes only a SHARE UPDATE
+   * EXCLUSIVE lock on the parent: reads and writes go on meanwhile.
+   */
+  async create(tx: SqlExecutor, range: TimeRange): Promise<string> {
+    const name = partitionName(range);
+    const [from, to] = [range.from.toISOString(), range.to.toISOString()];
+    await tx.query(LOCK_TIMEOUT);
+    await tx.query(`CREATE TABLE ${name} (LIKE ${NOTIFICATIONS_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+    await tx.query(
+      `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
+      [from, to],
+    );
+    await tx.query(`ALTER TABLE ${NOTIFICATIONS_TABLE} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+    return name;
+  }
+
+  /** Takes `partition` out of the table and renames it retired, inside the caller's transaction; answers the new name. */
+  async detach(tx: SqlExecutor, partition: string): Promise<string> {
+    const retired = RETIRED_PREFIX + partition.slice(NOTIFICATIONS_TABLE.length + 1);
+    await tx.query(LOCK_TIMEOUT);
+    await tx.query(`ALTER TABLE ${NOTIFICATIONS_TABLE} DETACH PARTITION ${quoteIdent(partition)}`);
+    await tx.query(`ALTER TABLE ${quoteIdent(partition)} RENAME TO ${retired}`);
+    return retired;
+  }
+
+  /** Retired partitions not dropped yet. */
+  async retired(exec: SqlExecutor): Promise<string[]> {
+    const rows = await exec.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c
+        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND starts_with(c.relname, $1) ORDER BY 1`,
+      [RETIRED_PREFIX],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * The next `limit` users of a retired partition (in the column's own order,
+   * after those already settled) and each one's unread rows in it.
+   */
+  async retiredBatch(tx: SqlExecutor, table: string, limit: number): Promise<RetiredBatch> {
+    const [note] = await tx.query<{ comment: string | null }>(`SELECT obj_description($1::regclass, 'pg_class') AS comment`, [quoteIdent(table)]);
+    const after = note?.comment?.startsWith(SETTLED_THROUGH) ? note.comment.slice(SETTLED_THROUGH.length) : null;
+    const rows = await tx.query<{ user_id: string; rows: number; unread: number }>(
+      `SELECT user_id, count(*)::int AS rows, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
+         FROM ${quoteIdent(table)} WHERE ($1::varchar IS NULL OR user_id > $1)
+        GROUP BY user_id ORDER BY user_id LIMIT $2`,
+      [after, limit],
+    );
+    const unreadByUser = new Map(rows.filter((r) => r.unread > 0).map((r) => [r.user_id, r.unread]));
+    return { unreadByUser, rows: rows.reduce((n, r) => n + r.rows, 0), users: rows.length, lastUser: rows.at(-1)?.user_id };
+  }
+
+  /** Records, in the same transaction as their counters, that users up to `lastUser` are settled. */
+  async markSettled(tx: SqlExecutor, table: string, lastUser: string): Promise<void> {
+    await tx.query(`COMMENT ON TABLE ${quoteIdent(table)} IS ${quoteLiteral(SETTLED_THROUGH + lastUser)}`);
+  }
+
+  async drop(tx: SqlExecutor, table: string): Promise<void> {
+    await tx.query(`DROP TABLE ${quoteIdent(table)}`);
+  }
+}
+
+/** Names come from the catalog, never from a request; quoted anyway. */
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

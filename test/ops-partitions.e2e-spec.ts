@@ -1,0 +1,98 @@
+import pg from 'pg';
+import { PartitionsRepository } from '@herald/database';
+import { PartitionMaintenanceService } from '../apps/api/src/retention/partition-maintenance.service.js';
+import { http } from './support/http-client.js';
+import { startTestSystem, type TestSystem } from './support/test-system.js';
+
+const DAY = 86_400_000;
+
+/** Time partitions on real Postgres, kept by two api replicas at once beside ingest and inbox writes. */
+describe('ops: notifications partitions', () => {
+  let sys: TestSystem;
+  let db: pg.Client;
+  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await db.query(text, params)).rows as T[];
+  const maintenance = (api: number) => sys.apis[api].app.get(PartitionMaintenanceService);
+  const repo = new PartitionsRepository();
+  const exec = { query: <T>(text: string, params?: unknown[]) => sql<T>(text, params) };
+  async function expectExactCounts(who: string[]): Promise<void> {
+    const rows = await sql<{ user_id: string; unread_count: number; actual: number }>(
+      `SELECT s.user_id, s.unread_count, (SELECT count(*)::int FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) AS actual
+         FROM user_states s WHERE s.user_id = ANY($1)`,
+      [who],
+    );
+    expect(rows).toHaveLength(who.length);
+    for (const row of rows) expect({ user: row.user_id, count: row.unread_count }).toEqual({ user: row.user_id, count: row.actual });
+  }
+
+  beforeAll(async () => {
+    sys = await startTestSystem({
+      apis: 2, gateways: 0,
+      env: { HERALD_RETENTION_INTERVAL_MS: '0', HERALD_RETENTION_DAYS: '1', HERALD_PARTITION_PERIOD: 'day', HERALD_PARTITIONS_AHEAD: '2' },
+    });
+    db = new pg.Client({ connectionString: sys.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await sys.close();
+  });
+
+  it('has the partitions ahead at boot, and new rows land in them, not in DEFAULT', async () => {
+    expect((await sys.publish(['p-ann'])).status).toBe(201);
+
+    const [{ partition }] = await sql<{ partition: string }>("SELECT tableoid::regclass::text AS partition FROM notifications WHERE user_id = 'p-ann'");
+    expect(partition).not.toBe('notifications_default');
+    const now = await repo.clock(exec);
+    const covered = (await repo.list(exec)).filter((p) => p.to > now);
+    expect(covered[covered.length - 1].to.getTime() - now.getTime()).toBeGreaterThan(2 * DAY);
+  });
+
+  it('drops whole partitions past retention once, from two replicas at once, with exact counts and seq going on', async () => {
+    const who = Array.from({ length: 30 }, (_, i) => `d-${i}`);
+    for (let i = 0; i < 4; i++) expect((await sys.publish(who, { title: `n${i}` }, i % 2)).status).toBe(201);
+    for (const u of who.slice(0, 10)) {
+      const [row] = await sql<{ id: string }>('SELECT id FROM notifications WHERE user_id = $1 AND seq = 2', [u]);
+      expect((await http(sys.apis[0].url, 'POST', `/v1/notifications/${row.id}/read`, { token: sys.userToken(u) })).status).toBe(200);
+    }
+    // A partition of today's rows is past retention three days from now.
+    const future = new Date((await repo.clock(exec)).getTime() + 3 * DAY);
+    await sql("INSERT INTO notifications (id, user_id, seq, type, title, created_at) VALUES (gen_random_uuid(), 'd-keep', 1, 't', 'future', now() + interval '2 days 12 hours')");
+    await sql("INSERT INTO user_states (user_id, last_seq, unread_count) VALUES ('d-keep', 1, 1)");
+
+    const [a, b] = await Promise.all([
+      maintenance(0).runOnce(future, 7),
+      maintenance(1).runOnce(future, 7),
+      ...who.slice(20, 25).map((u) => http(sys.apis[1].url, 'POST', '/v1/notifications/read-all', { token: sys.userToken(u) })),
+    ]);
+
+    const dropped = [...a.dropped, ...b.dropped];
+    expect(new Set(dropped).size).toBe(dropped.length);
+    expect(a.rows + b.rows).toBeGreaterThanOrEqual(120);
+    expect(await repo.retired(exec)).toEqual([]);
+    expect(await sql("SELECT 1 FROM notifications WHERE user_id LIKE 'd-%' AND user_id <> 'd-keep'")).toEqual([]);
+    await expectExactCounts([...who, 'd-keep']);
+    const next = await sys.publish(['d-0']);
+    expect(next.body.notifications[0].seq).toBe(5);
+  });
+
+  it('moves DEFAULT rows into a partition made late, and finishes a partition a stopped run had detached', async () => {
+    // The run above, three days ahead, dropped today's partition: d-0's newest row went to DEFAULT.
+    const remade = await maintenance(0).runOnce();
+    expect(remade.created.length).toBeGreaterThanOrEqual(1);
+    expect(await sql('SELECT 1 FROM notifications_default')).toEqual([]);
+    expect((await sql("SELECT seq FROM notifications WHERE user_id = 'd-0'")).map((r) => Number(r.seq))).toEqual([5]);
+    expect((await sys.publish(['s-ann', 's-bob'])).status).toBe(201);
+    const now = await repo.clock(exec);
+    const [current] = (await repo.list(exec)).filter((p) => p.from <= now && p.to > now);
+    await sql('BEGIN');
+    await repo.detach(exec, current.name);
+    await sql('COMMIT');
+
+    const run = await maintenance(0).runOnce();
+
+    expect(run.dropped).toHaveLength(1);
+    expect(run.created).toContain(current.name);
+    expect(await repo.retired(exec)).toEqual([]);
+    await expectExactCounts(['s-ann', 's-bob', 'd-0']);
+  });
+});
