@@ -5,7 +5,9 @@ import { PartitionMaintenanceService } from './retention/partition-maintenance.s
 import { RetentionService } from './retention/retention.service.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
+import { InboxReads } from './inbox/inbox-reads.js';
 import { InboxService } from './inbox/inbox.service.js';
+import { recentWritersProvider } from './inbox/recent-writers.js';
 import { BatchWriter } from './notifications/batch-writer.js';
 import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
@@ -35,6 +37,8 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
     InAppGate,
     BatchWriter,
     InboxService,
+    InboxReads,
+    recentWritersProvider,
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
 import { AdvisoryLocks } from './advisory-locks.js';
@@ -17,6 +17,7 @@ import { TopicReader } from './repositories/topic-reader.js';
 import { TopicRepository } from './repositories/topic.repository.js';
 import { WebhooksRepository } from './repositories/webhooks.repository.js';
 import { runMigrationsLocked } from './run-migrations.js';
+import { READ_REPLICA, ReadReplica } from './read-replica.js';
 
 export interface DatabaseModuleOptions {
   /** Apply pending migrations on boot (embedded and dev start). */
@@ -50,17 +51,31 @@ export class DatabaseModule {
           },
         },
         ...REPOSITORIES.map((R) => ({ provide: R, inject: [Database], useFactory: (db: Database) => new R(db) })),
+        {
+          // Connects lazily: a process that never reads from it (gateway, worker) opens no connection.
+          provide: READ_REPLICA,
+          inject: [HERALD_CONFIG, Database],
+          useFactory: (config: HeraldConfig, db: Database) => {
+            if (!config.replica.url) return null;
+            const logger = new Logger('ReadReplica');
+            return ReadReplica.connect(config.replica.url, config.database.poolSize, db, (message) => logger.warn(message));
+          },
+        },
         DatabaseShutdown,
       ],
-      exports: [Database, ...REPOSITORIES],
+      exports: [Database, READ_REPLICA, ...REPOSITORIES],
     };
   }
 }
 
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly db: Database) {}
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(READ_REPLICA) private readonly replica: ReadReplica | null,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.replica?.close();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

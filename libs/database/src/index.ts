@@ -22,3 +22,5 @@ export * from './repositories/preferences.repository.js';
 export * from './repositories/outbox.sql.js';
 export * from './partition-periods.js';
 export * from './repositories/partitions.repository.js';
+export * from './read-replica.js';
+export * from './repositories/replication.repository.js';

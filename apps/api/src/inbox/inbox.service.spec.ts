@@ -3,6 +3,7 @@ import { ServerFrameType, type Notification, type ServerFrame } from '@herald/co
 import type { Database, InboxChange, InboxRepository, NotificationReader, SqlExecutor } from '@herald/database';
 import { NotFoundError } from '@herald/errors';
 import type { UserFramePublisher } from '../publishing/user-frame.publisher.js';
+import type { InboxReads } from './inbox-reads.js';
 import { InboxService } from './inbox.service.js';
 
 const note = (seq: number) => ({ id: `n${seq}`, seq, userId: 'ann' }) as Notification;
@@ -40,6 +41,7 @@ function setup() {
     inbox as unknown as InboxRepository,
     reader as unknown as NotificationReader,
     publisher as unknown as UserFramePublisher,
+    { read: (_u: string, read: (r: NotificationReader) => unknown) => read(reader as unknown as NotificationReader), wrote: async () => undefined } as unknown as InboxReads,
   );
   return { sut, tx, transactions, inbox, reader, pushed };
 }

@@ -3,6 +3,7 @@ import { ServerFrameType, type Notification, type NotificationPage, type ServerF
 import { Database, InboxRepository, NotificationReader } from '@herald/database';
 import { NotFoundError } from '@herald/errors';
 import { UserFramePublisher } from '../publishing/user-frame.publisher.js';
+import { InboxReads } from './inbox-reads.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 
 const DEFAULT_LIMIT = 20;
@@ -20,22 +21,25 @@ export class InboxService {
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(NotificationReader) private readonly reader: NotificationReader,
     @Inject(UserFramePublisher) private readonly publisher: UserFramePublisher,
+    @Inject(InboxReads) private readonly reads: InboxReads,
   ) {}
 
   async list(userId: string, q: ListNotificationsQuery): Promise<NotificationPage> {
     const limit = q.limit ?? DEFAULT_LIMIT;
+    // `after` is how a client catches up (polling fallback): on the primary, so nothing is skipped.
     const items = q.after !== undefined
       ? await this.reader.after(userId, q.after, limit)
-      : await this.reader.list(userId, { limit, before: q.before, unread: q.unread, type: q.type });
+      : await this.reads.read(userId, (r) => r.list(userId, { limit, before: q.before, unread: q.unread, type: q.type }));
     return { items, nextCursor: nextCursor(items, limit) };
   }
 
   async unreadCount(userId: string): Promise<number> {
-    return (await this.reader.userState(userId)).unreadCount;
+    return (await this.reads.read(userId, (r) => r.userState(userId))).unreadCount;
   }
 
   async setRead(userId: string, id: string, read: boolean): Promise<{ id: string; readAt: string | null }> {
     const outcome = await this.db.transaction(async (tx) => (await this.inbox.setRead(tx, userId, id, read)) ?? notFound());
+    await this.reads.wrote(userId);
     if (outcome.unreadCount !== undefined) {
       await this.push(userId, [
         { type: ServerFrameType.NotificationUpdated, id, readAt: outcome.readAt },
@@ -47,6 +51,7 @@ export class InboxService {
 
   async readAll(userId: string): Promise<{ readAt: string; updated: number }> {
     const outcome = await this.db.transaction((tx) => this.inbox.markAllRead(tx, userId));
+    await this.reads.wrote(userId);
     await this.push(userId, [
       { type: ServerFrameType.ReadAll, readAt: outcome.readAt },
       { type: ServerFrameType.Unread, count: 0 },
@@ -56,6 +61,7 @@ export class InboxService {
 
   async remove(userId: string, id: string): Promise<void> {
     const outcome = await this.db.transaction(async (tx) => (await this.inbox.remove(tx, userId, id)) ?? notFound());
+    await this.reads.wrote(userId);
     const frames: ServerFrame[] = [{ type: ServerFrameType.NotificationDeleted, id }];
     if (outcome.unreadCount !== undefined) frames.push({ type: ServerFrameType.Unread, count: outcome.unreadCount });
     await this.push(userId, frames);
