@@ -56,6 +56,8 @@ export interface TestSystemOptions {
   devMode?: boolean;
   /** Rewrites the database URL the apps get (to route them through a fault proxy). */
   wrapDatabaseUrl?: (url: string) => string;
+  /** DATABASE_REPLICA_URL for the apps, from the test database's name (a streaming replica the test started). */
+  replicaUrl?: (databaseName: string) => string;
 }
 
 /** Listens on free loopback ports, the app's own and its metrics listener's, as main.ts does. */
@@ -79,6 +81,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     NODE_ENV: 'test',
     DATABASE_URL: options.wrapDatabaseUrl ? options.wrapDatabaseUrl(db.url) : db.url,
     DATABASE_POOL_SIZE: '5',
+    ...(options.replicaUrl ? { DATABASE_REPLICA_URL: options.replicaUrl(db.name) } : {}),
     REDIS_URL,
     HERALD_REDIS_PREFIX: prefix,
     ...jwtEnv(secret, options.devMode),
