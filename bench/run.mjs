@@ -12,6 +12,8 @@
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
 //                      work on the machine to stop (default 20 full, 0 quick)
 //   --set a.b=v        override a profile setting, e.g. --set reconnect.sockets=5000
+//   --scale            only the inbox at scale: 20 M rows for 1 M users beside
+//                      1 M rows, generated in SQL (bench/scale/; ~10 GB of disk)
 //
 // Postgres and Redis are started when down; the api, the gateways, the
 // reference server and the load clients are separate processes; every
@@ -34,6 +36,7 @@ import { runShared, SHARED_SCENARIOS } from './scenarios/shared.mjs';
 import { runReconnect } from './scenarios/reconnect.mjs';
 import { runWorker } from './scenarios/worker.mjs';
 import { waitQuiet } from './lib/contention.mjs';
+import { runScale } from './scale/run-scale.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // In run order. The shared ones (e2e, e2e_heavy, ingest, ingest_batched,
@@ -46,7 +49,7 @@ const SCENARIOS = {
   worker: (ctx, p) => runWorker(ctx, p.worker),
 };
 /** A run that takes longer than this is stuck: kill everything and fail. */
-const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000 };
+const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000, scale: 90 * 60_000 };
 
 const { values: args } = parseArgs({
   options: {
@@ -58,6 +61,7 @@ const { values: args } = parseArgs({
     'cpu-profile': { type: 'boolean', default: false },
     'wait-quiet': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
+    scale: { type: 'boolean', default: false },
   },
 });
 const profileName = args.tiny ? 'tiny' : args.quick ? 'quick' : 'full';
@@ -92,12 +96,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     process.exit(130);
   });
 }
+const watchdogMs = args.scale ? WATCHDOG_MS.scale : WATCHDOG_MS[profileName];
 const watchdog = setTimeout(async () => {
-  log(`watchdog: the ${profileName} run exceeded ${WATCHDOG_MS[profileName] / 60_000} min, aborting`);
+  log(`watchdog: the ${args.scale ? 'scale' : profileName} run exceeded ${watchdogMs / 60_000} min, aborting`);
   killAll();
   await dropOwnDatabases().catch(() => undefined);
   process.exit(2);
-}, WATCHDOG_MS[profileName]);
+}, watchdogMs);
 watchdog.unref();
 
 const started = Date.now();
@@ -118,6 +123,11 @@ const ctx = {
   baselines: null,
 };
 setRunId(ctx.runId);
+if (args.scale) {
+  await runScale(ctx, { outDir, stamp, docsPath: path.join(ROOT, 'docs/benchmarks.md'), writeDocs: !args['no-docs'] });
+  clearTimeout(watchdog);
+  process.exit(0);
+}
 log(`profile ${profileName}: ${selected.join(', ')}; ${ctx.machine.nproc} cores, ${ctx.machine.memoryGiB} GiB, node ${ctx.machine.node}, pg ${ctx.machine.postgres}, redis ${ctx.machine.redis}`);
 
 const scenarios = {};

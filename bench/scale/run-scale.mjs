@@ -1,0 +1,110 @@
+// `npm run bench -- --scale`: the inbox at 20 million rows for 1 million
+// users beside the same figures at 1 million rows (50,000 users, the same 20
+// rows each, so only the table's size differs). Rows are generated in SQL.
+// Each size gets its own database, dropped at the end; the figures go to
+// <out>/<stamp>-scale.json and between the scale markers of docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { adminQuery } from '../../scripts/harness/databases.mjs';
+import { createDatabase } from '../lib/infra.mjs';
+import { writeJson } from '../lib/report.mjs';
+import { baseEnv, migrate, startSystem } from '../lib/system.mjs';
+import { log } from '../lib/util.mjs';
+import { generateInbox } from './generate.mjs';
+import { measureIngest, measureReads } from './measure.mjs';
+
+/** BENCH_SCALE_DIVISOR=1000 shrinks both sizes for a smoke run of the harness itself (figures meaningless). */
+const DIVISOR = Number(process.env.BENCH_SCALE_DIVISOR ?? 1);
+const SIZES = [
+  { tag: '1m', users: 50_000 / DIVISOR, perUser: 20 },
+  { tag: '20m', users: 1_000_000 / DIVISOR, perUser: 20 },
+];
+/** 20 M rows take about 8 GB with their indexes and WAL; refuse below this much free space. */
+const NEEDED_FREE_GB = 25;
+const READS = { samples: 5000, warmup: 1000, concurrency: 4 };
+const INGEST = { concurrency: 16, warmupMs: 5000, durationMs: 20_000 };
+const START = '<!-- scale:start -->';
+const END = '<!-- scale:end -->';
+
+function freeGb(dir) {
+  const out = execFileSync('df', ['-Pk', dir], { encoding: 'utf8' }).trim().split('\n').at(-1).split(/\s+/);
+  return Number(out[3]) / 1024 / 1024;
+}
+
+async function oneSize(ctx, size) {
+  const db = await createDatabase(`scale_${size.tag}`);
+  try {
+    const env = baseEnv({ db, prefix: `herald:bench:${ctx.runId}:scale:`, secret: ctx.secret, poolSize: 10, heartbeatMs: 25_000 });
+    migrate(env);
+    await db.setSyncCommit(false);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    let generateS;
+    try {
+      generateS = await generateInbox(client, size);
+    } finally {
+      await client.end();
+    }
+    const [{ rows, bytes }] = await db.query(`SELECT (SELECT count(*) FROM notifications)::int AS rows, pg_database_size(current_database())::bigint AS bytes`);
+    log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, generated in ${Math.round(generateS)} s`);
+    const reads = await measureReads(db.url, size, READS);
+    log(`  scale ${size.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
+    const system = await startSystem('herald', { env: { ...env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
+    let ingest;
+    try {
+      ingest = await measureIngest(system.api.url, ctx.serviceToken, size, INGEST);
+    } finally {
+      await system.stop();
+    }
+    log(`  scale ${size.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}`);
+    return { ...size, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS, reads, ingest };
+  } finally {
+    await db.drop();
+  }
+}
+
+function table(small, big) {
+  const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : 'n/a');
+  const row = (what, a, b, target, met) => `| ${what} | ${a} | ${b} | ${target} | ${met ? 'met' : 'missed'} |`;
+  const p99 = (r) => r.p99;
+  return [
+    '| figure | 1 M rows (50,000 users) | 20 M rows (1,000,000 users) | target | |',
+    '|---|---|---|---|---|',
+    row('inbox list (newest 20) p99', `${p99(small.reads.list)} ms`, `${p99(big.reads.list)} ms (${ratio(p99(small.reads.list), p99(big.reads.list))})`, '≤ 2×', p99(big.reads.list) <= 2 * p99(small.reads.list)),
+    row('unread count p99', `${p99(small.reads.unread)} ms`, `${p99(big.reads.unread)} ms (${ratio(p99(small.reads.unread), p99(big.reads.unread))})`, '—', true),
+    row('resume read (after a seq, ≤ 100) p99', `${p99(small.reads.resume)} ms`, `${p99(big.reads.resume)} ms (${ratio(p99(small.reads.resume), p99(big.reads.resume))})`, '≤ 2×', p99(big.reads.resume) <= 2 * p99(small.reads.resume)),
+    row('single-recipient ingest, api, 16 in flight', `${small.ingest.rowsPerSecond} rows/s`, `${big.ingest.rowsPerSecond} rows/s (${ratio(small.ingest.rowsPerSecond, big.ingest.rowsPerSecond)})`, '≥ 0.9×', big.ingest.rowsPerSecond >= 0.9 * small.ingest.rowsPerSecond),
+    '',
+    `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
+      `Load average (1/5/15 min) before the reads: ${small.reads.list.loadBefore.join(' ')} (1 M), ${big.reads.list.loadBefore.join(' ')} (20 M); before ingest: ${small.ingest.loadBefore.join(' ')} / ${big.ingest.loadBefore.join(' ')}. ` +
+      `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s.`,
+  ].join('\n');
+}
+
+export async function runScale(ctx, { outDir, stamp, docsPath, writeDocs }) {
+  const [{ data_directory: dataDir }] = await adminQuery('SHOW data_directory');
+  let free;
+  try {
+    free = freeGb(dataDir);
+  } catch {
+    throw new Error(`--scale checks the free space of Postgres's data directory (${dataDir}), which is not on this machine`);
+  }
+  if (free < NEEDED_FREE_GB) throw new Error(`--scale needs ${NEEDED_FREE_GB} GB free where Postgres keeps its data (${dataDir}); ${free.toFixed(1)} GB are`);
+  log(`scale: ${free.toFixed(0)} GB free; sizes ${SIZES.map((s) => s.tag).join(', ')}`);
+  const results = [];
+  for (const size of SIZES) results.push(await oneSize(ctx, size));
+  const [small, big] = results;
+  const markdown = table(small, big);
+  const jsonPath = writeJson(outDir, stamp, { profile: 'scale', startedAt: new Date().toISOString(), machine: ctx.machine, reads: READS, ingest: INGEST, results });
+  log(`results: ${jsonPath}\n${markdown}`);
+  if (writeDocs) {
+    const doc = readFileSync(docsPath, 'utf8');
+    const at = doc.indexOf(START);
+    const end = doc.indexOf(END);
+    if (at < 0 || end < 0) throw new Error(`${docsPath} has no ${START} … ${END} markers`);
+    const stampLine = `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (\`${jsonPath.split('/').slice(-2).join('/')}\`):`;
+    writeFileSync(docsPath, `${doc.slice(0, at + START.length)}\n${stampLine}\n\n${markdown}\n${doc.slice(end)}`);
+  }
+  return results;
+}
