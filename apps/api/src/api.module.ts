@@ -8,6 +8,8 @@ import { InboxController } from './inbox/inbox.controller.js';
 import { InboxReads } from './inbox/inbox-reads.js';
 import { InboxService } from './inbox/inbox.service.js';
 import { recentWritersProvider } from './inbox/recent-writers.js';
+import { InboxChangesService } from './inbox/inbox-changes.service.js';
+import { SentNotificationsController } from './inbox/sent-notifications.controller.js';
 import { BatchWriter } from './notifications/batch-writer.js';
 import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
@@ -30,6 +32,8 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
   controllers: [
     NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
     PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController, ...TOPIC_CONTROLLERS,
+    // Last: its GET notifications/:id must not shadow InboxController's fixed paths.
+    SentNotificationsController,
   ],
   providers: [
     IngestService,
@@ -39,6 +43,7 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
     InboxService,
     InboxReads,
     recentWritersProvider,
+    InboxChangesService,
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,

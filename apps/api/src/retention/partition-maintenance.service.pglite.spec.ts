@@ -29,12 +29,12 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
     const now = await partitions.clock(db);
     const first = await sut.runOnce(new Date(now.getTime() + 40 * DAY));
     expect(first.created).toHaveLength(3); // the migration's months end before that day
-    await db.query("INSERT INTO user_states (user_id, last_seq, unread_count) VALUES ('ann', 3, 2)");
+    await db.query("INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count) VALUES ('ann', 3, 2, 3, 3)");
     const rows: [number, number, boolean][] = [[1, 40, false], [2, 40, true], [3, 42, false]]; // seq, days from now, read
     for (const [seq, days, read] of rows) {
       await db.query(
-        `INSERT INTO notifications (id, user_id, seq, type, title, created_at, read_at)
-         VALUES ($1, 'ann', $2, 't', 'n', now() + make_interval(days => $3), ${read ? 'now()' : 'NULL'})`,
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, read_at)
+         VALUES ($1, 'ann', $2, $2, 't', 'n', now() + make_interval(days => $3), ${read ? 'now()' : 'NULL'})`,
         [randomUUID(), seq, days],
       );
     }
@@ -45,8 +45,11 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
     expect(later.rows).toBe(2);
     const left = await db.query<{ seq: string }>('SELECT seq FROM notifications');
     expect(left.map((r) => Number(r.seq))).toEqual([3]);
-    const [state] = await db.query<{ unread_count: number; last_seq: string }>("SELECT unread_count, last_seq FROM user_states WHERE user_id = 'ann'");
-    expect({ unread: state.unread_count, lastSeq: Number(state.last_seq) }).toEqual({ unread: 1, lastSeq: 3 });
+    const [state] = await db.query<{ unread_count: number; inbox_count: number; unseen_count: number; last_seq: string }>(
+      "SELECT unread_count, inbox_count, unseen_count, last_seq FROM user_states WHERE user_id = 'ann'",
+    );
+    expect({ unread: state.unread_count, inbox: state.inbox_count, unseen: state.unseen_count, lastSeq: Number(state.last_seq) })
+      .toEqual({ unread: 1, inbox: 1, unseen: 1, lastSeq: 3 });
     expect(await partitions.retired(db)).toEqual([]);
   });
 });

@@ -22,8 +22,8 @@ export interface PartitionRun {
  * Keeps `notifications`' time partitions: creates the current one and
  * HERALD_PARTITIONS_AHEAD more of HERALD_PARTITION_PERIOD, so inserts never
  * land in the DEFAULT partition; detaches each partition whose every row is
- * older than HERALD_RETENTION_DAYS (its upper bound is), takes its unread
- * rows off their users' counts and drops it. Runs at boot and then with the
+ * older than HERALD_RETENTION_DAYS (its upper bound is), takes its rows
+ * off their users' counters and drops it. Runs at boot and then with the
  * retention timer. Each step is one transaction under an advisory lock, so
  * across api replicas one changes partitions at a time; a step that finds
  * the lock taken stops the run, the holder doing the work. Time is the
@@ -112,7 +112,7 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
   }
 
   /**
-   * Takes a retired partition's unread rows off their users' counts, a
+   * Takes a retired partition's rows off their users' counters, a
    * batch of users per transaction (each batch records how far it got, in
    * the same transaction), and drops it with the last batch. Answers the
    * rows it held; undefined when another replica holds the lock.
@@ -122,7 +122,7 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
     for (;;) {
       const batch = await this.locked(async (tx) => {
         const next = await this.partitions.retiredBatch(tx, table, batchUsers);
-        await this.inbox.subtractUnread(tx, next.unreadByUser);
+        await this.inbox.subtractCounters(tx, next.gone);
         if (next.users < batchUsers) await this.partitions.drop(tx, table);
         else await this.partitions.markSettled(tx, table, next.lastUser as string);
         return next;

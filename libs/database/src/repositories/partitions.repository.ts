@@ -1,14 +1,15 @@
 import type { SqlExecutor } from '../database.js';
 import { DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, RETIRED_PREFIX, type TimeRange } from '../partition-periods.js';
+import { COUNTERS, stateSql, type StateCounts } from './inbox-state.sql.js';
 
 /** One range partition of `notifications`. */
 export interface NotificationPartition extends TimeRange {
   name: string;
 }
 
-/** One batch of a retired partition: each user's unread rows in it, users after the previous batch's. */
+/** One batch of a retired partition: per user (after the previous batch's), how many of its rows counted in each state. */
 export interface RetiredBatch {
-  unreadByUser: Map<string, number>;
+  gone: Map<string, StateCounts>;
   rows: number;
   /** Users in the batch; fewer than asked for means the partition is settled. */
   users: number;
@@ -27,8 +28,8 @@ const SETTLED_THROUGH = 'herald: unread counts settled through user ';
  * partitions past retention. Retiring is two steps so no transaction both
  * holds the parent's ACCESS EXCLUSIVE lock and waits on user rows: `detach`
  * takes the partition out of the table (no query sees its rows from then
- * on, so no read_at in it can change), then `retiredBatch` reads its unread
- * rows per user for the counters, a batch at a time, and `drop` removes it.
+ * on, so no state in it can change), then `retiredBatch` counts its rows
+ * per user and state for the counters, a batch at a time, and `drop` removes it.
  * A detached partition is renamed `notifications_retired_…`, so a run that
  * stopped half-way is finished by the next one.
  */
@@ -92,19 +93,20 @@ export class PartitionsRepository {
 
   /**
    * The next `limit` users of a retired partition (in the column's own order,
-   * after those already settled) and each one's unread rows in it.
+   * after those already settled) and how many of each one's rows in it
+   * count in each of user_states' counters.
    */
   async retiredBatch(tx: SqlExecutor, table: string, limit: number): Promise<RetiredBatch> {
     const [note] = await tx.query<{ comment: string | null }>(`SELECT obj_description($1::regclass, 'pg_class') AS comment`, [quoteIdent(table)]);
     const after = note?.comment?.startsWith(SETTLED_THROUGH) ? note.comment.slice(SETTLED_THROUGH.length) : null;
-    const rows = await tx.query<{ user_id: string; rows: number; unread: number }>(
-      `SELECT user_id, count(*)::int AS rows, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
-         FROM ${quoteIdent(table)} WHERE ($1::varchar IS NULL OR user_id > $1)
-        GROUP BY user_id ORDER BY user_id LIMIT $2`,
+    const rows = await tx.query<{ user_id: string; rows: number } & StateCounts>(
+      `SELECT n.user_id, count(*)::int AS rows, ${COUNTERS.map(([st]) => `count(*) FILTER (WHERE ${stateSql(st, 'n')})::int AS ${st}`).join(', ')}
+         FROM ${quoteIdent(table)} n WHERE ($1::varchar IS NULL OR n.user_id > $1)
+        GROUP BY n.user_id ORDER BY n.user_id LIMIT $2`,
       [after, limit],
     );
-    const unreadByUser = new Map(rows.filter((r) => r.unread > 0).map((r) => [r.user_id, r.unread]));
-    return { unreadByUser, rows: rows.reduce((n, r) => n + r.rows, 0), users: rows.length, lastUser: rows.at(-1)?.user_id };
+    const gone = new Map(rows.map((r) => [r.user_id, Object.fromEntries(COUNTERS.map(([st]) => [st, r[st]])) as StateCounts]));
+    return { gone, rows: rows.reduce((n, r) => n + r.rows, 0), users: rows.length, lastUser: rows.at(-1)?.user_id };
   }
 
   /** Records, in the same transaction as their counters, that users up to `lastUser` are settled. */
