@@ -2,7 +2,8 @@
 // (generate_series, not through the api), the shape ingest leaves: one
 // statement per seq so rows are laid down in time order, created_at spread
 // over the last 50 days (several monthly partitions, made first as the api
-// would have), half of each user's rows read, user_states matching.
+// would have), half of each user's rows read, none seen, archived or
+// snoozed, user_states' counters matching.
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { DIST_DIR } from '../../scripts/harness/paths.mjs';
@@ -38,8 +39,8 @@ export async function generateInbox(client, { users, perUser }) {
   log(`  scale: ${partitions.length} partitions; generating ${users.toLocaleString('en-US')} users x ${perUser}`);
   for (let seq = 1; seq <= perUser; seq++) {
     await client.query(
-      `INSERT INTO notifications (id, user_id, seq, type, title, severity, data, created_at, read_at)
-       SELECT gen_random_uuid(), 'u' || u, $1::bigint, 'bench', 'bench', 'info', $2::jsonb, t, CASE WHEN $1 <= $3 THEN t END
+      `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, severity, data, created_at, read_at)
+       SELECT gen_random_uuid(), 'u' || u, $1::bigint, $1::bigint, 'bench', 'bench', 'info', $2::jsonb, t, CASE WHEN $1 <= $3 THEN t END
          FROM generate_series(0, $4 - 1) AS u,
               LATERAL (SELECT now() - make_interval(days => $5) + ($1 - 1) * make_interval(secs => $5 * 86400.0 / $6) + u * interval '1 microsecond') AS c(t)`,
       [seq, DATA, perUser / 2, users, SPREAD_DAYS, perUser],
@@ -47,7 +48,8 @@ export async function generateInbox(client, { users, perUser }) {
     if (seq % 5 === 0) log(`  scale: seq ${seq}/${perUser} after ${Math.round((Date.now() - t0) / 1000)} s`);
   }
   await client.query(
-    `INSERT INTO user_states (user_id, last_seq, unread_count) SELECT 'u' || u, $2::int, $2::int - $2::int / 2 FROM generate_series(0, $1::int - 1) AS u`,
+    `INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count)
+     SELECT 'u' || u, $2::int, $2::int - $2::int / 2, $2::int, $2::int FROM generate_series(0, $1::int - 1) AS u`,
     [users, perUser],
   );
   // What autovacuum would have done by the time such a table is read.

@@ -1,7 +1,9 @@
 // `npm run bench -- --scale`: the inbox at 20 million rows for 1 million
 // users beside the same figures at 1 million rows (50,000 users, the same 20
 // rows each, so only the table's size differs). Rows are generated in SQL.
-// Each size gets its own database, dropped at the end; the figures go to
+// Both databases are built first, then measured in alternating rounds (the
+// best round of each figure is reported, every round is in the JSON); both
+// are dropped at the end, even on failure. The figures go to
 // <out>/<stamp>-scale.json and between the scale markers of docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ const SIZES = [
 const NEEDED_FREE_GB = 25;
 const READS = { samples: 5000, warmup: 1000, concurrency: 4 };
 const INGEST = { concurrency: 16, warmupMs: 5000, durationMs: 20_000 };
+const ROUNDS = 2;
 const START = '<!-- scale:start -->';
 const END = '<!-- scale:end -->';
 
@@ -32,36 +35,54 @@ function freeGb(dir) {
   return Number(out[3]) / 1024 / 1024;
 }
 
-async function oneSize(ctx, size) {
+/** The size's database, migrated and filled; the caller drops it. */
+async function prepare(ctx, size) {
   const db = await createDatabase(`scale_${size.tag}`);
+  const env = baseEnv({ db, prefix: `herald:bench:${ctx.runId}:scale:${size.tag}:`, secret: ctx.secret, poolSize: 10, heartbeatMs: 25_000 });
+  migrate(env);
+  await db.setSyncCommit(false);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  let generateS;
   try {
-    const env = baseEnv({ db, prefix: `herald:bench:${ctx.runId}:scale:`, secret: ctx.secret, poolSize: 10, heartbeatMs: 25_000 });
-    migrate(env);
-    await db.setSyncCommit(false);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    let generateS;
-    try {
-      generateS = await generateInbox(client, size);
-    } finally {
-      await client.end();
-    }
-    const [{ rows, bytes }] = await db.query(`SELECT (SELECT count(*) FROM notifications)::int AS rows, pg_database_size(current_database())::bigint AS bytes`);
-    log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, generated in ${Math.round(generateS)} s`);
-    const reads = await measureReads(db.url, size, READS);
-    log(`  scale ${size.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
-    const system = await startSystem('herald', { env: { ...env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
-    let ingest;
-    try {
-      ingest = await measureIngest(system.api.url, ctx.serviceToken, size, INGEST);
-    } finally {
-      await system.stop();
-    }
-    log(`  scale ${size.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}`);
-    return { ...size, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS, reads, ingest };
+    generateS = await generateInbox(client, size);
   } finally {
-    await db.drop();
+    await client.end();
   }
+  const [{ rows, bytes }] = await db.query(`SELECT (SELECT count(*) FROM notifications)::int AS rows, pg_database_size(current_database())::bigint AS bytes`);
+  log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, generated in ${Math.round(generateS)} s`);
+  return { ...size, db, env, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS };
+}
+
+/** One round on one size: the reads, then ingest through a fresh api process. */
+async function measure(ctx, prepared) {
+  const reads = await measureReads(prepared.db.url, prepared, READS);
+  log(`  scale ${prepared.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
+  const system = await startSystem('herald', { env: { ...prepared.env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
+  let ingest;
+  try {
+    ingest = await measureIngest(system.api.url, ctx.serviceToken, prepared, INGEST);
+  } finally {
+    await system.stop();
+  }
+  log(`  scale ${prepared.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}`);
+  return { reads, ingest };
+}
+
+/** Per figure, the best of the rounds: on a shared machine the worst mostly measures the neighbours. */
+function best(size, rounds) {
+  const pick = (get, better) => rounds.map(get).reduce((a, b) => (better(b, a) ? b : a));
+  const lower = (a, b) => a.p99 < b.p99;
+  return {
+    tag: size.tag, users: size.users, perUser: size.perUser, rows: size.rows, databaseGiB: size.databaseGiB, generateS: size.generateS,
+    reads: {
+      list: pick((r) => r.reads.list, lower),
+      unread: pick((r) => r.reads.unread, lower),
+      resume: pick((r) => r.reads.resume, lower),
+    },
+    ingest: pick((r) => r.ingest, (a, b) => a.rowsPerSecond > b.rowsPerSecond),
+    rounds,
+  };
 }
 
 function table(small, big) {
@@ -76,7 +97,11 @@ function table(small, big) {
     row('resume read (after a seq, ≤ 100) p99', `${p99(small.reads.resume)} ms`, `${p99(big.reads.resume)} ms (${ratio(p99(small.reads.resume), p99(big.reads.resume))})`, '≤ 2×', p99(big.reads.resume) <= 2 * p99(small.reads.resume)),
     row('single-recipient ingest, api, 16 in flight', `${small.ingest.rowsPerSecond} rows/s`, `${big.ingest.rowsPerSecond} rows/s (${ratio(small.ingest.rowsPerSecond, big.ingest.rowsPerSecond)})`, '≥ 0.9×', big.ingest.rowsPerSecond >= 0.9 * small.ingest.rowsPerSecond),
     '',
-    `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
+    `Best of ${ROUNDS} rounds alternating the sizes; every round (1 M | 20 M): ` +
+      `list p99 ${small.rounds.map((r) => r.reads.list.p99).join(', ')} | ${big.rounds.map((r) => r.reads.list.p99).join(', ')} ms, ` +
+      `resume p99 ${small.rounds.map((r) => r.reads.resume.p99).join(', ')} | ${big.rounds.map((r) => r.reads.resume.p99).join(', ')} ms, ` +
+      `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s. ` +
+      `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
       `Load average (1/5/15 min) before the reads: ${small.reads.list.loadBefore.join(' ')} (1 M), ${big.reads.list.loadBefore.join(' ')} (20 M); before ingest: ${small.ingest.loadBefore.join(' ')} / ${big.ingest.loadBefore.join(' ')}. ` +
       `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s.`,
   ].join('\n');
@@ -92,11 +117,22 @@ export async function runScale(ctx, { outDir, stamp, docsPath, writeDocs }) {
   }
   if (free < NEEDED_FREE_GB) throw new Error(`--scale needs ${NEEDED_FREE_GB} GB free where Postgres keeps its data (${dataDir}); ${free.toFixed(1)} GB are`);
   log(`scale: ${free.toFixed(0)} GB free; sizes ${SIZES.map((s) => s.tag).join(', ')}`);
-  const results = [];
-  for (const size of SIZES) results.push(await oneSize(ctx, size));
-  const [small, big] = results;
+  const prepared = [];
+  let small;
+  let big;
+  try {
+    for (const size of SIZES) prepared.push(await prepare(ctx, size));
+    // Rounds alternate the sizes, so a burst of load from elsewhere falls on both.
+    const rounds = prepared.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, p] of prepared.entries()) rounds[i].push(await measure(ctx, p));
+    }
+    [small, big] = prepared.map((p, i) => best(p, rounds[i]));
+  } finally {
+    for (const p of prepared) await p.db.drop();
+  }
   const markdown = table(small, big);
-  const jsonPath = writeJson(outDir, stamp, { profile: 'scale', startedAt: new Date().toISOString(), machine: ctx.machine, reads: READS, ingest: INGEST, results });
+  const jsonPath = writeJson(outDir, stamp, { profile: 'scale', startedAt: new Date().toISOString(), machine: ctx.machine, reads: READS, ingest: INGEST, results: [small, big] });
   log(`results: ${jsonPath}\n${markdown}`);
   if (writeDocs) {
     const doc = readFileSync(docsPath, 'utf8');
@@ -106,5 +142,5 @@ export async function runScale(ctx, { outDir, stamp, docsPath, writeDocs }) {
     const stampLine = `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (\`${jsonPath.split('/').slice(-2).join('/')}\`):`;
     writeFileSync(docsPath, `${doc.slice(0, at + START.length)}\n${stampLine}\n\n${markdown}\n${doc.slice(end)}`);
   }
-  return results;
+  return [small, big];
 }
