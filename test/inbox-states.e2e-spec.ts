@@ -91,6 +91,11 @@ describe('inbox states, filters, counts and bulk changes', () => {
     expect(changes[9].counts).toEqual({ inbox: 2, unread: 0, unseen: 0, archived: 0, snoozed: 0 });
     // Old clients' frames still come: the unread count whenever it moved.
     expect(socket.ofType('unread').at(-1)?.count).toBe(0);
+    // The same stream over REST, for polling: notifications and changes in one order.
+    const entries = (await ann.get('/v1/notifications/entries?after=2&limit=5')).body;
+    expect(entries.lastSeq).toBe(13);
+    expect(entries.entries.map((e: { type: string; seq?: number; notification?: Item }) => e.seq ?? e.notification?.seq)).toEqual([4, 5, 6, 7, 8]);
+    expect(entries.entries[0]).toMatchObject({ type: 'inbox.change', change: 'seen', ids: [ids[0]] });
     // A change that changes nothing takes no position and pushes nothing.
     await ann.post(`/v1/notifications/${ids[0]}/seen`);
     expect((await ann.post('/v1/notifications/counts', { filters: { all: {} } })).body.seq).toBe(13);
