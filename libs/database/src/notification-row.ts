@@ -1,14 +1,22 @@
 import type { Notification, NotificationAction, Severity } from '@herald/contracts';
 
-/** Columns every notification read selects, in the shape toNotification maps. */
-export const NOTIFICATION_COLUMNS =
+/** The notifications columns toNotification maps. */
+const COLUMNS =
   'id, user_id, seq, activity_seq, type, title, body, severity, data, link, created_at, read_at, expires_at, ' +
   'category, tags, actions, avatar, actor, group_key, group_count, group_actors, grouped_at, ' +
   'seen_at, archived_at, snoozed_until, interacted_at, interaction, delivered_at';
 
-/** NOTIFICATION_COLUMNS with a table alias in front of each (`n.id, n.user_id, …`). */
+/**
+ * What a notification read selects over table alias `alias`: its columns,
+ * and `state_seq`, its user's last_seq in the same snapshot (the position
+ * the states read are exact at; see Notification.stateSeq).
+ */
 export const notificationColumnsOf = (alias: string): string =>
-  NOTIFICATION_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+  `${COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ')}, ` +
+  `(SELECT s.last_seq FROM user_states s WHERE s.user_id = ${alias}.user_id) AS state_seq`;
+
+/** notificationColumnsOf for `FROM notifications` without an alias. */
+export const NOTIFICATION_COLUMNS = notificationColumnsOf('notifications');
 
 type Time = Date | string | null;
 
@@ -41,6 +49,7 @@ export interface NotificationRow {
   interacted_at: Time;
   interaction: string | null;
   delivered_at: Time;
+  state_seq?: string | number | null;
 }
 
 /** A timestamp column as the wire's ISO 8601 string; null stays null. */
@@ -79,5 +88,6 @@ export function toNotification(row: NotificationRow): Notification {
     interactedAt: isoTimestamp(row.interacted_at),
     interaction: row.interaction,
     deliveredAt: isoTimestamp(row.delivered_at),
+    stateSeq: row.state_seq == null ? Number(row.seq) : Number(row.state_seq),
   };
 }

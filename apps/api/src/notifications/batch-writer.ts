@@ -160,5 +160,6 @@ export function toNotification(row: AppendedRow, input: Omit<PublishNotification
     interactedAt: null,
     interaction: null,
     deliveredAt: null,
+    stateSeq: row.seq,
   };
 }

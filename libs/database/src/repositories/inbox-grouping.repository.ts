@@ -86,7 +86,8 @@ export class InboxGroupingRepository {
       ],
     );
     return rows.map((row) => {
-      const notification = toNotification(row);
+      // Its states are exact at the grouping's position (the snapshot's last_seq is from before it).
+      const notification = { ...toNotification(row), stateSeq: Number(row.change_seq) };
       const frame: ChangeFrame = {
         type: ServerFrameType.Change,
         seq: Number(row.change_seq),

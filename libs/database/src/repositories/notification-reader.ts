@@ -20,7 +20,13 @@ const NO_STATE: UserState = { lastSeq: 0, unreadCount: 0, counts: { inbox: 0, un
 type StateRow = CounterRow & { user_id: string; last_seq: string };
 const toState = (r: StateRow): UserState => ({ lastSeq: Number(r.last_seq), unreadCount: Number(r.unread_count), counts: countsOf(r) });
 
-const positionOf = (e: StreamEntry) => (e.type === 'notification' ? e.notification.seq : e.seq);
+/** The two branches of an entries read, column for column: a notification (no change columns), or a change entry. */
+const NOTE_BRANCH = `'n' AS src, n.seq AS pos, NULL::varchar AS c_user_id, NULL::bigint AS c_seq, NULL::varchar AS c_kind, NULL::uuid[] AS c_ids,
+  NULL::jsonb AS c_detail, NULL::jsonb AS c_counts, NULL::timestamptz AS c_at, ${notificationColumnsOf('n')}`;
+const CHANGE_BRANCH = `'c' AS src, c.seq AS pos, ${CHANGE_ENTRY_COLUMNS}`;
+
+type EntryRow = ChangeEntryRow & { src: 'n' | 'c' };
+const toEntry = (row: EntryRow): StreamEntry => (row.src === 'n' ? notificationFrame(toNotification(row)) : toChangeFrame(row));
 
 export interface ListQuery {
   limit: number;
@@ -59,43 +65,43 @@ export class NotificationReader {
   /**
    * The user's stream above `after` (and below `below`), oldest first, at
    * most `limit` entries: notifications by their seq and change entries by
-   * theirs, merged. Resume, gap fill and `GET /v1/notifications/entries`.
+   * theirs, merged, in ONE statement. One snapshot matters: seq N+1 commits
+   * after N, so a snapshot holds a prefix of the stream and a reader never
+   * sees N+2 without N+1 (two queries could, and a resume that sent N+2
+   * would drop the live N+1 as a duplicate). Resume, gap fill, and
+   * `GET /v1/notifications/entries`.
    */
   async entriesAfter(userId: string, after: number, limit: number, below?: number): Promise<StreamEntry[]> {
-    const [notes, changes] = await Promise.all([
-      this.after(userId, after, limit, below),
-      this.db.query<ChangeEntryRow>(
-        `SELECT ${CHANGE_ENTRY_COLUMNS} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
-          WHERE c.user_id = $1 AND c.seq > $2 AND ($4::bigint IS NULL OR c.seq < $4) ORDER BY c.seq ASC LIMIT $3`,
-        [userId, after, limit, below ?? null],
-      ),
-    ]);
-    return mergeEntries(notes.map(notificationFrame), changes.map(toChangeFrame)).slice(0, limit);
+    const rows = await this.db.query<EntryRow>(
+      `(SELECT ${NOTE_BRANCH} FROM notifications n
+         WHERE n.user_id = $1 AND n.seq > $2 AND ($4::bigint IS NULL OR n.seq < $4) AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
+       UNION ALL
+       (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+         WHERE c.user_id = $1 AND c.seq > $2 AND ($4::bigint IS NULL OR c.seq < $4) ORDER BY c.seq LIMIT $3)
+       ORDER BY pos LIMIT $3`,
+      [userId, after, limit, below ?? null],
+    );
+    return rows.map(toEntry);
   }
 
-  /** entriesAfter for many users in two queries (resume storms, re-sync after a bus outage). */
+  /** entriesAfter for many users in one statement (resume storms, re-sync after a bus outage); users with nothing above may be missing. */
   async entriesAfterForUsers(cursors: Map<string, number>, limitPerUser: number): Promise<Map<string, StreamEntry[]>> {
     const byUser = new Map<string, StreamEntry[]>();
     if (cursors.size === 0) return byUser;
     const users = [...cursors.keys()];
-    const afters = users.map((u) => cursors.get(u) as number);
-    const [notes, changes] = await Promise.all([
-      this.afterForUsers(cursors, limitPerUser),
-      this.db.query<ChangeEntryRow>(
-        `SELECT x.* FROM unnest($1::varchar[], $2::bigint[]) AS k(user_id, after)
-           CROSS JOIN LATERAL (
-             SELECT ${CHANGE_ENTRY_COLUMNS} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
-              WHERE c.user_id = k.user_id AND c.seq > k.after ORDER BY c.seq ASC LIMIT $3) x`,
-        [users, afters, limitPerUser],
-      ),
-    ]);
-    const noteFrames = new Map<string, NotificationFrame[]>();
-    for (const n of notes) push(noteFrames, n.userId, notificationFrame(n));
-    const changeFrames = new Map<string, ChangeFrame[]>();
-    for (const row of changes) push(changeFrames, row.c_user_id, toChangeFrame(row));
-    for (const u of new Set([...noteFrames.keys(), ...changeFrames.keys()])) {
-      byUser.set(u, mergeEntries(noteFrames.get(u) ?? [], changeFrames.get(u) ?? []).slice(0, limitPerUser));
-    }
+    const rows = await this.db.query<EntryRow & { k_user: string }>(
+      `SELECT k.user_id AS k_user, x.* FROM unnest($1::varchar[], $2::bigint[]) AS k(user_id, after)
+         CROSS JOIN LATERAL (
+           (SELECT ${NOTE_BRANCH} FROM notifications n
+             WHERE n.user_id = k.user_id AND n.seq > k.after AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
+           UNION ALL
+           (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+             WHERE c.user_id = k.user_id AND c.seq > k.after ORDER BY c.seq LIMIT $3)
+           ORDER BY pos LIMIT $3) x
+        ORDER BY k.user_id, x.pos`,
+      [users, users.map((u) => cursors.get(u) as number), limitPerUser],
+    );
+    for (const row of rows) push(byUser, row.k_user, toEntry(row));
     return byUser;
   }
 
@@ -163,18 +169,6 @@ export class NotificationReader {
     );
     return rows.map(toNotification);
   }
-}
-
-/** Two lists each in position order, as one. */
-function mergeEntries(a: StreamEntry[], b: StreamEntry[]): StreamEntry[] {
-  const out: StreamEntry[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && positionOf(a[i]) < positionOf(b[j]))) out.push(a[i++]);
-    else out.push(b[j++]);
-  }
-  return out;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

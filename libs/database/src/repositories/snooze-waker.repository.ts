@@ -64,7 +64,7 @@ export class SnoozeWakerRepository {
     const woken = rows.map((row): Woken => {
       const final = countsOf(row);
       const b = row.behind;
-      const notification = toNotification(row);
+      const notification = { ...toNotification(row), stateSeq: Number(row.activity_seq) };
       return {
         userId: row.user_id,
         frame: {
