@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,15 @@ import pg from 'pg';
 import { DATABASE_ADMIN_URL } from '../../scripts/harness/services.mjs';
 
 const run = promisify(execFile);
-const PG_BIN = process.env.HERALD_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Where pg_basebackup and pg_ctl are: HERALD_TEST_PG_BIN, else Debian's newest installed server. */
+const PG_BIN = process.env.HERALD_TEST_PG_BIN ?? newestDebianPgBin();
+
+function newestDebianPgBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))) : [];
+  const newest = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
+  return newest ? join(root, newest, 'bin') : '/usr/lib/postgresql/15/bin';
+}
 
 export interface StreamingReplica {
   port: number;
