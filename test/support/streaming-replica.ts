@@ -47,6 +47,15 @@ async function freePort(): Promise<number> {
 export async function startStreamingReplica(): Promise<StreamingReplica> {
   const primary = new URL(DATABASE_ADMIN_URL);
   const dir = mkdtempSync(join(tmpdir(), 'herald-replica-'));
+  try {
+    return await startIn(dir, primary);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startIn(dir: string, primary: URL): Promise<StreamingReplica> {
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   const as = (bin: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]) : run(join(PG_BIN, bin), args));
@@ -62,7 +71,11 @@ export async function startStreamingReplica(): Promise<StreamingReplica> {
   owned('pg_hba.conf', 'local all all trust\nhost all all 127.0.0.1/32 trust\n');
   owned('pg_ident.conf', '');
   const port = await freePort();
-  await as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir}`, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  await as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir}`, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']).catch(async (err: Error) => {
+    // Started but not ready in time: stopped before its directory goes.
+    await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    throw err;
+  });
   const url = (database: string) => `postgres://${primary.username || 'postgres'}@127.0.0.1:${port}/${database}`;
   const stop = async () => {
     await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
