@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Logger, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { broadcastChannel, Scope, type BroadcastAccepted } from '@herald/contracts';
+import { broadcastChannel, Scope } from '@herald/contracts';
 import { UnavailableError } from '@herald/errors';
+import { BroadcastAcceptedResponse } from './broadcast.responses.js';
 import { toBroadcastFrame } from './broadcast-frame.js';
 import { CreateBroadcastDto } from './create-broadcast.dto.js';
 
@@ -34,7 +35,8 @@ export class BroadcastsController {
     summary: 'Push a broadcast frame to every connected socket',
     description: 'At-most-once and not stored: only sockets connected now receive it; resume does not replay it.',
   })
-  async create(@Body() body: CreateBroadcastDto): Promise<BroadcastAccepted> {
+  @ApiAcceptedResponse({ type: BroadcastAcceptedResponse, description: 'Published to the gateways; sockets connected now receive it' })
+  async create(@Body() body: CreateBroadcastDto): Promise<BroadcastAcceptedResponse> {
     const frame = toBroadcastFrame(body, randomUUID(), new Date());
     try {
       // Unlike a notification publish, this publish is the whole effect: a failure is the caller's to retry.
