@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '@herald/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { WEBHOOK_EVENTS, type WebhookEvent, type WebhookPayload } from '@herald/contracts';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '@herald/database';
 
 /** An endpoint as answered: every column but the owner and the signing secret. */
@@ -45,21 +45,33 @@ export const DELIVERY_ID_PATTERN = '^msg_[0-9a-f]{32}$';
 /** Exhaustive over the row's union, so a new status cannot go undocumented. */
 const DELIVERY_STATUS: Record<WebhookDeliveryRow['status'], true> = { pending: true, delivered: true, failed: true };
 
-/** What a delivery POSTs (`WebhookPayload` in libs/contracts), as stored. */
-export class WebhookDeliveryPayload {
+type WebhookPayloadData = WebhookPayload['data'];
+
+/** `data` of a delivery's body (`WebhookPayload['data']`). */
+export class WebhookEventData implements WebhookPayloadData {
+  @ApiProperty({ format: 'uuid' })
+  notificationId: string;
+
+  @ApiProperty({ description: 'The recipient', example: 'user-42' })
+  userId: string;
+
+  @ApiPropertyOptional({ description: "The notification's type", example: 'quiz_result' })
+  type?: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: "The notification's category; not on `notification.delivered`" })
+  category?: string | null;
+}
+
+/** What a delivery POSTs (`WebhookPayload`), as stored. */
+export class WebhookDeliveryPayload implements WebhookPayload {
   @ApiProperty({ enum: WEBHOOK_EVENTS })
   type: WebhookEvent;
 
   @ApiProperty({ format: 'date-time', description: 'When the event happened' })
   timestamp: string;
 
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'notificationId and userId, and the notification type and category',
-    example: { notificationId: '0b6f2c1e-3a4d-4e5f-8a9b-1c2d3e4f5a6b', userId: 'user-42', type: 'quiz_result', category: null },
-  })
-  data: Record<string, unknown>;
+  @ApiProperty({ type: WebhookEventData })
+  data: WebhookEventData;
 }
 
 /** One delivery of an event to an endpoint. */
