@@ -6,7 +6,7 @@ import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { broadcastChannel, Scope } from '@herald/contracts';
 import { UnavailableError } from '@herald/errors';
-import { BroadcastAcceptedResponse } from './broadcast.responses.js';
+import { BroadcastAccepted } from './broadcast.responses.js';
 import { toBroadcastFrame } from './broadcast-frame.js';
 import { CreateBroadcastDto } from './create-broadcast.dto.js';
 
@@ -35,8 +35,8 @@ export class BroadcastsController {
     summary: 'Push a broadcast frame to every connected socket',
     description: 'At-most-once and not stored: only sockets connected now receive it; resume does not replay it.',
   })
-  @ApiAcceptedResponse({ type: BroadcastAcceptedResponse, description: 'Published to the gateways; sockets connected now receive it' })
-  async create(@Body() body: CreateBroadcastDto): Promise<BroadcastAcceptedResponse> {
+  @ApiAcceptedResponse({ type: BroadcastAccepted, description: 'Published to the gateways; sockets connected now receive it' })
+  async create(@Body() body: CreateBroadcastDto): Promise<BroadcastAccepted> {
     const frame = toBroadcastFrame(body, randomUUID(), new Date());
     try {
       // Unlike a notification publish, this publish is the whole effect: a failure is the caller's to retry.

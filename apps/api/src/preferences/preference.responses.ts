@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CHANNELS, type Channel } from '@herald/contracts';
-import type { PreferenceDefault, UserPreference } from '@herald/database';
+import type * as rows from '@herald/database';
 
 /** A category's default on one channel, set by a service. */
-export class PreferenceDefaultView implements PreferenceDefault {
+export class PreferenceDefault implements rows.PreferenceDefault {
   @ApiProperty({ description: "A notification category ('general' for notifications without one)", example: 'marketing' })
   category: string;
 
@@ -18,7 +18,7 @@ export class PreferenceDefaultView implements PreferenceDefault {
 }
 
 /** One of the user's own choices. */
-export class UserPreferenceView implements UserPreference {
+export class UserPreference implements rows.UserPreference {
   @ApiProperty({ example: 'marketing' })
   category: string;
 
@@ -33,19 +33,19 @@ export class UserPreferenceView implements UserPreference {
 }
 
 /** `GET` and `PUT /v1/preferences` answer. */
-export class PreferencesView {
+export class Preferences {
   @ApiProperty({ enum: CHANNELS, isArray: true, description: 'The channels there are, for a settings page to list' })
   channels: readonly Channel[];
 
-  @ApiProperty({ type: [PreferenceDefaultView], description: 'Every category default, ordered by category and channel' })
-  defaults: PreferenceDefaultView[];
+  @ApiProperty({ type: [PreferenceDefault], description: 'Every category default, ordered by category and channel' })
+  defaults: PreferenceDefault[];
 
-  @ApiProperty({ type: [UserPreferenceView], description: "The caller's choices; where there is none, the default applies" })
-  preferences: UserPreferenceView[];
+  @ApiProperty({ type: [UserPreference], description: "The caller's choices; where there is none, the default applies" })
+  preferences: UserPreference[];
 }
 
 /** `PUT /v1/preferences/defaults` answer. */
-export class PreferenceDefaultsView {
-  @ApiProperty({ type: [PreferenceDefaultView], description: 'Every category default after the change' })
-  defaults: PreferenceDefaultView[];
+export class PreferenceDefaults {
+  @ApiProperty({ type: [PreferenceDefault], description: 'Every category default after the change' })
+  defaults: PreferenceDefault[];
 }

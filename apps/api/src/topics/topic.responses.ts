@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TOPIC_NAME_PATTERN, type PublishedTopicEvent, type TopicEvent, type TopicEventPage } from '@herald/contracts';
+import { TOPIC_NAME_PATTERN } from '@herald/contracts';
+import type * as contracts from '@herald/contracts';
 import { MAX_SEQ } from '../inbox/list-notifications.query.js';
 import type { TopicEventsAnswer } from './topic-catch-up.service.js';
 
 /** One entry of a publish answer (`PublishedTopicEvent`). */
-export class PublishedTopicEventView implements PublishedTopicEvent {
+export class PublishedTopicEvent implements contracts.PublishedTopicEvent {
   @ApiProperty({ pattern: TOPIC_NAME_PATTERN, example: 'jobs:42' })
   topic: string;
 
@@ -14,12 +15,12 @@ export class PublishedTopicEventView implements PublishedTopicEvent {
 
 /** `POST /v1/topic-events` answer. */
 export class PublishedTopicEvents {
-  @ApiProperty({ type: [PublishedTopicEventView], description: 'One per event sent, in the order sent' })
-  events: PublishedTopicEventView[];
+  @ApiProperty({ type: [PublishedTopicEvent], description: 'One per event sent, in the order sent' })
+  events: PublishedTopicEvent[];
 }
 
 /** One stored event of a topic (`TopicEvent`), as sockets and REST deliver it. */
-export class TopicEventView implements TopicEvent {
+export class TopicEvent implements contracts.TopicEvent {
   @ApiProperty({ pattern: TOPIC_NAME_PATTERN, example: 'jobs:42' })
   topic: string;
 
@@ -39,10 +40,10 @@ export class TopicEventView implements TopicEvent {
   createdAt: string;
 }
 
-/** `GET /v1/topics/{topic}/events` answer: a `TopicEventPage` and the stream's newest position. */
-export class TopicEventsPage implements TopicEventPage, TopicEventsAnswer {
-  @ApiProperty({ type: [TopicEventView], maxItems: 100, description: 'Oldest first, above `after`' })
-  items: TopicEventView[];
+/** `GET /v1/topics/{topic}/events` answer: the contract's `TopicEventPage` and the stream's newest position. */
+export class TopicEventPage implements contracts.TopicEventPage, TopicEventsAnswer {
+  @ApiProperty({ type: [TopicEvent], maxItems: 100, description: 'Oldest first, above `after`' })
+  items: TopicEvent[];
 
   @ApiProperty({
     type: 'string',
@@ -65,6 +66,6 @@ export class TopicEventsPage implements TopicEventPage, TopicEventsAnswer {
  * The controller answers the services' own types: `implements` above checks
  * one direction, this the other, so a field added on either side fails to compile.
  */
-export const _answersMatchTheirClasses: [TopicEventsAnswer, PublishedTopicEvent, { events: PublishedTopicEvent[] }] extends [TopicEventsPage, PublishedTopicEventView, PublishedTopicEvents]
+export const _answersMatchTheirClasses: [TopicEventsAnswer, contracts.PublishedTopicEvent, { events: contracts.PublishedTopicEvent[] }] extends [TopicEventPage, PublishedTopicEvent, PublishedTopicEvents]
   ? true
   : never = true;

@@ -11,7 +11,7 @@ import { ListTopicEventsQuery } from './list-topic-events.query.js';
 import { TopicCatchUpService, type TopicEventsAnswer } from './topic-catch-up.service.js';
 import { PublishTopicEventDto, PublishTopicEventsDto } from './topic-event.dto.js';
 import { TOPIC_NAME_PARAM, TOPIC_OR_PATTERN_PARAM } from './topic-params.js';
-import { PublishedTopicEvents, PublishedTopicEventView, TopicEventsPage } from './topic.responses.js';
+import { PublishedTopicEvents, PublishedTopicEvent as PublishedTopicEventSchema, TopicEventPage } from './topic.responses.js';
 import { TopicPublishService, type TopicPublishResult } from './topic-publish.service.js';
 
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer (not for requests made only of live-only events)' };
@@ -35,7 +35,7 @@ export class TopicsController {
   @UseGuards(PublishRateLimitGuard)
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiParam(TOPIC_NAME_PARAM)
-  @ApiCreatedResponse({ type: PublishedTopicEventView, description: 'Stored (unless live-only) and published to its subscribers' })
+  @ApiCreatedResponse({ type: PublishedTopicEventSchema, description: 'Stored (unless live-only) and published to its subscribers' })
   async publishOne(
     @CurrentPrincipal() principal: Principal,
     @Param('topic') topic: string,
@@ -66,7 +66,7 @@ export class TopicsController {
   @RateLimit(LimitName.Inbox)
   @ApiHeader({ name: 'Herald-Topic-Token', required: false, description: "A subscription token for this topic, when the user's own token does not grant it" })
   @ApiParam(TOPIC_OR_PATTERN_PARAM)
-  @ApiOkResponse({ type: TopicEventsPage, description: 'Events above `after`, oldest first' })
+  @ApiOkResponse({ type: TopicEventPage, description: 'Events above `after`, oldest first' })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('topic') topic: string,
