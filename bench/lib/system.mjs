@@ -40,6 +40,9 @@ export async function startWorker(env) {
  * dist/, and an api restarted between two modes would otherwise not find it.
  * Returns a function that removes the copy.
  */
+/** The dist/ directory this run's Herald processes run from. */
+export const distDir = () => DIST;
+
 export function useDistSnapshot(dir) {
   const source = DIST_DIR;
   if (!existsSync(path.join(source, DIST_MAIN.api))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
@@ -81,11 +84,12 @@ export function migrate(env) {
  * Starts `kind` ('herald' | 'reference') with `gateways` gateway processes.
  * `inspect` gives every process an inspector port on 127.0.0.1 (forced GC
  * for memory figures, CPU profiles); an idle inspector costs nothing.
+ * `apiEnv` and `apiExecArgv` go to the api process only (the trace preload).
  */
-export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {} }) {
+export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {}, apiExecArgv = [] }) {
   const launch = async (role, name) => {
     const inspectPort = inspect ? await freePort() : null;
-    const execArgv = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+    const execArgv = [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), ...(role === 'api' ? apiExecArgv : [])];
     const proc =
       kind === 'herald'
         ? await startNode(`${kind}-${name}`, SCRIPTS[role], { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
