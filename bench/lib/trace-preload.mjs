@@ -8,7 +8,7 @@
 //   guards    Nest's guards (IP budget, auth, publish budget), of which
 //   limit     the publish rate limit guard     pipes     validation (ValidationPipe)
 //   queued    handed to the group commit       batch     its batch starts
-//   sql       BatchWriter.write (the statement) published  batch done (publish sent)
+//   sql       BatchWriter.write (the statement) published  the group commit answers (committed, published)
 //   finish    the response is written
 //
 // plus GC pauses (PerformanceObserver) and event-loop delay over the window.
@@ -81,10 +81,11 @@ GroupCommit.prototype.submit = function (item) {
     byItem.set(item, t);
     t.queued = now();
   }
-  return submit.call(this, item);
+  // The group commit resolves an item once its batch committed and was published.
+  return t ? submit.call(this, item).finally(() => (t.published = now())) : submit.call(this, item);
 };
 const each = (items, name) => items.forEach((item) => mark(byItem.get(item), name));
-around(IngestService.prototype, 'commit', (_, [batch]) => each(batch, 'batch'), (_, [batch]) => each(batch, 'published'));
+around(IngestService.prototype, 'commit', (_, [batch]) => each(batch, 'batch'), () => undefined);
 around(BatchWriter.prototype, 'write', (_, [, requests]) => each(requests, 'sqlStart'), (_, [, requests]) => each(requests, 'sql'));
 // The batch size each request travelled in.
 const commit = IngestService.prototype.commit;

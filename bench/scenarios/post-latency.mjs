@@ -16,6 +16,7 @@ import { withClients, withDeployment } from '../lib/deploy.mjs';
 import { loadFlags, requestNotes, worst } from '../lib/figures.mjs';
 import { merge, summarize } from '../lib/hist.mjs';
 import { cpuMeter } from '../lib/procs.mjs';
+import { profileDuring } from '../lib/cpuprofile.mjs';
 import { distDir } from '../lib/system.mjs';
 import { log, round } from '../lib/util.mjs';
 
@@ -56,7 +57,9 @@ async function measureMode(ctx, sessions, cfg, mode) {
   const out = { herald: {}, reference: {} };
   const both = async (name, opts) => {
     for (const s of sessions) {
-      const r = await phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
+      const run = () => phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
+      // --cpu-profile: V8 profiles of Herald's api at each rate (<out>/profiles/<stamp>/).
+      const r = ctx.cpuProfile && s.kind === 'herald' && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
       out[s.kind][name] = r;
       log(`  post_latency ${s.kind} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
     }
