@@ -85,14 +85,16 @@ export function migrate(env) {
  * `inspect` gives every process an inspector port on 127.0.0.1 (forced GC
  * for memory figures, CPU profiles); an idle inspector costs nothing.
  * `apiEnv` and `apiExecArgv` go to the api process only (the trace preload).
+ * `dist`: run Herald from another build (an earlier commit, to compare).
  */
-export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {}, apiExecArgv = [] }) {
+export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {}, apiExecArgv = [], dist }) {
+  const script = (role) => (dist ? path.join(dist, DIST_MAIN[role]) : SCRIPTS[role]);
   const launch = async (role, name) => {
     const inspectPort = inspect ? await freePort() : null;
     const execArgv = [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), ...(role === 'api' ? apiExecArgv : [])];
     const proc =
       kind === 'herald'
-        ? await startNode(`${kind}-${name}`, SCRIPTS[role], { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
+        ? await startNode(`${kind}-${name}`, script(role), { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
         : await startNode(`${kind}-${name}`, REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
     proc.inspectPort = inspectPort;
     await waitReady(proc, kind === 'herald' ? '/readyz' : '/healthz');

@@ -10,6 +10,12 @@
 // closed loop for ingest rows/s. The api's CPU (its process, /proc) per POST
 // comes from each phase. Then, on Herald alone, a traced run at the top rate
 // (bench/lib/trace-preload.mjs) breaks a request down into its steps.
+//
+// BENCH_POST_VARIANTS='before=/path/to/dist,…' adds other builds of Herald
+// (earlier commits: `git archive` one, link node_modules, `npm run build`)
+// to the same alternation, so each lever is measured before/after under the
+// same load; they are logged and kept in the result's details, not figures.
+// `label=dist|--node-flag …` runs that build with NODE_OPTIONS (GC settings).
 import { fileURLToPath } from 'node:url';
 import { contentionFlags, startContention } from '../lib/contention.mjs';
 import { withClients, withDeployment } from '../lib/deploy.mjs';
@@ -54,22 +60,21 @@ async function phase(ctx, session, cfg, opts) {
 
 /** The phases of one mode, each on Herald then on the reference. */
 async function measureMode(ctx, sessions, cfg, mode) {
-  const out = { herald: {}, reference: {} };
+  const out = Object.fromEntries(sessions.map((s) => [s.label, {}]));
   const both = async (name, opts) => {
     for (const s of sessions) {
       const run = () => phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
       // --cpu-profile: V8 profiles of Herald's api at each rate (<out>/profiles/<stamp>/).
       const r = ctx.cpuProfile && s.kind === 'herald' && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
-      out[s.kind][name] = r;
-      log(`  post_latency ${s.kind} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
+      out[s.label][name] = r;
+      log(`  post_latency ${s.label} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
     }
   };
   await both('warmup', { mode: 'open', rate: Math.max(...cfg.rates) / 2, durationMs: cfg.warmupMs, maxInFlight: 256 });
   await both('sequential', { mode: 'closed', concurrency: 1, count: cfg.sequential, durationMs: cfg.sequentialMaxMs });
   for (const rate of cfg.rates) await both(`open${rate}`, { mode: 'open', rate, durationMs: cfg.durationMs, maxInFlight: 256 });
   await both('closed', { mode: 'closed', concurrency: cfg.concurrency, durationMs: cfg.closedMs });
-  delete out.herald.warmup;
-  delete out.reference.warmup;
+  for (const s of sessions) delete out[s.label].warmup;
   return out;
 }
 
@@ -80,7 +85,7 @@ async function traceRun(ctx, cfg, mode) {
     withClients(1, 'herald-trace', async ([client]) => {
       const session = { system, db, kind: 'herald', client };
       const rate = Math.max(...cfg.rates);
-      const take = async () => (await fetch(`${system.api.url}/__bench/trace`, { signal: AbortSignal.timeout(10_000) })).json();
+      const take = async () => (await fetch(`${system.api.url}/__bench/trace`, { signal: globalThis.AbortSignal.timeout(10_000) })).json();
       await phase(ctx, session, cfg, { mode: 'open', rate: rate / 2, durationMs: cfg.warmupMs, maxInFlight: 256, tag: 'trace-warmup' });
       await take(); // starts the window afresh
       const measured = await phase(ctx, session, cfg, { mode: 'open', rate, durationMs: cfg.durationMs, maxInFlight: 256, tag: 'trace' });
@@ -91,19 +96,33 @@ async function traceRun(ctx, cfg, mode) {
   );
 }
 
+/** Other Herald builds to compare (BENCH_POST_VARIANTS='label=dist,…'). */
+const variants = () =>
+  (process.env.BENCH_POST_VARIANTS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((v) => v.split('='))
+    .map(([label, spec]) => ({ label, dist: spec.split('|')[0], nodeOptions: spec.split('|')[1] }));
+
+/** Runs `fn(sessions)` with a deployment (and a load client) per system, all torn down afterwards. */
+async function withSessions(ctx, specs, mode, fn, sessions = []) {
+  if (!specs.length) return fn(sessions);
+  const [spec, ...rest] = specs;
+  const apiEnv = spec.nodeOptions ? { NODE_OPTIONS: spec.nodeOptions } : {};
+  return withDeployment(ctx, spec.kind, { gateways: 0, mode, dist: spec.dist, label: spec.label, apiEnv }, (d) =>
+    withClients(1, `post-${spec.label}`, ([client]) => withSessions(ctx, rest, mode, fn, [...sessions, { ...d, client }])),
+  );
+}
+
 export async function runPostLatency(ctx, cfg) {
   const results = {};
-  await withDeployment(ctx, 'herald', { gateways: 0, mode: cfg.modes[0] }, (herald) =>
-    withDeployment(ctx, 'reference', { gateways: 0, mode: cfg.modes[0] }, (reference) =>
-      withClients(2, 'post-latency', async ([hc, rc]) => {
-        const sessions = [{ ...herald, client: hc }, { ...reference, client: rc }];
-        for (const mode of cfg.modes) {
-          await Promise.all(sessions.map((s) => s.useMode(mode)));
-          results[mode] = await measureMode(ctx, sessions, cfg, mode);
-        }
-      }),
-    ),
-  );
+  const specs = [{ kind: 'herald', label: 'herald' }, ...variants().map((v) => ({ kind: 'herald', ...v })), { kind: 'reference', label: 'reference' }];
+  await withSessions(ctx, specs, cfg.modes[0], async (sessions) => {
+    for (const mode of cfg.modes) {
+      await Promise.all(sessions.map((s) => s.useMode(mode)));
+      results[mode] = await measureMode(ctx, sessions, cfg, mode);
+    }
+  });
   const trace = cfg.trace ? await traceRun(ctx, cfg, cfg.modes.at(-1)) : null;
   report(ctx, cfg, results);
   return { config: cfg, results, trace };
