@@ -48,7 +48,7 @@ const SCENARIOS = {
   worker: (ctx, p) => runWorker(ctx, p.worker),
 };
 /** A run that takes longer than this is stuck: kill everything and fail. */
-const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000 };
+const WATCHDOG_MS = { full: 45 * 60_000, quick: 7 * 60_000, tiny: 3.5 * 60_000 };
 
 const { values: args } = parseArgs({
   options: {

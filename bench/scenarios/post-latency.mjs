@@ -101,7 +101,7 @@ const variants = () =>
   (process.env.BENCH_POST_VARIANTS ?? '')
     .split(',')
     .filter(Boolean)
-    .map((v) => v.split('='))
+    .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)])
     .map(([label, spec]) => ({ label, dist: spec.split('|')[0], nodeOptions: spec.split('|')[1] }));
 
 /** Runs `fn(sessions)` with a deployment (and a load client) per system, all torn down afterwards. */
