@@ -24,7 +24,7 @@ export async function withDeployment(ctx, kind, opts, fn) {
   try {
     if (opts.mode) await db.setSyncCommit(opts.mode === 'durable');
     if (kind === 'herald') migrate(env);
-    else await createReferenceSchema(db);
+    else await createReferenceSchema(db); // the reference and the Socket.IO peer share its tables
     system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile, apiEnv: opts.apiEnv, apiExecArgv: opts.apiExecArgv, dist: opts.dist });
     let mode = opts.mode ?? 'durable';
     /** Switches synchronous_commit and restarts the api (its pool must reconnect to pick it up). */

@@ -10,6 +10,7 @@ import { REDIS_URL } from '../../scripts/harness/services.mjs';
 import { startNode, waitReady } from './procs.mjs';
 
 const REFERENCE = path.join(ROOT, 'bench/reference-server.mjs');
+const SOCKETIO = path.join(ROOT, 'bench/socketio-server.mjs');
 let DIST = DIST_DIR;
 const SCRIPTS = {
   get api() {
@@ -81,7 +82,7 @@ export function migrate(env) {
 }
 
 /**
- * Starts `kind` ('herald' | 'reference') with `gateways` gateway processes.
+ * Starts `kind` ('herald' | 'reference' | 'socketio') with `gateways` gateway processes.
  * `inspect` gives every process an inspector port on 127.0.0.1 (forced GC
  * for memory figures, CPU profiles); an idle inspector costs nothing.
  * `apiEnv` and `apiExecArgv` go to the api process only (the trace preload).
@@ -95,8 +96,10 @@ export async function startSystem(kind, { env, gateways = 1, inspect = false, ap
     const proc =
       kind === 'herald'
         ? await startNode(`${kind}-${name}`, script(role), { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
-        : await startNode(`${kind}-${name}`, REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
+        : await startNode(`${kind}-${name}`, kind === 'socketio' ? SOCKETIO : REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
     proc.inspectPort = inspectPort;
+    // Socket.IO clients connect to the server's http URL (its own path, /socket.io/).
+    if (kind === 'socketio') proc.wsUrl = proc.url;
     await waitReady(proc, kind === 'herald' ? '/readyz' : '/healthz');
     return proc;
   };
