@@ -10,9 +10,10 @@ const spec = (config: HeraldConfig): LimitSpec => ({ points: config.http.publish
  * One budget per service token across every api replica, counted in Redis
  * under `<prefix>rl:publish:<sub>`: each replica leases points of the
  * window and spends them locally, so a POST does not wait for Redis (see
- * LeasedRateLimiter for the tolerance). While Redis is down each replica
- * falls back to its own in-memory budget, so an outage neither blocks
- * publishing nor lifts the limit. In embedded mode (no REDIS_URL) the
+ * LeasedRateLimiter for the tolerance). While Redis is down, or does not
+ * answer a lease within the command timeout, each replica falls back to its
+ * own in-memory budget, so an outage neither blocks publishing nor lifts
+ * the limit. In embedded mode (no REDIS_URL) the
  * in-memory budget alone.
  */
 export const publishRateLimiterProvider = redisOrInMemory<RateLimiter>({

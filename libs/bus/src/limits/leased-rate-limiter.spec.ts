@@ -8,6 +8,7 @@ describe('LeasedRateLimiter', () => {
   let evals: number;
   let prefix: string;
   const counting = () => ({
+    commandTimeoutMs: 1000,
     client: new Proxy(redis, {
       get: (target, prop) => (prop === 'eval' ? (...args: unknown[]) => (evals++, (target.eval as (...a: unknown[]) => Promise<unknown>)(...args)) : Reflect.get(target, prop)),
     }),
@@ -81,7 +82,7 @@ describe('LeasedRateLimiter', () => {
 
   it('counts in this process alone while Redis fails, and does not ask Redis on every request', async () => {
     let calls = 0;
-    const broken = { client: { eval: () => (calls++, Promise.reject(new Error('Connection is closed'))) } } as never;
+    const broken = { commandTimeoutMs: 1000, client: { eval: () => (calls++, Promise.reject(new Error('Connection is closed'))) } } as never;
     const sut = new LeasedRateLimiter(broken, prefix, { points: 3, durationSeconds: 1 });
 
     const decisions = [];
@@ -89,5 +90,16 @@ describe('LeasedRateLimiter', () => {
 
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
     expect(calls).toBe(1);
+  });
+
+  it('does not wait past the command timeout for a Redis that hangs', async () => {
+    const hung = { commandTimeoutMs: 50, client: { eval: () => new Promise(() => undefined) } } as never;
+    const sut = new LeasedRateLimiter(hung, prefix, { points: 3, durationSeconds: 1 });
+
+    const started = Date.now();
+    const decision = await sut.consume('svc');
+
+    expect(decision.allowed).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

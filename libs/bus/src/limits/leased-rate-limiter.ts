@@ -1,5 +1,6 @@
 import type { RedisClient } from '../redis-client.js';
 import type { RedisConnection } from '../redis-connection.js';
+import { withDeadline } from '../redis-deadline.js';
 import { memoryLimiter } from './flexible-rate-limiter.js';
 import { ALLOWED, type LimitDecision, type LimitSpec, type RateLimiter } from './rate-limiter.js';
 
@@ -60,7 +61,8 @@ interface Lease {
  * lease is spent until its window ends as Redis reported it, one round trip
  * earlier than Redis's own expiry at most.
  *
- * While Redis fails each replica counts alone in memory (the same budget
+ * While Redis fails (or does not answer a lease within the connection's
+ * command timeout) each replica counts alone in memory (the same budget
  * per replica), so an outage neither blocks publishing nor lifts the limit;
  * Redis is asked again a second after a failure, not on every request.
  */
@@ -70,16 +72,18 @@ export class LeasedRateLimiter implements RateLimiter {
   private readonly windowMs: number;
   private readonly insurance: RateLimiter;
   private readonly redis: RedisClient;
+  private readonly commandTimeoutMs: number;
   /** After a failed lease, Redis is not asked again before this time (ms since the epoch). */
   private redisDownUntil = 0;
 
   constructor(
-    connection: Pick<RedisConnection, 'client'>,
+    connection: Pick<RedisConnection, 'client' | 'commandTimeoutMs'>,
     private readonly keyPrefix: string,
     private readonly spec: LimitSpec,
     private readonly now: () => number = Date.now,
   ) {
     this.redis = connection.client;
+    this.commandTimeoutMs = connection.commandTimeoutMs;
     this.leaseSize = Math.max(1, Math.floor(spec.points * LEASE_SHARE));
     this.windowMs = spec.durationSeconds * 1000;
     this.insurance = memoryLimiter(spec);
@@ -126,8 +130,9 @@ export class LeasedRateLimiter implements RateLimiter {
   /** Leases enough points for everyone waiting (at least one lease), then serves the waiting in order. */
   private fetch(key: string, lease: Lease): Promise<void> {
     const want = Math.min(this.spec.points, Math.max(this.leaseSize, lease.waiting.length));
-    lease.fetching = this.redis
-      .eval(LEASE, 1, `${this.keyPrefix}:${key}`, want, this.spec.points, this.windowMs)
+    // A deadline of its own: a hung Redis must not hold the requests waiting for this lease (see withDeadline).
+    const lease$ = this.redis.eval(LEASE, 1, `${this.keyPrefix}:${key}`, want, this.spec.points, this.windowMs);
+    lease.fetching = withDeadline(lease$, this.commandTimeoutMs, 'publish budget lease')
       .then(
         (answer) => {
           const [granted, ttl] = (answer as [number, number]).map(Number);
