@@ -45,6 +45,8 @@ const { PublishRateLimitGuard } = await load('apps/api/src/rate-limit/publish-ra
 /** Wraps an async method: `before(this, args)` and `after(this, args)` around it. */
 function around(proto, name, before, after) {
   const original = proto[name];
+  // A step renamed since this was written goes untraced (its columns stay empty) rather than breaking the api.
+  if (typeof original !== 'function') return void console.warn(`trace: no ${proto.constructor?.name}.${name} to wrap`);
   proto[name] = function (...args) {
     before(this, args);
     const result = original.apply(this, args);
@@ -89,7 +91,7 @@ around(IngestService.prototype, 'commit', (_, [batch]) => each(batch, 'batch'), 
 around(BatchWriter.prototype, 'write', (_, [, requests]) => each(requests, 'sqlStart'), (_, [, requests]) => each(requests, 'sql'));
 // The batch size each request travelled in.
 const commit = IngestService.prototype.commit;
-IngestService.prototype.commit = function (batch) {
+if (commit) IngestService.prototype.commit = function (batch) {
   for (const item of batch) {
     const t = byItem.get(item);
     if (t && t.batchSize === undefined) t.batchSize = batch.length;
