@@ -9,6 +9,7 @@ import {
 } from './platform.js';
 import type { TokenSource } from './rest-client.js';
 import { defaultWsUrl } from './connection/socket-url.js';
+import { globalTabPlatform, type TabPlatform } from './tabs/tab-platform.js';
 
 /**
  * How the socket presents credentials:
@@ -57,12 +58,19 @@ export interface HeraldClientOptions {
   random?: () => number;
   /** @default the global setTimeout/clearTimeout and Date.now */
   timers?: Timers;
+  /**
+   * One socket per browser: tabs of this origin signed in as the same user
+   * share the socket of one leader tab (Web Locks + BroadcastChannel).
+   * `false` keeps a socket per tab.
+   * @default the host's `navigator.locks` and `BroadcastChannel`; none in Node or old browsers (a socket per client)
+   */
+  tabs?: TabPlatform | false;
 }
 
 export type ResolvedOptions = Required<
-  Omit<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>
+  Omit<HeraldClientOptions, 'getTicket' | 'recent' | 'since' | 'tabs'>
 > &
-  Pick<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>;
+  Pick<HeraldClientOptions, 'getTicket' | 'recent' | 'since'> & { tabs: TabPlatform | null };
 
 export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
   const WebSocket = options.WebSocket ?? globalWebSocket();
@@ -84,5 +92,6 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
+    tabs: options.tabs === false ? null : (options.tabs ?? globalTabPlatform()),
   };
 }

@@ -1,7 +1,7 @@
 import { ClientFrameType, ServerFrameType, type NotificationPage, type WelcomeFrame } from '@herald/contracts';
 import { resolveOptions, type HeraldClientOptions } from './client-options.js';
 import { ConnectionState } from './connection-state.js';
-import { SocketTransport } from './connection/socket-transport.js';
+import { createTransport } from './tabs/create-transport.js';
 import type { Link, Transport } from './connection/transport.js';
 import type { ClientFeature, Emit, FeatureContext } from './core/client-feature.js';
 import { FrameRouter } from './core/frame-router.js';
@@ -49,7 +49,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
     };
     // Features see every welcome and poll in this order.
     const features: ClientFeature[] = [(this.inbox = new InboxFeature(context)), (this.topics = new TopicsFeature(context))];
-    this.transport = new SocketTransport(o, rest, {
+    this.transport = createTransport(o, rest, {
       since: () => this.inbox.lastSeq,
       frame: (frame, link) => void queue.enqueue(() => router.dispatch(frame, link)),
       welcome: (frame) => features.forEach((feature) => feature.welcome?.(frame)),
@@ -64,6 +64,11 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
         emit('state', state);
       },
       error: (error) => emit('error', error),
+      snapshot: async () => {
+        let snapshot: Partial<WelcomeFrame> | null = null;
+        await queue.enqueue(() => void (snapshot = this.inbox.snapshot()));
+        return snapshot;
+      },
     });
     // Frames of the connection itself; a feature's frames are registered by the feature.
     router
@@ -78,6 +83,11 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
 
   get state(): ConnectionState {
     return this.transport.state;
+  }
+
+  /** True while this tab holds the socket (always, without tab sharing). */
+  get leading(): boolean {
+    return this.transport.leading ?? true;
   }
 
   /** The last seq emitted; save it and pass it back as `since` to resume later. */

@@ -34,6 +34,11 @@ export class InboxFeature implements ClientFeature {
     return this.sync.lastSeq;
   }
 
+  /** Where this tab's stream stands, as welcome fields: what a new follower tab starts from. */
+  snapshot(): Partial<WelcomeFrame> | null {
+    return this.sync.snapshot();
+  }
+
   welcome(frame: WelcomeFrame): void {
     this.sync.welcome(frame);
   }

@@ -36,6 +36,12 @@ export class InboxSync {
     return this.cursor.lastSeq;
   }
 
+  snapshot(): Partial<WelcomeFrame> | null {
+    const lastSeq = this.cursor.lastSeq;
+    if (lastSeq === null || this.unread === null) return null;
+    return { userId: this.userId ?? undefined, lastSeq, unreadCount: this.unread };
+  }
+
   welcome(frame: WelcomeFrame): void {
     // Another user's token on the same client: their seqs are unrelated to ours.
     if (this.userId !== null && frame.userId !== this.userId) {
