@@ -1,3 +1,4 @@
+import { CLIENT_STATS_REPORT_INTERVAL_SECONDS } from '@herald/contracts';
 import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS } from './connection/backoff.js';
 import {
   globalFetch,
@@ -54,6 +55,9 @@ export interface HeraldClientOptions {
   backoffBaseMs?: number;
   /** @default 30000 */
   backoffCapMs?: number;
+  /** How often reconnect and polling-fallback counts go to `POST /v1/client-stats`
+   * (only when there are any); 0 turns it off. @default 60000 */
+  statsIntervalMs?: number;
   /** @default Math.random */
   random?: () => number;
   /** @default the global setTimeout/clearTimeout and Date.now */
@@ -90,6 +94,7 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     dedupeCapacity: options.dedupeCapacity ?? 1000,
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
     backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
+    statsIntervalMs: options.statsIntervalMs ?? CLIENT_STATS_REPORT_INTERVAL_SECONDS * 1000,
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
     tabs: options.tabs === false ? null : (options.tabs ?? globalTabPlatform()),

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: Record<string, string>;
+  /** The JSON body, parsed. */
+  body?: unknown;
 }
 
 /**
@@ -52,6 +54,7 @@ export class FakeRest {
       path: parsed.pathname,
       query: parsed.searchParams,
       headers: init.headers ?? {},
+      body: init.body === undefined ? undefined : (JSON.parse(init.body) as unknown),
     };
     this.requests.push(request);
     if (this.gate) await this.gate;

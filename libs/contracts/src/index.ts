@@ -10,3 +10,4 @@ export * from './multicast.js';
 export * from './webhooks.js';
 export * from './topics.js';
 export * from './topic-frames.js';
+export * from './client-stats.js';
