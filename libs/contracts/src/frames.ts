@@ -1,3 +1,4 @@
+import type { BulkAction, InboxChangeKind, InboxCounts, InboxFilter } from './inbox.js';
 import type { Broadcast, Notification } from './notification.js';
 import { TopicClientFrameType, TopicServerFrameType, type TopicClientFrame, type TopicServerFrame } from './topic-frames.js';
 
@@ -7,6 +8,8 @@ export const ServerFrameType = {
   Notification: 'notification',
   Synced: 'synced',
   ResyncRequired: 'resync_required',
+  /** A change to the inbox, an entry on the user's ordered stream (see ChangeFrame). */
+  Change: 'inbox.change',
   NotificationUpdated: 'notification.updated',
   NotificationDeleted: 'notification.deleted',
   ReadAll: 'notifications.read_all',
@@ -30,6 +33,8 @@ export interface WelcomeFrame {
   userId: string;
   lastSeq: number;
   unreadCount: number;
+  /** The default tabs' counts, exact at `lastSeq` (read with it); absent from servers before inbox states. */
+  counts?: InboxCounts;
   heartbeatMs: number;
   serverTime: string;
   /** The newest notifications, newest first, when `?recent=N` was given. */
@@ -46,6 +51,31 @@ export interface SyncedFrame {
 export interface ResyncRequiredFrame {
   type: typeof ServerFrameType.ResyncRequired;
   lastSeq: number;
+}
+/**
+ * A change to the user's inbox: an entry of the user's ordered stream at
+ * `seq`, replayed on resume and gap-filled like a `notification` frame.
+ * `counts` are the default tabs' counts exact at `seq`. The fields beyond
+ * `ids` depend on `change` (see docs/protocol.md, "Inbox changes").
+ */
+export interface ChangeFrame {
+  type: typeof ServerFrameType.Change;
+  seq: number;
+  change: InboxChangeKind;
+  /** When the change was made (the time it wrote into readAt, seenAt, …). */
+  at: string;
+  /** The notifications it changed (none for a bulk change by filter). */
+  ids: string[];
+  counts: InboxCounts;
+  /** `snoozed`: until when. */
+  snoozedUntil?: string;
+  /** `interacted`: the action id, or `link`. */
+  interaction?: string;
+  /** `bulk`: what was done, and (instead of ids) the filter that chose the notifications. */
+  action?: BulkAction;
+  filter?: InboxFilter;
+  /** `grouped`, `woken`: the notification as it is now (null if it was deleted since). */
+  notification?: Notification | null;
 }
 export interface NotificationUpdatedFrame {
   type: typeof ServerFrameType.NotificationUpdated;
@@ -83,6 +113,7 @@ export interface ErrorFrame {
 export type ServerFrame =
   | WelcomeFrame
   | NotificationFrame
+  | ChangeFrame
   | SyncedFrame
   | ResyncRequiredFrame
   | NotificationUpdatedFrame

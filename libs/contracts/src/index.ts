@@ -1,5 +1,7 @@
 export * from './close-codes.js';
 export * from './notification.js';
+export * from './inbox.js';
+export * from './inbox-replica.js';
 export * from './errors.js';
 export * from './frames.js';
 export * from './notification-frame.js';

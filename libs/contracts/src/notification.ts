@@ -2,11 +2,22 @@
 export const SEVERITIES = ['info', 'success', 'warning', 'error'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** A stored notification as the REST API and the socket deliver it. */
+/**
+ * A stored notification as the REST API and the socket deliver it. The
+ * inbox fields (activitySeq and the fields after expiresAt) are always sent
+ * by this version; they are optional in the type because a server from
+ * before them (a gateway not yet rolled) sends rows without them.
+ */
 export interface Notification {
   id: string;
-  /** Per-user sequence number: starts at 1, no gaps. */
+  /** The position its creation took in the user's ordered stream (starts at 1; the stream has no gaps). */
   seq: number;
+  /**
+   * The position of the entry that last put it at the top: its own `seq`,
+   * then the `grouped` or `woken` change that moved it. Lists are newest
+   * `activitySeq` first.
+   */
+  activitySeq?: number;
   userId: string;
   type: string;
   title: string;
@@ -17,6 +28,59 @@ export interface Notification {
   createdAt: string;
   readAt: string | null;
   expiresAt: string | null;
+  /** Tab it belongs to (preferences file it under `general` when null). */
+  category?: string | null;
+  /** Up to MAX_TAGS labels to filter by. */
+  tags?: string[];
+  /** Up to MAX_ACTIONS buttons. */
+  actions?: NotificationAction[];
+  /** Image URL to show beside it. */
+  avatar?: string | null;
+  /** Who caused it, as shown ("Ana"). */
+  actor?: string | null;
+  /** Notifications of one user with the same key group into one entry while it is unread (see `group`). */
+  groupKey?: string | null;
+  /** Set once a second notification grouped into this one. */
+  group?: NotificationGroup | null;
+  /** First shown in a list (the SDK reports it). */
+  seenAt?: string | null;
+  archivedAt?: string | null;
+  /** Out of lists and counts until then; a wake-up brings it back as new. */
+  snoozedUntil?: string | null;
+  /** An action or the link was used: when, and which (`interaction`: an action id or `link`). */
+  interactedAt?: string | null;
+  interaction?: string | null;
+  /** First written to one of the user's sockets. */
+  deliveredAt?: string | null;
+}
+
+/** Most tags, actions and remembered group actors per notification. */
+export const MAX_TAGS = 10;
+export const MAX_ACTIONS = 3;
+export const MAX_GROUP_ACTORS = 5;
+/** The `interaction` of a notification whose link was used. */
+export const LINK_INTERACTION = 'link';
+
+export const ACTION_STYLES = ['primary', 'secondary', 'danger'] as const;
+export type ActionStyle = (typeof ACTION_STYLES)[number];
+
+/** A button on a notification. */
+export interface NotificationAction {
+  /** `^[a-z0-9][a-z0-9_.-]{0,31}$`; reported back as the `interaction`. */
+  id: string;
+  label: string;
+  url?: string;
+  style: ActionStyle;
+}
+
+/** What grouping added to an entry: "Ana and 3 others commented". */
+export interface NotificationGroup {
+  /** Notifications in the entry, the first one included. */
+  count: number;
+  /** The most recent distinct actors, newest first (at most MAX_GROUP_ACTORS). */
+  actors: string[];
+  /** When the newest notification grouped in. */
+  lastAt: string;
 }
 
 /** A live broadcast: reaches connected sockets only, never stored. */
@@ -34,8 +98,11 @@ export interface Broadcast {
 export interface PublishedNotification {
   id: string;
   userId: string;
+  /** The position this POST took: the new entry's `seq`, or the `grouped` change's when it grouped into an existing entry. */
   seq: number;
   createdAt: string;
+  /** True when it grouped into an existing entry (`id` is that entry's). */
+  grouped?: boolean;
 }
 
 /** `GET /v1/notifications` answer. */
