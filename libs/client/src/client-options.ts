@@ -58,6 +58,8 @@ export interface HeraldClientOptions {
   /** How often reconnect and polling-fallback counts go to `POST /v1/client-stats`
    * (only when there are any); 0 turns it off. @default 60000 */
   statsIntervalMs?: number;
+  /** `inbox.markSeen()` sends what was shown at most this often, in one request. @default 500 */
+  seenBatchMs?: number;
   /** @default Math.random */
   random?: () => number;
   /** @default the global setTimeout/clearTimeout and Date.now */
@@ -95,6 +97,7 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
     backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
     statsIntervalMs: options.statsIntervalMs ?? CLIENT_STATS_REPORT_INTERVAL_SECONDS * 1000,
+    seenBatchMs: options.seenBatchMs ?? 500,
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
     tabs: options.tabs === false ? null : (options.tabs ?? globalTabPlatform()),

@@ -37,6 +37,8 @@ export class FakeRest {
   readonly requests: RecordedRequest[] = [];
   inbox: Notification[] = [];
   unread = 0;
+  /** What `POST /v1/notifications/counts` answers per filter name. */
+  counts: Record<string, number> = {};
   failNext = 0;
   /** The largest page the fake api serves, like a server-side cap on `limit`. */
   maxLimit = 100;
@@ -70,7 +72,12 @@ export class FakeRest {
     return this.requests.filter((r) => r.path === path);
   }
 
-  private answer({ method, path, query }: RecordedRequest): ResponseLike {
+  private answer({ method, path, query, body }: RecordedRequest): ResponseLike {
+    if (method === 'POST' && path === '/v1/notifications/counts') {
+      const names = Object.keys((body as { filters: object }).filters);
+      return json(200, { counts: Object.fromEntries(names.map((name) => [name, this.counts[name] ?? 0])), seq: 0 });
+    }
+    if (method === 'POST' && path === '/v1/notifications/bulk') return json(200, { changed: 0, seq: 0 });
     if (method === 'GET' && path === '/v1/notifications') return json(200, this.page(query));
     if (path === '/v1/notifications/unread-count') return json(200, { count: this.unread });
     if (path === '/v1/ws-tickets') return json(201, { ticket: `t${++this.tickets}`, expiresIn: 60 });

@@ -1,19 +1,26 @@
-import type { Notification, WelcomeFrame } from '@herald/contracts';
+import type { ChangeFrame, Notification, WelcomeFrame } from '@herald/contracts';
 import type { Emit, FeatureContext } from '../core/client-feature.js';
 import type { TaskQueue } from '../core/task-queue.js';
 import { isNetworkError } from '../herald-errors.js';
 import type { RestClient } from '../rest-client.js';
-import { Arrival, InboxCursor } from './inbox-cursor.js';
+import { Arrival, InboxCursor, type Positioned } from './inbox-cursor.js';
+import { InboxRest } from './inbox-rest.js';
+import type { InboxState } from './inbox-state.js';
+
+/** Change entries have no id of their own; their position names them. */
+const changeEntry = (frame: ChangeFrame): Positioned => ({ id: `change:${frame.seq}`, seq: frame.seq });
 
 /**
  * Turns whatever reaches the client (live frames, resume replays, REST pages
  * from gap fill, resync and polling) into one stream of `notification`
- * events in seq order, each exactly once. It runs in the client's queue, so
- * a live frame that arrives while a gap is being fetched waits its turn.
+ * and `change` events in seq order, each exactly once, applied to the
+ * inbox state as they go. It runs in the client's queue, so a live frame
+ * that arrives while a gap is being fetched waits its turn.
  */
 export class InboxSync {
   private cursor: InboxCursor;
   private readonly rest: RestClient;
+  private readonly inboxRest: InboxRest;
   private readonly emit: Emit;
   private readonly queue: TaskQueue;
   private readonly dedupeCapacity: number;
@@ -23,9 +30,15 @@ export class InboxSync {
    * notification when it is stored, but sends no `unread` frame for it, so
    * the client counts the newer unread ones it accepts itself. */
   private countedThrough = 0;
+  /** The server puts inbox changes on the stream (its welcome has counts). */
+  private changes = false;
 
-  constructor({ rest, emit, queue, options }: FeatureContext) {
+  constructor(
+    { rest, emit, queue, options }: FeatureContext,
+    private readonly state: InboxState,
+  ) {
     this.rest = rest;
+    this.inboxRest = new InboxRest(rest);
     this.emit = emit;
     this.queue = queue;
     this.dedupeCapacity = options.dedupeCapacity;
@@ -36,10 +49,11 @@ export class InboxSync {
     return this.cursor.lastSeq;
   }
 
+  /** Where the stream stands, as welcome fields: what a new follower tab starts from. */
   snapshot(): Partial<WelcomeFrame> | null {
     const lastSeq = this.cursor.lastSeq;
     if (lastSeq === null || this.unread === null) return null;
-    return { userId: this.userId ?? undefined, lastSeq, unreadCount: this.unread };
+    return { userId: this.userId ?? undefined, lastSeq, unreadCount: this.unread, counts: this.state.counts ?? undefined };
   }
 
   welcome(frame: WelcomeFrame): void {
@@ -52,9 +66,12 @@ export class InboxSync {
     // Without a cursor, start at "now"; history is what list() is for. A
     // server lastSeq below ours means the inbox was reset: believe the server.
     if (last === null || frame.lastSeq < last) this.cursor.reset(frame.lastSeq);
+    this.changes = frame.counts !== undefined;
+    this.state.welcome(frame);
     this.setUnread(frame.unreadCount);
     // The replay that follows a resume is already in unreadCount.
     this.countedThrough = frame.lastSeq;
+    this.changed('welcome');
   }
 
   /**
@@ -63,11 +80,22 @@ export class InboxSync {
    * server's replay delivers what is missing.
    */
   async deliver(notification: Notification): Promise<boolean> {
-    const arrival = this.cursor.classify(notification);
-    if (arrival === Arrival.Duplicate) return true;
-    if (arrival === Arrival.Gap && !(await this.fill(notification.seq - 1))) return false;
-    // The fill may have fetched this very one (pages overshoot the gap).
-    if (this.cursor.classify(notification) !== Arrival.Duplicate) this.accept(notification);
+    if (!(await this.reach(notification))) return false;
+    if (this.arrival(notification) !== Arrival.Duplicate) this.accept(notification);
+    return true;
+  }
+
+  /** An inbox change: applied in order like a notification. */
+  async deliverChange(frame: ChangeFrame): Promise<boolean> {
+    const entry = changeEntry(frame);
+    if (!(await this.reach(entry))) return false;
+    if (this.arrival(entry) === Arrival.Duplicate || !this.queue.active) return true;
+    this.cursor.accept(entry);
+    this.state.change(frame);
+    this.countedThrough = Math.max(this.countedThrough, frame.seq);
+    this.setUnread(frame.counts.unread);
+    this.emit('change', frame);
+    this.changed('change');
     return true;
   }
 
@@ -83,7 +111,7 @@ export class InboxSync {
     this.cursor.advanceTo(seq);
   }
 
-  /** One polling round: what is new, then the unread count. */
+  /** One polling round: what is new, then the counts. */
   async poll(): Promise<void> {
     try {
       if (this.cursor.lastSeq === null) {
@@ -91,8 +119,16 @@ export class InboxSync {
         const page = await this.rest.list({ limit: 1 });
         this.cursor.reset(page.items[0]?.seq ?? 0);
       }
-      await this.fetchAfter(Infinity);
-      this.setUnread(await this.rest.unreadCount());
+      await this.fetchAfter(Infinity, this.changes);
+      if (this.changes) {
+        const counts = await this.inboxRest.defaultCounts();
+        if (!this.queue.active) return;
+        this.state.setCounts(counts);
+        this.setUnread(counts.unread);
+        this.changed('counts');
+      } else {
+        this.setUnread(await this.rest.unreadCount());
+      }
       // Asked after the list, so the count includes everything just fetched.
       this.countedThrough = Math.max(this.countedThrough, this.cursor.lastSeq ?? 0);
     } catch (error) {
@@ -107,9 +143,21 @@ export class InboxSync {
     if (this.queue.active) this.emit('unread', count);
   }
 
+  /** Fetches what lies before `entry` when it skips ahead; false when that failed. */
+  private async reach(entry: Positioned): Promise<boolean> {
+    return this.arrival(entry) !== Arrival.Gap || (await this.fill(entry.seq - 1));
+  }
+
+  /** Classifies, moving the cursor over a next entry already held (polled out of order). */
+  private arrival(entry: Positioned): Arrival {
+    const arrival = this.cursor.classify(entry);
+    if (arrival === Arrival.Duplicate && entry.seq === (this.cursor.lastSeq ?? 0) + 1) this.cursor.advanceTo(entry.seq);
+    return arrival;
+  }
+
   private async fill(until: number): Promise<boolean> {
     try {
-      await this.fetchAfter(until);
+      await this.fetchAfter(until, false);
       return true;
     } catch (error) {
       this.queue.fail(error);
@@ -117,26 +165,34 @@ export class InboxSync {
     }
   }
 
-  private async fetchAfter(until: number): Promise<void> {
+  /** `outOfOrder`: changes may lie between what REST returns, so the cursor must not pass them. */
+  private async fetchAfter(until: number, outOfOrder: boolean): Promise<void> {
     const from = this.cursor.lastSeq;
     if (from === null) return;
     for await (const page of this.rest.pagesAfter(from, until)) {
       if (!this.queue.active) return;
       // REST is authoritative and sorted: holes there are deleted or expired
-      // rows, so anything not already seen goes out.
+      // rows (or, on a server with inbox changes, change entries REST does not list).
       for (const item of page) {
-        if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item);
+        if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item, outOfOrder);
       }
     }
   }
 
-  private accept(notification: Notification): void {
+  private accept(notification: Notification, outOfOrder = false): void {
     if (!this.queue.active) return;
-    this.cursor.accept(notification);
+    if (outOfOrder) this.cursor.remember(notification);
+    else this.cursor.accept(notification);
+    this.state.notification(notification);
     this.emit('notification', notification);
     if (notification.seq > this.countedThrough) {
       this.countedThrough = notification.seq;
       if (notification.readAt === null && this.unread !== null) this.setUnread(this.unread + 1);
     }
+    this.changed('notification');
+  }
+
+  private changed(reason: 'welcome' | 'notification' | 'change' | 'counts'): void {
+    if (this.queue.active) this.emit('inbox', { reason, counts: this.state.counts });
   }
 }

@@ -1,0 +1,79 @@
+import {
+  applyInboxEntry, applyWelcome, emptyInboxReplica, matchesInboxFilter, ServerFrameType,
+  type ChangeFrame, type InboxCounts, type InboxFilter, type InboxReplica, type Notification, type WelcomeFrame,
+} from '@herald/contracts';
+
+/** Newest activity first; a notification from a server without `activitySeq` sorts by its seq. */
+const byActivity = (a: Notification, b: Notification) => (b.activitySeq ?? b.seq) - (a.activitySeq ?? a.seq);
+
+/**
+ * The client's copy of the inbox: the notifications it holds and the
+ * default tabs' counts, kept by applying the user's stream in seq order
+ * with the contracts' reference reducer, so it converges with the server
+ * (and with every other client) after any resume. Holds at most
+ * `capacity` notifications, dropping the least recently active.
+ */
+export class InboxState {
+  private replica: InboxReplica = emptyInboxReplica();
+  /** False until a welcome with counts: a server from before inbox states. */
+  private countsKnown = false;
+
+  constructor(private readonly capacity: number) {}
+
+  get counts(): InboxCounts | null {
+    return this.countsKnown ? { ...this.replica.counts } : null;
+  }
+
+  /** The notifications held that match `filter`, newest activity first. */
+  items(filter: InboxFilter = {}): Notification[] {
+    return [...this.replica.items.values()].filter((n) => matchesInboxFilter(withDefaults(n), filter)).sort(byActivity);
+  }
+
+  get(id: string): Notification | undefined {
+    return this.replica.items.get(id);
+  }
+
+  welcome(frame: WelcomeFrame): void {
+    applyWelcome(this.replica, frame);
+    this.countsKnown = frame.counts !== undefined;
+  }
+
+  notification(notification: Notification): void {
+    applyInboxEntry(this.replica, { type: ServerFrameType.Notification, notification });
+    this.prune();
+  }
+
+  change(frame: ChangeFrame): void {
+    applyInboxEntry(this.replica, frame);
+    this.countsKnown = true;
+    this.prune();
+  }
+
+  /** Counts read over REST (polling): exact at the newest entry held. */
+  setCounts(counts: InboxCounts): void {
+    this.replica.counts = { ...counts };
+    this.replica.countedThrough = this.replica.lastSeq;
+    this.countsKnown = true;
+  }
+
+  /**
+   * Notifications read over REST (a page, an action's answer). A page
+   * never replaces what the stream already put here unless `fresh` (an
+   * action's answer, newer than anything held).
+   */
+  merge(items: Notification[], fresh = false): void {
+    for (const n of items) if (fresh || !this.replica.items.has(n.id)) this.replica.items.set(n.id, n);
+    this.prune();
+  }
+
+  private prune(): void {
+    const items = this.replica.items;
+    if (items.size <= this.capacity) return;
+    for (const n of [...items.values()].sort(byActivity).slice(this.capacity)) items.delete(n.id);
+  }
+}
+
+/** Rows of an older server lack the state fields: they are in the inbox. */
+function withDefaults(n: Notification): Notification {
+  return { seenAt: null, archivedAt: null, snoozedUntil: null, ...n };
+}
