@@ -40,9 +40,18 @@ export class InboxFeature implements ClientFeature {
       })
       .on(ServerFrameType.Synced, (frame) => sync.synced(frame.seq))
       .on(ServerFrameType.Unread, (frame) => sync.setUnread(frame.count))
-      .on(ServerFrameType.NotificationUpdated, ({ id, readAt }) => emit('updated', { id, readAt }))
-      .on(ServerFrameType.NotificationDeleted, ({ id }) => emit('deleted', { id }))
-      .on(ServerFrameType.ReadAll, ({ readAt }) => emit('readAll', { readAt }));
+      .on(ServerFrameType.NotificationUpdated, ({ id, readAt }) => {
+        sync.legacy((s) => s.patch(id, { readAt }));
+        emit('updated', { id, readAt });
+      })
+      .on(ServerFrameType.NotificationDeleted, ({ id }) => {
+        sync.legacy((s) => s.remove(id));
+        emit('deleted', { id });
+      })
+      .on(ServerFrameType.ReadAll, ({ readAt }) => {
+        sync.legacy((s) => s.readAll(readAt));
+        emit('readAll', { readAt });
+      });
   }
 
   /** The last seq emitted; also where the next socket resumes. */

@@ -37,6 +37,15 @@ export class InboxRest {
     return counts;
   }
 
+  read(id: string): Promise<Pick<Notification, 'id' | 'readAt'>> {
+    return this.rest.request('POST', path(id, 'read'));
+  }
+  unread(id: string): Promise<Pick<Notification, 'id' | 'readAt'>> {
+    return this.rest.request('POST', path(id, 'unread'));
+  }
+  readAll(): Promise<{ readAt: string }> {
+    return this.rest.request('POST', '/v1/notifications/read-all');
+  }
   seen(id: string): Promise<Notification> {
     return this.rest.request('POST', path(id, 'seen'));
   }

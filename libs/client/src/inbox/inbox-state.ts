@@ -66,6 +66,21 @@ export class InboxState {
     this.prune();
   }
 
+  /** Fields changed outside the stream's entries (a v1 `notification.updated`, an action's answer). */
+  patch(id: string, fields: Partial<Notification>): void {
+    const n = this.replica.items.get(id);
+    if (n) this.replica.items.set(id, { ...n, ...fields });
+  }
+
+  remove(id: string): void {
+    this.replica.items.delete(id);
+  }
+
+  /** A v1 `notifications.read_all`. */
+  readAll(readAt: string): void {
+    for (const n of this.replica.items.values()) if (n.readAt === null) this.patch(n.id, { readAt });
+  }
+
   private prune(): void {
     const items = this.replica.items;
     if (items.size <= this.capacity) return;

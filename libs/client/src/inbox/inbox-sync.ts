@@ -137,6 +137,17 @@ export class InboxSync {
     }
   }
 
+  /**
+   * The v1 frames of read, unread, read-all and delete. A server with inbox
+   * changes sends an `inbox.change` for each as well, which is what the
+   * state follows then; an older one sends only these.
+   */
+  legacy(apply: (state: InboxState) => void): void {
+    if (this.changes) return;
+    apply(this.state);
+    this.changed('change');
+  }
+
   setUnread(count: number): void {
     if (count === this.unread) return;
     this.unread = count;

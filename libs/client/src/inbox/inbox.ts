@@ -70,6 +70,12 @@ export class Inbox {
     this.seenReporter.add(list.filter((id) => !this.deps.state.get(id)?.seenAt));
   }
 
+  read(id: string): Promise<Pick<Notification, 'id' | 'readAt'>> {
+    return this.act(this.deps.rest.read(id));
+  }
+  unread(id: string): Promise<Pick<Notification, 'id' | 'readAt'>> {
+    return this.act(this.deps.rest.unread(id));
+  }
   seen(id: string): Promise<Notification> {
     return this.act(this.deps.rest.seen(id));
   }
@@ -90,6 +96,14 @@ export class Inbox {
   interact(id: string, interaction: string): Promise<Notification> {
     return this.act(this.deps.rest.interact(id, interaction));
   }
+  /** Marks every notification read (`POST /v1/notifications/read-all`). */
+  async readAll(): Promise<void> {
+    const { readAt } = await this.deps.rest.readAll();
+    if (!this.deps.live()) {
+      this.deps.state.readAll(readAt);
+      this.deps.emit('inbox', { reason: 'action', counts: this.counts });
+    }
+  }
   /** Seen, read or archived, by up to 1,000 ids or by a filter; one change on the stream. */
   bulk(request: BulkRequest): Promise<{ changed: number; seq: number }> {
     return this.deps.rest.bulk(request);
@@ -100,11 +114,11 @@ export class Inbox {
     this.seenReporter.stop();
   }
 
-  private async act(request: Promise<Notification>): Promise<Notification> {
+  private async act<T extends Pick<Notification, 'id'>>(request: Promise<T>): Promise<T> {
     const notification = await request;
     // Without a socket no change frame will come: the answer is the news.
     if (!this.deps.live()) {
-      this.deps.state.merge([notification], true);
+      this.deps.state.patch(notification.id, notification);
       this.deps.emit('inbox', { reason: 'action', counts: this.counts });
     }
     return notification;
