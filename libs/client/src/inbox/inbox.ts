@@ -63,9 +63,12 @@ export class Inbox {
 
   /**
    * Report that these were shown: batched into one bulk `seen` per
-   * `seenBatchMs`, each id once, skipping those already seen.
+   * `seenBatchMs`, each id once, skipping those already seen (and
+   * everything, on a server without inbox states).
    */
   markSeen(ids: string | string[]): void {
+    // A server from before inbox states has no seen to report to.
+    if (this.deps.state.counts === null) return;
     const list = typeof ids === 'string' ? [ids] : ids;
     this.seenReporter.add(list.filter((id) => !this.deps.state.get(id)?.seenAt));
   }
