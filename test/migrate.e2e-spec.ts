@@ -30,7 +30,7 @@ describe('npm run migrate', () => {
     const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     await client.end();
     expect(rows.map((r) => r.tablename)).toEqual([
-      'api_keys', 'audience_members', 'idempotency_keys', 'migrations', 'notifications', 'outbox', 'preference_defaults', 'push_subscriptions',
+      'api_keys', 'audience_members', 'idempotency_keys', 'inbox_changes', 'migrations', 'notifications', 'outbox', 'preference_defaults', 'push_subscriptions',
       'sends', 'topic_events', 'topic_namespace_states', 'topic_states', 'user_preferences', 'user_states', 'webhook_deliveries',
       'webhook_endpoints',
     ]);

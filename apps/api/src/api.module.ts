@@ -6,6 +6,8 @@ import { ClientStatsModule } from './client-stats/client-stats.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
+import { InboxChangesService } from './inbox/inbox-changes.service.js';
+import { SentNotificationsController } from './inbox/sent-notifications.controller.js';
 import { BatchWriter } from './notifications/batch-writer.js';
 import { IngestService } from './notifications/ingest.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
@@ -28,6 +30,8 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
   controllers: [
     NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
     PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController, ...TOPIC_CONTROLLERS,
+    // Last: its GET notifications/:id must not shadow InboxController's fixed paths.
+    SentNotificationsController,
   ],
   providers: [
     IngestService,
@@ -35,6 +39,7 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
     InAppGate,
     BatchWriter,
     InboxService,
+    InboxChangesService,
     UserFramePublisher,
     PublishRateLimitGuard,
     RetentionService,

@@ -14,6 +14,7 @@ import { ResyncService } from './resume/resync.service.js';
 import { DrainService } from './drain/drain.service.js';
 import { SharedChannelsSubscription } from './fanout/shared-channels-subscription.js';
 import { PresenceReporter } from './presence/presence-reporter.js';
+import { DeliveryReceipts } from './receipts/delivery-receipts.service.js';
 import { UserStream } from './streams/user-stream.js';
 import { TOPIC_PROVIDERS } from './topics/topics.providers.js';
 
@@ -36,6 +37,7 @@ import { TOPIC_PROVIDERS } from './topics/topics.providers.js';
     PresenceReporter,
     SharedChannelsSubscription,
     UserStream,
+    DeliveryReceipts,
     ...TOPIC_PROVIDERS,
   ],
   exports: [SessionRegistry, ChannelSubscriptions],

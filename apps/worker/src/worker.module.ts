@@ -9,6 +9,7 @@ import { WebPushSender } from './push/web-push.sender.js';
 import { JobQueue } from './queue/job-queue.js';
 import { QueueMetrics } from './queue/queue-metrics.js';
 import { SendJobHandler } from './sends/send-job.handler.js';
+import { SnoozeWaker } from './snooze/snooze-waker.service.js';
 import { WebhookJobHandler } from './webhooks/webhook-job.handler.js';
 import { WorkerRunner } from './worker-runner.js';
 
@@ -26,6 +27,7 @@ import { WorkerRunner } from './worker-runner.js';
     PushJobHandler,
     WebhookJobHandler,
     SendJobHandler,
+    SnoozeWaker,
     UserFramePublisher,
     WorkerRunner,
     {

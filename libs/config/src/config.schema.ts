@@ -142,6 +142,10 @@ export const configSchema = z.object({
   HERALD_RETENTION_DAYS: int(30, 1),
   /** How often the api deletes expired and old rows, ms; 0 turns the timer off. @default 60000 */
   HERALD_RETENTION_INTERVAL_MS: int(60_000, 0),
+  /** A POST with a groupKey joins the recipient's unread entry with that key created within this many seconds; 0 turns grouping off. @default 3600 */
+  HERALD_INBOX_GROUP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
+  /** How often the worker wakes snoozed notifications whose time has come, ms (one replica at a time); 0 turns it off. @default 1000 */
+  HERALD_INBOX_WAKE_INTERVAL_MS: int(1000, 0),
   /** How often a gateway reports its counts; a gateway silent for longer is dead. @default 5000 */
   HERALD_REPORT_INTERVAL_MS: int(5_000, 100),
   /** Time over which a draining gateway spreads its closes, ms. @default 10000 */

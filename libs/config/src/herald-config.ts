@@ -64,6 +64,12 @@ export interface HeraldConfig {
   retentionDays: number;
   /** Period of the retention run; 0 disables the timer. */
   retentionIntervalMs: number;
+  inbox: {
+    /** Grouping window of a groupKey, seconds; 0: no grouping. */
+    groupWindowSeconds: number;
+    /** Period of the snooze waker (worker); 0 disables it. */
+    wakeIntervalMs: number;
+  };
   idempotencyTtlHours: number;
   /** Topic history and limits (HERALD_TOPIC_* and the per-socket topic limits). */
   topics: TopicsConfig;

@@ -89,6 +89,7 @@ export function loadConfig({ defaultPort, defaultHost, defaultMetricsPort = 0, e
     },
     retentionDays: e.HERALD_RETENTION_DAYS,
     retentionIntervalMs: e.HERALD_RETENTION_INTERVAL_MS,
+    inbox: { groupWindowSeconds: e.HERALD_INBOX_GROUP_WINDOW_SECONDS, wakeIntervalMs: e.HERALD_INBOX_WAKE_INTERVAL_MS },
     idempotencyTtlHours: e.HERALD_IDEMPOTENCY_TTL_HOURS,
     topics: {
       historySize: e.HERALD_TOPIC_HISTORY_SIZE,

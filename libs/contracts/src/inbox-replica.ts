@@ -33,8 +33,9 @@ export function applyWelcome(state: InboxReplica, frame: WelcomeFrame): void {
 export function applyInboxEntry(state: InboxReplica, frame: NotificationFrame | ChangeFrame): void {
   if (frame.type === ServerFrameType.Notification) {
     const n = frame.notification;
-    const isNew = !state.items.has(n.id);
-    state.items.set(n.id, n);
+    const held = state.items.get(n.id);
+    const isNew = !held;
+    if (!held || stateSeqOf(n) >= stateSeqOf(held)) state.items.set(n.id, n);
     // A new notification is always in the inbox, unread and unseen: the counts move by one without being sent.
     if (isNew && n.seq > state.countedThrough) {
       state.counts = { ...state.counts, inbox: state.counts.inbox + 1, unread: state.counts.unread + 1, unseen: state.counts.unseen + 1 };
@@ -47,23 +48,31 @@ export function applyInboxEntry(state: InboxReplica, frame: NotificationFrame | 
   state.lastSeq = Math.max(state.lastSeq, frame.seq);
 }
 
+/** Where a held copy's states are exact: changes at or below it are already in them. */
+const stateSeqOf = (n: Notification) => n.stateSeq ?? n.seq;
+
 function applyChange(state: InboxReplica, f: ChangeFrame): void {
   const at = f.at;
+  // A copy read after this change (a resume replays rows as they are now) already shows it.
+  const behind = (n: Notification) => stateSeqOf(n) < f.seq;
   const edit = (id: string, change: (n: Notification) => Partial<Notification>) => {
     const n = state.items.get(id);
-    if (n) state.items.set(id, { ...n, ...change(n) });
+    if (n && behind(n)) state.items.set(id, { ...n, ...change(n), stateSeq: f.seq });
   };
   switch (f.change) {
     case InboxChangeKind.Grouped:
     case InboxChangeKind.Woken:
-      if (f.notification) state.items.set(f.notification.id, f.notification);
-      else f.ids.forEach((id) => state.items.delete(id));
+      if (!f.notification) f.ids.forEach((id) => state.items.delete(id));
+      else if (!state.items.has(f.notification.id) || behind(state.items.get(f.notification.id) as Notification)) {
+        state.items.set(f.notification.id, f.notification);
+      }
       return;
     case InboxChangeKind.Deleted:
       f.ids.forEach((id) => state.items.delete(id));
       return;
     case InboxChangeKind.Bulk: {
-      const targets = f.filter ? [...state.items.values()].filter((n) => matchesInboxFilter(n, f.filter!)).map((n) => n.id) : f.ids;
+      // By filter: what matched then, so only copies whose states are from before this change are judged.
+      const targets = f.filter ? [...state.items.values()].filter((n) => behind(n) && matchesInboxFilter(n, f.filter!)).map((n) => n.id) : f.ids;
       const set = f.action === 'seen' ? seen : f.action === 'read' ? read : archived;
       targets.forEach((id) => edit(id, (n) => set(n, at)));
       return;

@@ -52,6 +52,13 @@ export interface Notification {
   interaction?: string | null;
   /** First written to one of the user's sockets. */
   deliveredAt?: string | null;
+  /**
+   * The position on the user's stream its states (seenAt, readAt,
+   * archivedAt, snoozedUntil, interactedAt) were read at: change entries at
+   * or below it are already in them (a copy replayed on resume or listed
+   * over REST shows its states as of then, not as of its creation).
+   */
+  stateSeq?: number;
 }
 
 /** Most tags, actions and remembered group actors per notification. */

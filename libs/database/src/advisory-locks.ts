@@ -7,6 +7,8 @@ import type { SqlExecutor } from './database.js';
 export const MIGRATION_LOCK_KEY = 727_001;
 /** Transaction lock of a retention batch: one replica cleans up at a time. */
 export const RETENTION_LOCK_KEY = 727_002;
+/** Transaction lock of a snooze wake-up batch: one replica wakes snoozed notifications at a time. */
+export const SNOOZE_WAKER_LOCK_KEY = 727_003;
 
 /** Transaction-scoped advisory locks; a class so services can be tested with a fake. */
 export class AdvisoryLocks {

@@ -15,6 +15,11 @@ import { SendsRepository } from './repositories/sends.repository.js';
 import { TopicReader } from './repositories/topic-reader.js';
 import { TopicRepository } from './repositories/topic.repository.js';
 import { WebhooksRepository } from './repositories/webhooks.repository.js';
+import { DeliveryReceiptsRepository } from './repositories/delivery-receipts.repository.js';
+import { InboxAppender } from './repositories/inbox-appender.js';
+import { InboxChangesRepository } from './repositories/inbox-changes.repository.js';
+import { NotificationLookup } from './repositories/notification-lookup.js';
+import { SnoozeWakerRepository } from './repositories/snooze-waker.repository.js';
 import { runMigrationsLocked } from './run-migrations.js';
 
 export interface DatabaseModuleOptions {
@@ -28,6 +33,7 @@ export interface DatabaseModuleOptions {
 const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
   NotificationReader, InboxRepository, IdempotencyKeysRepository, ApiKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
   OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository,
+  InboxChangesRepository, InboxAppender, SnoozeWakerRepository, DeliveryReceiptsRepository, NotificationLookup,
 ];
 
 /** Provides Database and the repositories over one initialised DataSource. */

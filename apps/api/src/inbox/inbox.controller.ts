@@ -1,13 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@herald/auth';
 import { LimitName } from '@herald/bus';
-import { NotFoundError } from '@herald/errors';
+import { InboxChangeKind } from '@herald/contracts';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
+import { BulkChangeDto, CountsRequestDto, EntriesQuery, InteractDto, SnoozeDto } from './inbox-changes.dto.js';
+import { InboxChangesService } from './inbox-changes.service.js';
 import { InboxService } from './inbox.service.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { checkId } from './notification-id.js';
 
 /**
  * The caller's own notifications; any user token reaches its own inbox. Every
@@ -18,7 +19,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @RateLimit(LimitName.Inbox)
 @Controller('v1/notifications')
 export class InboxController {
-  constructor(@Inject(InboxService) private readonly inbox: InboxService) {}
+  constructor(
+    @Inject(InboxService) private readonly inbox: InboxService,
+    @Inject(InboxChangesService) private readonly changes: InboxChangesService,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query() query: ListNotificationsQuery) {
@@ -30,33 +34,81 @@ export class InboxController {
     return { count: await this.inbox.unreadCount(p.sub) };
   }
 
+  /** The user's ordered stream over REST: notifications and inbox changes above `after`. */
+  @Get('entries')
+  entries(@CurrentPrincipal() p: Principal, @Query() query: EntriesQuery) {
+    return this.inbox.entries(p.sub, query.after, query.limit);
+  }
+
+  @Post('counts')
+  @HttpCode(200)
+  counts(@CurrentPrincipal() p: Principal, @Body() body: CountsRequestDto) {
+    return this.inbox.counts(p.sub, body.filters);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  bulk(@CurrentPrincipal() p: Principal, @Body() body: BulkChangeDto) {
+    return this.changes.bulk(p.sub, body.action, body.ids, body.filter);
+  }
+
   @Post('read-all')
   @HttpCode(200)
   readAll(@CurrentPrincipal() p: Principal) {
-    return this.inbox.readAll(p.sub);
+    return this.changes.readAll(p.sub);
   }
 
   @Post(':id/read')
   @HttpCode(200)
   read(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.inbox.setRead(p.sub, checkId(id), true);
+    return this.changes.setRead(p.sub, checkId(id), true);
   }
 
   @Post(':id/unread')
   @HttpCode(200)
   unread(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.inbox.setRead(p.sub, checkId(id), false);
+    return this.changes.setRead(p.sub, checkId(id), false);
+  }
+
+  @Post(':id/seen')
+  @HttpCode(200)
+  seen(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Seen });
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  archive(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Archived });
+  }
+
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  unarchive(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Unarchived });
+  }
+
+  @Post(':id/snooze')
+  @HttpCode(200)
+  snooze(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: SnoozeDto) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Snoozed, snoozedUntil: body.until });
+  }
+
+  @Post(':id/unsnooze')
+  @HttpCode(200)
+  unsnooze(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Unsnoozed });
+  }
+
+  @Post(':id/interact')
+  @HttpCode(200)
+  interact(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: InteractDto) {
+    return this.changes.change(p.sub, checkId(id), { kind: InboxChangeKind.Interacted, interaction: body.interaction });
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    await this.inbox.remove(p.sub, checkId(id));
+    await this.changes.remove(p.sub, checkId(id));
   }
-}
-
-/** A malformed id cannot name a notification: same 404 as someone else's id. */
-function checkId(id: string): string {
-  if (!UUID.test(id)) throw new NotFoundError();
-  return id;
 }

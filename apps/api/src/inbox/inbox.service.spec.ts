@@ -1,129 +1,55 @@
 import { jest } from '@jest/globals';
-import { ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
-import type { Database, InboxChange, InboxRepository, NotificationReader, SqlExecutor } from '@herald/database';
-import { NotFoundError } from '@herald/errors';
-import type { UserFramePublisher } from '../publishing/user-frame.publisher.js';
+import type { InboxFilter, Notification } from '@herald/contracts';
+import type { NotificationReader } from '@herald/database';
+import { ValidationError } from '@herald/errors';
 import { InboxService } from './inbox.service.js';
 
-const note = (seq: number) => ({ id: `n${seq}`, seq, userId: 'ann' }) as Notification;
+const note = (seq: number, activitySeq = seq) => ({ id: `n${seq}`, seq, activitySeq, userId: 'ann' }) as Notification;
+const counts = { inbox: 7, unread: 4, unseen: 5, archived: 2, snoozed: 1 };
 
-/** InboxService over fake repositories: a transaction that records how it ended, and a publisher that records frames. */
 function setup() {
-  const tx: SqlExecutor = { query: async () => [] };
-  const transactions: ('committed' | 'rolled back')[] = [];
-  const db = {
-    transaction: async <T>(work: (t: SqlExecutor) => Promise<T>): Promise<T> => {
-      try {
-        const result = await work(tx);
-        transactions.push('committed');
-        return result;
-      } catch (err) {
-        transactions.push('rolled back');
-        throw err;
-      }
-    },
-  };
-  const inbox = {
-    setRead: jest.fn(async (_tx: SqlExecutor, _u: string, _id: string, _read: boolean): Promise<InboxChange | undefined> => undefined),
-    markAllRead: jest.fn(async (_tx: SqlExecutor, _u: string) => ({ readAt: '2030-01-01T00:00:00.000Z', updated: 0 })),
-    remove: jest.fn(async (_tx: SqlExecutor, _u: string, _id: string): Promise<Pick<InboxChange, 'unreadCount'> | undefined> => undefined),
-  };
   const reader = {
     after: jest.fn(async (_u: string, after: number, limit: number) => Array.from({ length: limit }, (_, i) => note(after + 1 + i))),
-    list: jest.fn(async () => [note(9), note(8)]),
-    userState: jest.fn(async () => ({ lastSeq: 9, unreadCount: 4 })),
+    list: jest.fn(async () => [note(9, 12), note(8)]),
+    count: jest.fn(async (_u: string, _f: InboxFilter) => 3),
+    userState: jest.fn(async () => ({ lastSeq: 12, unreadCount: 4, counts })),
   };
-  const pushed: { userId: string; frame: ServerFrame }[] = [];
-  const publisher = { publish: async (frames: { userId: string; frame: ServerFrame }[]) => void pushed.push(...frames) };
-  const sut = new InboxService(
-    db as unknown as Database,
-    inbox as unknown as InboxRepository,
-    reader as unknown as NotificationReader,
-    publisher as unknown as UserFramePublisher,
-  );
-  return { sut, tx, transactions, inbox, reader, pushed };
+  return { sut: new InboxService(reader as unknown as NotificationReader), reader };
 }
 
 describe('InboxService', () => {
   it('catches up oldest first with after= and gives the last seq as the cursor of a full page', async () => {
     const { sut, reader } = setup();
-
     const page = await sut.list('ann', { after: 3, limit: 2 });
-
     expect(reader.after).toHaveBeenCalledWith('ann', 3, 2);
     expect(page).toEqual({ items: [note(4), note(5)], nextCursor: '5' });
   });
 
-  it('lists newest first with the filters, and no cursor once a page comes back short', async () => {
+  it('lists newest activity first with the filters (unread=true is state=unread), no cursor once a page comes back short', async () => {
     const { sut, reader } = setup();
-
-    const page = await sut.list('ann', { before: 10, unread: true, type: 'quiz' });
-
-    expect(reader.list).toHaveBeenCalledWith('ann', { limit: 20, before: 10, unread: true, type: 'quiz' });
-    expect(page).toEqual({ items: [note(9), note(8)], nextCursor: null });
+    const page = await sut.list('ann', { before: 10, unread: true, type: 'quiz', tags: 'a,b', tagsMatch: 'all' });
+    expect(reader.list).toHaveBeenCalledWith('ann', { limit: 20, before: 10, filter: { state: 'unread', type: 'quiz', tags: ['a', 'b'], tagsMatch: 'all' } });
+    expect(page.nextCursor).toBeNull();
   });
 
-  it('answers the unread count from the user state', async () => {
+  it('gives the last activitySeq as the cursor of a full page', async () => {
     const { sut } = setup();
-
-    await expect(sut.unreadCount('ann')).resolves.toBe(4);
+    await expect(sut.list('ann', { limit: 2 })).resolves.toMatchObject({ nextCursor: '8' });
   });
 
-  it('marks a notification read inside a transaction and pushes the change and the new count', async () => {
-    const { sut, tx, transactions, inbox, pushed } = setup();
-    inbox.setRead.mockResolvedValueOnce({ readAt: '2030-01-01T00:00:00.000Z', unreadCount: 2 });
-
-    const result = await sut.setRead('ann', 'n1', true);
-
-    expect(inbox.setRead).toHaveBeenCalledWith(tx, 'ann', 'n1', true);
-    expect(transactions).toEqual(['committed']);
-    expect(result).toEqual({ id: 'n1', readAt: '2030-01-01T00:00:00.000Z' });
-    expect(pushed).toEqual([
-      { userId: 'ann', frame: { type: ServerFrameType.NotificationUpdated, id: 'n1', readAt: '2030-01-01T00:00:00.000Z' } },
-      { userId: 'ann', frame: { type: ServerFrameType.Unread, count: 2 } },
-    ]);
+  it('answers the default tabs from the counters and any other filter from the rows, in one call', async () => {
+    const { sut, reader } = setup();
+    const answer = await sut.counts('ann', { all: {}, unread: { state: 'unread' }, archived: { state: 'archived' }, social: { category: 'social' } });
+    expect(answer).toEqual({ counts: { all: 7, unread: 4, archived: 2, social: 3 }, seq: 12 });
+    expect(reader.count).toHaveBeenCalledTimes(1);
+    expect(reader.count).toHaveBeenCalledWith('ann', { category: 'social' });
   });
 
-  it('pushes nothing when the notification already had that read state', async () => {
-    const { sut, inbox, pushed } = setup();
-    inbox.setRead.mockResolvedValueOnce({ readAt: null });
-
-    await expect(sut.setRead('ann', 'n1', false)).resolves.toEqual({ id: 'n1', readAt: null });
-    expect(pushed).toEqual([]);
-  });
-
-  it('answers 404 for an unknown or foreign id, rolls back and pushes nothing', async () => {
-    const { sut, transactions, pushed } = setup();
-
-    await expect(sut.setRead('ann', 'n1', true)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(sut.remove('ann', 'n1')).rejects.toBeInstanceOf(NotFoundError);
-    expect(transactions).toEqual(['rolled back', 'rolled back']);
-    expect(pushed).toEqual([]);
-  });
-
-  it('marks everything read and pushes read-all and a zero count', async () => {
-    const { sut, tx, inbox, pushed } = setup();
-    inbox.markAllRead.mockResolvedValueOnce({ readAt: '2030-01-01T00:00:00.000Z', updated: 3 });
-
-    await expect(sut.readAll('ann')).resolves.toEqual({ readAt: '2030-01-01T00:00:00.000Z', updated: 3 });
-    expect(inbox.markAllRead).toHaveBeenCalledWith(tx, 'ann');
-    expect(pushed.map((p) => p.frame)).toEqual([
-      { type: ServerFrameType.ReadAll, readAt: '2030-01-01T00:00:00.000Z' },
-      { type: ServerFrameType.Unread, count: 0 },
-    ]);
-  });
-
-  it('pushes the deletion, and the new count only when the deleted row was unread', async () => {
-    const { sut, inbox, pushed } = setup();
-    inbox.remove.mockResolvedValueOnce({ unreadCount: 1 }).mockResolvedValueOnce({});
-
-    await sut.remove('ann', 'n1');
-    await sut.remove('ann', 'n2');
-
-    expect(pushed.map((p) => p.frame)).toEqual([
-      { type: ServerFrameType.NotificationDeleted, id: 'n1' },
-      { type: ServerFrameType.Unread, count: 1 },
-      { type: ServerFrameType.NotificationDeleted, id: 'n2' },
-    ]);
+  it('refuses a bad filter naming the field, and too many filters', async () => {
+    const { sut } = setup();
+    await expect(sut.counts('ann', { x: { state: 'gone' } })).rejects.toMatchObject({ details: [{ field: 'filters.x.state' }] });
+    await expect(sut.counts('ann', { x: { colour: 'red' } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(sut.counts('ann', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`f${i}`, {}])))).rejects.toBeInstanceOf(ValidationError);
+    await expect(sut.counts('ann', { t: { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) } })).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { INBOX_STATES, SEVERITIES, TAG_MATCHES, type InboxState, type Severity, type TagMatch } from '@herald/contracts';
 
 /**
  * The largest seq a cursor may name: past 2^53 a number is no longer exact
@@ -9,7 +10,11 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class
  */
 export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
-/** Query of `GET /v1/notifications`: newest first by default, oldest first with `after`. */
+/**
+ * Query of `GET /v1/notifications`: newest activity first by default, oldest
+ * first with `after`. The filter fields are checked by parseInboxFilter
+ * (one set of rules with counts and bulk); here they are only typed.
+ */
 export class ListNotificationsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
@@ -19,7 +24,7 @@ export class ListNotificationsQuery {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Cursor: only seq below this (newest-first paging)', minimum: 1, maximum: MAX_SEQ })
+  @ApiPropertyOptional({ description: 'Cursor: only activitySeq below this (newest-first paging; the previous nextCursor)', minimum: 1, maximum: MAX_SEQ })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -27,7 +32,7 @@ export class ListNotificationsQuery {
   @Max(MAX_SEQ)
   before?: number;
 
-  @ApiPropertyOptional({ description: 'Catch-up: seq above this, oldest first', minimum: 0, maximum: MAX_SEQ })
+  @ApiPropertyOptional({ description: 'Catch-up: seq above this, oldest first (the other filters are ignored)', minimum: 0, maximum: MAX_SEQ })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -35,15 +40,49 @@ export class ListNotificationsQuery {
   @Max(MAX_SEQ)
   after?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Same as state=unread (when state is not given)' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
   @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ enum: INBOX_STATES, default: 'inbox' })
+  @IsOptional()
+  @IsIn(INBOX_STATES)
+  state?: InboxState;
+
+  @ApiPropertyOptional({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/)
   type?: string;
+
+  @ApiPropertyOptional({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' })
+  @IsOptional()
+  @IsString()
+  category?: string;
+
+  @ApiPropertyOptional({ description: '1-10 tags, comma separated' })
+  @IsOptional()
+  @IsString()
+  tags?: string;
+
+  @ApiPropertyOptional({ enum: TAG_MATCHES, default: 'any' })
+  @IsOptional()
+  @IsIn(TAG_MATCHES)
+  tagsMatch?: TagMatch;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'createdAt at or after' })
+  @IsOptional()
+  @IsString()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'createdAt before' })
+  @IsOptional()
+  @IsString()
+  to?: string;
 }

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import type { AppendRequest, IdempotencyKeysRepository, InboxRepository, KeyClaim, SqlExecutor } from '@herald/database';
+import type { HeraldConfig } from '@herald/config';
+import type { AppendRequest, IdempotencyKeysRepository, InboxAppender, KeyClaim, SqlExecutor } from '@herald/database';
 import type { InAppGate } from '../preferences/in-app-gate.js';
 import { BatchWriter, type IngestRequest } from './batch-writer.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
@@ -20,13 +21,18 @@ function setup(taken: string[] = []) {
   };
   let seq = 0;
   const inbox = {
-    append: jest.fn(async (_exec: SqlExecutor, requests: AppendRequest[]) =>
-      requests.map((r) => r.recipients.map((userId) => ({ id: `id${++seq}`, userId, seq, createdAt: '2030-01-01T00:00:00.000Z' }))),
+    append: jest.fn(async (_exec: SqlExecutor, requests: AppendRequest[], _window: number) =>
+      requests.map((r) => ({
+        created: r.recipients.map((userId) => ({ id: `id${++seq}`, userId, seq, createdAt: '2030-01-01T00:00:00.000Z' })),
+        grouped: [],
+        grouping: false,
+      })),
     ),
   };
   // No one has turned in-app off: the gate passes every recipient through.
   const inApp = { recipients: async (_exec: SqlExecutor, requests: { recipients: string[] }[]) => requests.map((r) => r.recipients) };
-  const sut = new BatchWriter(keys as unknown as IdempotencyKeysRepository, inbox as unknown as InboxRepository, inApp as unknown as InAppGate);
+  const config = { inbox: { groupWindowSeconds: 3600 } } as HeraldConfig;
+  const sut = new BatchWriter(keys as unknown as IdempotencyKeysRepository, inbox as unknown as InboxAppender, inApp as unknown as InAppGate, config);
   return { sut, tx, keys, inbox };
 }
 

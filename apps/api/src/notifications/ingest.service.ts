@@ -63,8 +63,8 @@ export class IngestService {
     let outcomes: (IngestOutcome | Error)[];
     try {
       const ttl = this.config.idempotencyTtlHours;
-      // Without Idempotency-Keys the batch is one statement: no BEGIN/COMMIT round trips.
-      outcomes = batch.some((r) => r.key !== undefined)
+      // Without Idempotency-Keys or grouping the batch is one statement: no BEGIN/COMMIT round trips.
+      outcomes = this.writer.needsTransaction(batch)
         ? await this.db.transaction((tx) => this.writer.write(tx, batch, ttl))
         : await this.writer.write(this.db, batch, ttl);
     } catch (err) {
@@ -74,9 +74,14 @@ export class IngestService {
       outcomes = await Promise.all(batch.map((r) => this.commit([r]).then(([o]) => o, (e: Error) => e)));
       return outcomes;
     }
-    const perPost = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o.notifications]));
-    this.metrics.notificationsCreated.inc(perPost.reduce((n, copies) => n + copies.length, 0));
-    await this.publisher.publishNotifications(perPost);
+    const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o]));
+    this.metrics.notificationsCreated.inc(created.reduce((n, o) => n + o.notifications.length, 0));
+    // Positions in the order they were taken: every plain POST's, then each grouping POST's (InboxAppender).
+    await this.publisher.publishNotifications(created.filter((o) => !o.grouping).map((o) => o.notifications));
+    for (const o of created.filter((c) => c.grouping)) {
+      await this.publisher.publishNotifications([o.notifications]);
+      await this.publisher.publish(o.grouped);
+    }
     return outcomes;
   }
 

@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateIf,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Length, Matches, MaxLength,
+  ValidateIf, ValidateNested,
 } from 'class-validator';
-import { AUDIENCE_KEY, SEVERITIES, type Severity } from '@herald/contracts';
+import { AUDIENCE_KEY, MAX_ACTIONS, MAX_TAGS, SEVERITIES, type Severity } from '@herald/contracts';
+import { NotificationActionDto } from './notification-content.dto.js';
 import { IsFutureDate, MaxJsonBytes } from './validators.js';
 
 /** Body of `POST /v1/notifications`. */
@@ -70,4 +73,46 @@ export class PublishNotificationDto {
   @IsISO8601({ strict: true })
   @IsFutureDate()
   expiresAt?: string;
+
+  @ApiPropertyOptional({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$', description: "The inbox tab it belongs to; preferences file it under 'general' without one" })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/, { message: 'category must match ^[a-z0-9][a-z0-9_.-]{0,63}$' })
+  category?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, description: 'Distinct, each ^[a-z0-9][a-z0-9_.:-]{0,63}$' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @ArrayUnique()
+  @Matches(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, { each: true, message: 'each tag must match ^[a-z0-9][a-z0-9_.:-]{0,63}$' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: [NotificationActionDto], maxItems: MAX_ACTIONS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ACTIONS)
+  @ArrayUnique((a: NotificationActionDto) => a?.id, { message: 'actions must have distinct ids' })
+  @ValidateNested({ each: true })
+  @Type(() => NotificationActionDto)
+  actions?: NotificationActionDto[];
+
+  @ApiPropertyOptional({ format: 'uri', maxLength: 2048 })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+  @MaxLength(2048)
+  avatar?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Who caused it, as shown ("Ana"); grouped entries keep the last 5' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  actor?: string;
+
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$', example: 'comment:post-42', description: 'Groups into the recipient\'s unread entry with the same key (HERALD_INBOX_GROUP_WINDOW_SECONDS)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/, { message: 'groupKey must match ^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$' })
+  groupKey?: string;
 }
+

@@ -33,8 +33,8 @@ describe('RetentionService on PGlite (embedded mode)', () => {
     ];
     for (const [seq, createdAt, readAt, expiresAt] of rows) {
       await db.query(
-        `INSERT INTO notifications (id, user_id, seq, type, title, created_at, read_at, expires_at)
-         VALUES ($1, 'ann', $2, 't', 'n', ${createdAt}, ${readAt ?? 'NULL'}, ${expiresAt ?? 'NULL'})`,
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, read_at, expires_at)
+         VALUES ($1, 'ann', $2, $2, 't', 'n', ${createdAt}, ${readAt ?? 'NULL'}, ${expiresAt ?? 'NULL'})`,
         [randomUUID(), seq],
       );
     }

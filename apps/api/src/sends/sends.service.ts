@@ -5,6 +5,7 @@ import { AudiencesRepository, Database, IdempotencyKeysRepository, OutboxEvent, 
 import { NotFoundError, ValidationError } from '@herald/errors';
 import { IdempotencyConflictError } from '../notifications/ingest.errors.js';
 import { IngestService } from '../notifications/ingest.service.js';
+import { toNewNotification } from '../notifications/batch-writer.js';
 import type { PublishNotificationDto } from '../notifications/publish-notification.dto.js';
 import { requestHash } from '../notifications/request-hash.js';
 
@@ -72,7 +73,7 @@ export class SendsService {
         const [owned] = await this.keys.claim(tx, [{ principal, key, requestHash: hash }], this.config.idempotencyTtlHours);
         if (!owned) return undefined;
       }
-      const send = await this.sends.create(tx, { principal, audience, recipients: recipients && [...new Set(recipients)], notification, sendAt });
+      const send = await this.sends.create(tx, { principal, audience, recipients: recipients && [...new Set(recipients)], notification: toNewNotification(notification), sendAt });
       await this.outbox.add(tx, [{ event: OutboxEvent.SendReady, payload: { sendId: send.id, sendAt: send.sendAt } }]);
       const body: SendAccepted = { send: { id: send.id, status: send.status, statusUrl: `/v1/sends/${send.id}` } };
       if (key !== undefined) await this.keys.storeResponses(tx, [{ principal, key, response: body }]);

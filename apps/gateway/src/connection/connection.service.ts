@@ -8,6 +8,7 @@ import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { CloseCode, ServerFrameType } from '@herald/contracts';
 import { addressKey, AuditEvent, AuditLog, clientHeaders, ClientAddress, DrainState, Metrics, type AuditEntry } from '@herald/observability';
 import { ChannelSubscriptions } from '../fanout/channel-subscriptions.js';
+import { DeliveryReceipts } from '../receipts/delivery-receipts.service.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { UserStream } from '../streams/user-stream.js';
 import { TopicDeliveryMetrics } from '../topics/topic-delivery-metrics.js';
@@ -63,6 +64,7 @@ export class ConnectionService {
     @Inject(UserStream) users: UserStream,
     @Inject(TopicSubscriptions) private readonly topics: TopicSubscriptions,
     @Inject(TopicDeliveryMetrics) topicMetrics: TopicDeliveryMetrics,
+    @Inject(DeliveryReceipts) receipts: DeliveryReceipts,
   ) {
     const sent = new Map<string, ReturnType<Metrics['framesSent']['labels']>>();
     this.deps = {
@@ -74,6 +76,7 @@ export class ConnectionService {
         counter.inc();
         if (frame.type === ServerFrameType.Notification) {
           metrics.deliveryLatency.observe((Date.now() - Date.parse(frame.notification.createdAt)) / 1000);
+          receipts.written(frame);
         }
       },
       close: (session, code, reason) => closer.close(session, code, reason),

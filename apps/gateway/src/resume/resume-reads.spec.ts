@@ -1,18 +1,19 @@
 import { jest } from '@jest/globals';
-import type { Notification } from '@herald/contracts';
+import { notificationFrame, type Notification } from '@herald/contracts';
 import type { UserState } from '@herald/database';
 import { ResumeReads } from './resume-reads.js';
 
-const row = (userId: string, seq: number) => ({ userId, seq }) as Notification;
+const counts = { inbox: 0, unread: 0, unseen: 0, archived: 0, snoozed: 0 };
+const row = (userId: string, seq: number) => notificationFrame({ userId, seq } as Notification);
 
 function fakeReader(lastSeq: Record<string, number>) {
-  const state = (u: string): UserState => ({ lastSeq: lastSeq[u] ?? 0, unreadCount: 0 });
+  const state = (u: string): UserState => ({ lastSeq: lastSeq[u] ?? 0, unreadCount: 0, counts });
   const rowsAbove = (u: string, after: number) => Array.from({ length: Math.max(0, (lastSeq[u] ?? 0) - after) }, (_, i) => row(u, after + i + 1));
   return {
     userStates: jest.fn(async (users: string[]) => new Map(users.map((u) => [u, state(u)]))),
-    afterForUsers: jest.fn(async (cursors: Map<string, number>) => [...cursors].flatMap(([u, after]) => rowsAbove(u, after))),
+    entriesAfterForUsers: jest.fn(async (cursors: Map<string, number>) => new Map([...cursors].map(([u, after]) => [u, rowsAbove(u, after)]))),
     userState: jest.fn(async (u: string) => state(u)),
-    after: jest.fn(async (u: string, after: number) => rowsAbove(u, after)),
+    entriesAfter: jest.fn(async (u: string, after: number) => rowsAbove(u, after)),
   };
 }
 
@@ -24,11 +25,11 @@ describe('ResumeReads', () => {
     const [ann, bob, cy, dee] = await Promise.all([sut.read('ann', 3), sut.read('bob', 2), sut.read('cy'), sut.read('dee', 9)]);
 
     expect(reader.userStates).toHaveBeenCalledTimes(1);
-    expect(reader.afterForUsers).toHaveBeenCalledTimes(1);
-    expect([...reader.afterForUsers.mock.calls[0][0]]).toEqual([['ann', 3], ['bob', 2]]);
-    expect(ann).toEqual({ state: { lastSeq: 5, unreadCount: 0 }, rows: [row('ann', 4), row('ann', 5)] });
-    expect(bob).toEqual({ state: { lastSeq: 2, unreadCount: 0 }, rows: [] });
-    expect(cy).toEqual({ state: { lastSeq: 0, unreadCount: 0 }, rows: undefined });
+    expect(reader.entriesAfterForUsers).toHaveBeenCalledTimes(1);
+    expect([...reader.entriesAfterForUsers.mock.calls[0][0]]).toEqual([['ann', 3], ['bob', 2]]);
+    expect(ann).toEqual({ state: { lastSeq: 5, unreadCount: 0, counts }, rows: [row('ann', 4), row('ann', 5)] });
+    expect(bob).toEqual({ state: { lastSeq: 2, unreadCount: 0, counts }, rows: [] });
+    expect(cy).toEqual({ state: { lastSeq: 0, unreadCount: 0, counts }, rows: undefined });
     // Ahead of the database: no rows, the caller answers resync_required.
     expect(dee.rows).toBeUndefined();
   });
@@ -39,9 +40,9 @@ describe('ResumeReads', () => {
 
     const [first, second] = await Promise.all([sut.read('ann', 1), sut.read('ann', 3)]);
 
-    expect(first.rows?.map((r) => r.seq)).toEqual([2, 3, 4]);
-    expect(second.rows?.map((r) => r.seq)).toEqual([4]);
-    expect(reader.after).toHaveBeenCalledWith('ann', 3, expect.any(Number));
+    expect(first.rows?.map((r) => (r.type === 'notification' ? r.notification.seq : r.seq))).toEqual([2, 3, 4]);
+    expect(second.rows?.map((r) => (r.type === 'notification' ? r.notification.seq : r.seq))).toEqual([4]);
+    expect(reader.entriesAfter).toHaveBeenCalledWith('ann', 3, expect.any(Number));
   });
 
   it('rejects every read of a batch whose query failed, and serves the next batch', async () => {

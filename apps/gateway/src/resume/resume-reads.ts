@@ -1,10 +1,10 @@
-import { MAX_RESUME_ROWS, type Notification } from '@herald/contracts';
-import type { NotificationReader, UserState } from '@herald/database';
+import { MAX_RESUME_ROWS } from '@herald/contracts';
+import type { NotificationReader, StreamEntry, UserState } from '@herald/database';
 
 export interface ResumeRead {
   state: UserState;
-  /** Rows above `since` (at most MAX_RESUME_ROWS + 1), when `since` was given and not ahead of the state. */
-  rows?: Notification[];
+  /** Entries (notifications and inbox changes) above `since` (at most MAX_RESUME_ROWS + 1), when `since` was given and not ahead of the state. */
+  rows?: StreamEntry[];
 }
 
 type Pending = { since?: number; resolve: (r: ResumeRead) => void; reject: (e: unknown) => void };
@@ -13,8 +13,9 @@ type Pending = { since?: number; resolve: (r: ResumeRead) => void; reject: (e: u
 const MAX_BATCH = 500;
 
 /**
- * The two reads of a resume (user state, then the rows above `since`) for
- * every socket that opens in the same event-loop turn, in two queries for
+ * The reads of a resume (user state, then the entries above `since`: the
+ * notifications and the inbox changes) for every socket that opens in the
+ * same event-loop turn, in three queries for
  * all of them. When a gateway dies its users all come back at once, and a
  * pair of queries per socket made Postgres round trips the main cost of a
  * reconnect storm. The state is read before the rows, as for one socket: a
@@ -24,7 +25,7 @@ export class ResumeReads {
   private pending = new Map<string, Pending>();
   private scheduled = false;
 
-  constructor(private readonly reader: Pick<NotificationReader, 'userState' | 'after' | 'userStates' | 'afterForUsers'>) {}
+  constructor(private readonly reader: Pick<NotificationReader, 'userState' | 'entriesAfter' | 'userStates' | 'entriesAfterForUsers'>) {}
 
   read(userId: string, since?: number): Promise<ResumeRead> {
     // A second socket of the same user in this batch may resume from another
@@ -54,14 +55,15 @@ export class ResumeReads {
     for (const [userId, { since }] of batch) {
       if (since !== undefined && since <= (states.get(userId) as UserState).lastSeq) cursors.set(userId, since);
     }
-    const rows = new Map([...cursors.keys()].map((u): [string, Notification[]] => [u, []]));
-    for (const row of await this.reader.afterForUsers(cursors, MAX_RESUME_ROWS + 1)) rows.get(row.userId)?.push(row);
-    for (const [userId, p] of batch) p.resolve({ state: states.get(userId) as UserState, rows: rows.get(userId) });
+    const entries = await this.reader.entriesAfterForUsers(cursors, MAX_RESUME_ROWS + 1);
+    for (const [userId, p] of batch) {
+      p.resolve({ state: states.get(userId) as UserState, rows: cursors.has(userId) ? (entries.get(userId) ?? []) : undefined });
+    }
   }
 
   private async readAlone(userId: string, since?: number): Promise<ResumeRead> {
     const state = await this.reader.userState(userId);
     if (since === undefined || since > state.lastSeq) return { state };
-    return { state, rows: await this.reader.after(userId, since, MAX_RESUME_ROWS + 1) };
+    return { state, rows: await this.reader.entriesAfter(userId, since, MAX_RESUME_ROWS + 1) };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notificationFrame, ServerFrameType, type WelcomeFrame } from '@herald/contracts';
+import { ServerFrameType, type WelcomeFrame } from '@herald/contracts';
 import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import type { ClientSession } from '../connection/client-session.js';
@@ -39,6 +39,7 @@ export class ResumeService {
       userId: session.userId,
       lastSeq: state.lastSeq,
       unreadCount: state.unreadCount,
+      counts: state.counts,
       heartbeatMs: req.heartbeatMs,
       serverTime: new Date().toISOString(),
     };
@@ -51,7 +52,7 @@ export class ResumeService {
     }
     // No rows when the client holds seqs this database never issued (restored or reset): start over.
     if (!rows) session.requireResync(stream, state.lastSeq);
-    else if (session.replay(stream, rows.map(notificationFrame), state.lastSeq)) {
+    else if (session.replay(stream, rows, state.lastSeq)) {
       session.send({ type: ServerFrameType.Synced, seq: session.positionIn(stream) });
       this.metrics.resumes.labels('synced').inc();
       return;

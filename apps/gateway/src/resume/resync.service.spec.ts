@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { WebSocket } from 'ws';
 import type { Bus } from '@herald/bus';
 import type { HeraldConfig } from '@herald/config';
-import { ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
+import { notificationFrame, ServerFrameType, type Notification, type ServerFrame } from '@herald/contracts';
 import type { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { ClientSession } from '../connection/client-session.js';
@@ -16,7 +16,13 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(afterForUsers: NotificationReader['afterForUsers']) {
   const metrics = new Metrics(false);
-  const users = new UserStream({ afterForUsers } as NotificationReader, metrics, { redis: { prefix: 'herald:' } } as HeraldConfig);
+  // The reader merges notifications and inbox changes per user; here there are only notifications.
+  const entriesAfterForUsers = async (cursors: Map<string, number>, limit: number) => {
+    const byUser = new Map<string, ServerFrame[]>();
+    for (const n of await afterForUsers(cursors, limit)) byUser.set(n.userId, [...(byUser.get(n.userId) ?? []), notificationFrame(n)]);
+    return byUser;
+  };
+  const users = new UserStream({ entriesAfterForUsers } as unknown as NotificationReader, metrics, { redis: { prefix: 'herald:' } } as HeraldConfig);
   const channels = new ChannelRegistry();
   const registry = new SessionRegistry(channels, users);
   const deps = { ownStream: users, onSent: () => undefined, close: () => undefined, sendBufferBytes: 1 << 20 };

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import {
-  MAX_RESUME_ROWS, notificationFrame, ServerFrameType, userChannel, userIdFromChannel, type ServerFrame,
-} from '@herald/contracts';
+import { MAX_RESUME_ROWS, ServerFrameType, userChannel, userIdFromChannel, type ServerFrame } from '@herald/contracts';
 import { NotificationReader } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import type { StreamKind } from './stream-kind.js';
 
 /**
- * A user's own stream: their notifications by per-user `seq`, on the user's
- * channel. Every socket follows its user's stream and no other user's.
- * Entries are `notification` frames; the inbox-change frames on the same
- * channel (`unread`, `notification.updated`, …) are not entries today.
+ * A user's own stream on the user's channel, by per-user `seq`: new
+ * notifications (`notification` frames, at notification.seq) and inbox
+ * changes (`inbox.change` frames, at their seq) share the one order. Every
+ * socket follows its user's stream and no other user's. The old clients'
+ * frames on the same channel (`unread`, `notification.updated`, …) are not
+ * entries: they are sent as they come.
  */
 @Injectable()
 export class UserStream implements StreamKind {
@@ -20,7 +20,7 @@ export class UserStream implements StreamKind {
   private readonly prefix: string;
 
   constructor(
-    @Inject(NotificationReader) private readonly reader: Pick<NotificationReader, 'after' | 'afterForUsers'>,
+    @Inject(NotificationReader) private readonly reader: Pick<NotificationReader, 'entriesAfter' | 'entriesAfterForUsers'>,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
@@ -40,22 +40,17 @@ export class UserStream implements StreamKind {
   }
 
   positionOf(frame: ServerFrame): number | undefined {
-    return frame.type === ServerFrameType.Notification ? frame.notification.seq : undefined;
+    if (frame.type === ServerFrameType.Notification) return frame.notification.seq;
+    return frame.type === ServerFrameType.Change ? frame.seq : undefined;
   }
 
   async readGap(userId: string, after: number, below: number): Promise<ServerFrame[]> {
     this.metrics.gapFills.inc();
-    return (await this.reader.after(userId, after, below - after - 1, below)).map(notificationFrame);
+    return this.reader.entriesAfter(userId, after, below - after - 1, below);
   }
 
   async readAfter(positions: Map<string, number>): Promise<Map<string, ServerFrame[]>> {
-    const byUser = new Map<string, ServerFrame[]>();
-    for (const row of await this.reader.afterForUsers(positions, MAX_RESUME_ROWS + 1)) {
-      let entries = byUser.get(row.userId);
-      if (!entries) byUser.set(row.userId, (entries = []));
-      entries.push(notificationFrame(row));
-    }
-    return byUser;
+    return this.reader.entriesAfterForUsers(positions, MAX_RESUME_ROWS + 1);
   }
 
   resyncFrame(_userId: string, lastSeq: number): ServerFrame {

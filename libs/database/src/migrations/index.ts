@@ -2,6 +2,7 @@ import { InitialSchema1763769600000 } from './1763769600000-initial-schema.js';
 import { ApiKeys1764200000000 } from './1764200000000-api-keys.js';
 import { Topics1764400000000 } from './1764400000000-topics.js';
 import { WorkerSchema1764600000000 } from './1764600000000-worker-schema.js';
+import { InboxStates1764800000000 } from './1764800000000-inbox-states.js';
 
 /** Every migration, in order. Listed explicitly: ESM builds have no glob loading. */
-export const MIGRATIONS = [InitialSchema1763769600000, ApiKeys1764200000000, Topics1764400000000, WorkerSchema1764600000000];
+export const MIGRATIONS = [InitialSchema1763769600000, ApiKeys1764200000000, Topics1764400000000, WorkerSchema1764600000000, InboxStates1764800000000];

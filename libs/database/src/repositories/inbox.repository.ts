@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { NotificationAction } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
 import { inLockOrder } from '../lock-order.js';
-import { isoTimestamp } from '../notification-row.js';
+import { addCounters, counterFlags, COUNTERS } from './inbox-state.sql.js';
 import { OUTBOX_DELIVERED } from './outbox.sql.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
@@ -16,12 +17,20 @@ export interface NewNotification {
   link?: string | null;
   /** ISO 8601; default: never expires. */
   expiresAt?: string | null;
+  category?: string | null;
+  tags?: string[] | null;
+  actions?: NotificationAction[] | null;
+  avatar?: string | null;
+  actor?: string | null;
+  groupKey?: string | null;
 }
 
 /** One POST: its notification and its recipients, each named once. */
 export interface AppendRequest {
   notification: NewNotification;
   recipients: string[];
+  /** The principal that published it: services read back only their own. */
+  publisher?: string | null;
 }
 
 /** What append decided for one row; the rest of the row is what the request said. */
@@ -30,12 +39,6 @@ export interface AppendedRow {
   userId: string;
   seq: number;
   createdAt: string;
-}
-
-/** A change to one notification: its read_at now, and the user's new unread count when it moved. */
-export interface InboxChange {
-  readAt: string | null;
-  unreadCount?: number;
 }
 
 /** Expired, or older than the retention window (`$1` days). */
@@ -51,9 +54,11 @@ const OUT_OF_RETENTION = '(expires_at < now() OR created_at < now() - make_inter
  *   deadlock;
  * - seq is per user and gapless; user_states rows are never deleted, so seq
  *   never restarts;
- * - unread_count changes in the same transaction as the read_at it counts,
- *   under that lock, so it stays exact without a scan. A new counter
- *   (seen, archived, …) follows the same pattern beside it.
+ * - the counters (unread_count and one per default tab, inbox-state.sql.ts)
+ *   change in the same statement as the rows they count, under that lock,
+ *   so they stay exact without a scan;
+ * - every change takes a position too (InboxChangesRepository), so the
+ *   user's stream carries notifications and changes in one order.
  * Reads of the same tables are NotificationReader's.
  */
 export class InboxRepository {
@@ -92,24 +97,31 @@ export class InboxRepository {
     const field = <T>(f: (n: NewNotification) => T) => requests.map(({ notification }) => f(notification));
     const inserted = await exec.query<{ id: string; seq: string; created_at: Date }>(
       `WITH st AS (
-         INSERT INTO user_states AS s (user_id, last_seq, unread_count)
-           SELECT u, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count
+         INSERT INTO user_states AS s (user_id, last_seq, unread_count, inbox_count, unseen_count)
+           SELECT u, n, n, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
+         ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count,
+           inbox_count = s.inbox_count + EXCLUDED.inbox_count, unseen_count = s.unseen_count + EXCLUDED.unseen_count
          RETURNING user_id, last_seq
        ), ins AS (
-       INSERT INTO notifications (id, user_id, seq, type, title, body, severity, data, link, expires_at, created_at)
-         SELECT i.id, i.u, st.last_seq - i.back, q.ty, q.ti, q.b, q.sv, q.d::jsonb, q.l, q.e::timestamptz, now()
+       INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, body, severity, data, link, expires_at, created_at,
+                                  category, tags, actions, avatar, actor, group_key, group_actors, publisher)
+         SELECT i.id, i.u, st.last_seq - i.back, st.last_seq - i.back, q.ty, q.ti, q.b, q.sv, q.d::jsonb, q.l, q.e::timestamptz, now(),
+                q.ca, ARRAY(SELECT jsonb_array_elements_text(q.tg::jsonb))::varchar[], q.ac::jsonb, q.av, q.at, q.gk,
+                CASE WHEN q.at IS NULL THEN '{}' ELSE ARRAY[q.at] END, q.pb
            FROM unnest($3::uuid[], $4::varchar[], $5::bigint[], $6::int[]) AS i(id, u, back, r)
            JOIN st ON st.user_id = i.u
-           JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[])
-             WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, r) ON q.r = i.r
-       RETURNING id, user_id, seq, type, created_at
+           JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[],
+                       $14::varchar[], $15::text[], $16::text[], $17::text[], $18::varchar[], $19::varchar[], $20::varchar[])
+             WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, ca, tg, ac, av, at, gk, pb, r) ON q.r = i.r
+       RETURNING id, user_id, seq, type, category, created_at
        ), ${OUTBOX_DELIVERED}
        SELECT id, seq, created_at FROM ins`,
       [
         users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
         field((n) => n.type), field((n) => n.title), field((n) => n.body ?? null), field((n) => n.severity ?? 'info'),
         field((n) => (n.data === undefined ? null : JSON.stringify(n.data))), field((n) => n.link ?? null), field((n) => n.expiresAt ?? null),
+        field((n) => n.category ?? null), field((n) => JSON.stringify(n.tags ?? [])), field((n) => (n.actions?.length ? JSON.stringify(n.actions) : null)),
+        field((n) => n.avatar ?? null), field((n) => n.actor ?? null), field((n) => n.groupKey ?? null), requests.map((r) => r.publisher ?? null),
       ],
     );
     const byId = new Map(inserted.map((row) => [row.id, row]));
@@ -124,84 +136,42 @@ export class InboxRepository {
   }
 
   /**
-   * Marks one of the user's notifications read (`read`) or unread, inside
-   * the caller's transaction. undefined: the user has no such notification.
-   * `unreadCount` is the user's new count, present only when the row changed.
-   */
-  async setRead(tx: SqlExecutor, userId: string, id: string, read: boolean): Promise<InboxChange | undefined> {
-    await this.lockUser(tx, userId);
-    const [changed] = await tx.query<{ read_at: Date | null }>(
-      `UPDATE notifications SET read_at = ${read ? 'now()' : 'NULL'}
-        WHERE id = $1 AND user_id = $2 AND read_at IS ${read ? '' : 'NOT '}NULL RETURNING read_at`,
-      [id, userId],
-    );
-    if (!changed) {
-      const [current] = await tx.query<{ read_at: Date | null }>('SELECT read_at FROM notifications WHERE id = $1 AND user_id = $2', [id, userId]);
-      return current && { readAt: isoTimestamp(current.read_at) };
-    }
-    const unreadCount = await this.adjustUnread(tx, userId, read ? -1 : 1);
-    return { readAt: isoTimestamp(changed.read_at), unreadCount };
-  }
-
-  /** Marks all the user's unread notifications read, inside the caller's transaction. */
-  async markAllRead(tx: SqlExecutor, userId: string): Promise<{ readAt: string; updated: number }> {
-    await this.lockUser(tx, userId);
-    const rows = await tx.query<{ read_at: Date }>(
-      'UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING read_at',
-      [userId],
-    );
-    const [now] = await tx.query<{ now: Date }>('SELECT now() AS now');
-    if (rows.length) await this.adjustUnread(tx, userId, -rows.length);
-    return { readAt: isoTimestamp(now.now) as string, updated: rows.length };
-  }
-
-  /**
-   * Deletes one of the user's notifications, inside the caller's
-   * transaction. undefined: the user has no such notification.
-   * `unreadCount` is the user's new count, present when the row was unread.
-   */
-  async remove(tx: SqlExecutor, userId: string, id: string): Promise<Pick<InboxChange, 'unreadCount'> | undefined> {
-    await this.lockUser(tx, userId);
-    const [deleted] = await tx.query<{ read_at: Date | null }>(
-      'DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING read_at',
-      [id, userId],
-    );
-    if (!deleted) return undefined;
-    return deleted.read_at === null ? { unreadCount: await this.adjustUnread(tx, userId, -1) } : {};
-  }
-
-  /**
-   * Deletes up to `batchSize` expired or too-old notifications, inside the
-   * caller's transaction, and takes their unread ones off `unread_count`.
-   * The owners' user_states rows are locked first, in lock order, so
-   * `read_at` cannot change under us and the decrement is exact.
+   * Deletes up to `batchSize` change entries older than the retention
+   * window and up to `batchSize` expired or too-old notifications, inside the
+   * caller's transaction, and takes them off the owners' counters. The
+   * owners' user_states rows are locked first, in lock order, so no state
+   * can change under us and the decrements are exact.
    */
   async purgeOutOfRetention(tx: SqlExecutor, retentionDays: number, batchSize: number): Promise<PurgeOutcome> {
+    // Change entries go with the notifications they are about: same window, same batches.
+    const [{ changes }] = await tx.query<{ changes: number }>(
+      `WITH gone AS (
+         DELETE FROM inbox_changes WHERE (user_id, seq) IN (
+           SELECT user_id, seq FROM inbox_changes WHERE at < now() - make_interval(days => $1::int) LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS changes FROM gone`,
+      [retentionDays, batchSize],
+    );
     const candidates = await tx.query<{ id: string; user_id: string }>(
       `SELECT id, user_id FROM notifications WHERE ${OUT_OF_RETENTION} LIMIT $2`,
       [retentionDays, batchSize],
     );
-    if (candidates.length === 0) return { scanned: 0, deleted: 0 };
+    if (candidates.length === 0) return { scanned: changes, deleted: 0 };
     await this.lockUsers(tx, candidates.map((c) => c.user_id));
     // Re-checked after the locks: a row the user deleted meanwhile is simply not returned.
-    const deleted = await tx.query<{ user_id: string; unread: boolean }>(
-      `DELETE FROM notifications WHERE id = ANY($2::uuid[]) AND ${OUT_OF_RETENTION}
-       RETURNING user_id, read_at IS NULL AS unread`,
+    const [{ deleted }] = await tx.query<{ deleted: number }>(
+      `WITH gone AS (
+         DELETE FROM notifications n WHERE n.id = ANY($2::uuid[]) AND ${OUT_OF_RETENTION.replace(/\b(expires_at|created_at)\b/g, 'n.$1')}
+         RETURNING n.user_id, ${counterFlags('n')}
+       ), d AS (
+         SELECT user_id, ${COUNTERS.map(([st]) => `-sum(${st})::int AS ${st}`).join(', ')} FROM gone GROUP BY user_id
+       ), upd AS (
+         UPDATE user_states s SET ${addCounters('s', 'd')} FROM d WHERE s.user_id = d.user_id
+       )
+       SELECT count(*)::int AS deleted FROM gone`,
       [retentionDays, candidates.map((c) => c.id)],
     );
-    const unread = unreadByUser(deleted);
-    if (unread.size > 0) {
-      await tx.query(
-        `UPDATE user_states s SET unread_count = GREATEST(s.unread_count - d.n, 0)
-           FROM unnest($1::varchar[], $2::int[]) AS d(u, n) WHERE s.user_id = d.u`,
-        [[...unread.keys()], [...unread.values()]],
-      );
-    }
-    return { scanned: candidates.length, deleted: deleted.length };
-  }
-
-  private async lockUser(tx: SqlExecutor, userId: string): Promise<void> {
-    await tx.query('SELECT 1 FROM user_states WHERE user_id = $1 FOR UPDATE', [userId]);
+    return { scanned: Math.max(candidates.length, changes), deleted };
   }
 
   /** Locked by ordinality of a JS-sorted array, so the database collation cannot reorder them. */
@@ -212,20 +182,4 @@ export class InboxRepository {
       [inLockOrder(new Set(userIds))],
     );
   }
-
-  /** Adds `delta` to unread_count (never below 0); answers the new count. */
-  private async adjustUnread(tx: SqlExecutor, userId: string, delta: number): Promise<number> {
-    const [row] = await tx.query<{ unread_count: number }>(
-      'UPDATE user_states SET unread_count = GREATEST(unread_count + $2, 0) WHERE user_id = $1 RETURNING unread_count',
-      [userId, delta],
-    );
-    return row?.unread_count ?? 0;
-  }
-}
-
-/** Deleted rows → how many unread ones each user lost. */
-export function unreadByUser(rows: { user_id: string; unread: boolean }[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const row of rows) if (row.unread) counts.set(row.user_id, (counts.get(row.user_id) ?? 0) + 1);
-  return counts;
 }

@@ -1,21 +1,43 @@
-import type { Notification } from '@herald/contracts';
+import { notificationFrame, type ChangeFrame, type InboxCounts, type InboxFilter, type Notification, type NotificationFrame } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
-import { NOTIFICATION_COLUMNS, toNotification, type NotificationRow } from '../notification-row.js';
+import { NOTIFICATION_COLUMNS, notificationColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
+import { CHANGE_ENTRY_COLUMNS, CHANGE_ENTRY_JOIN, toChangeFrame, type ChangeEntryRow } from './change-entry-row.js';
+import { filterSql } from './inbox-filter.sql.js';
+import { COUNTER_COLUMNS, countsOf, type CounterRow } from './inbox-state.sql.js';
 
 export interface UserState {
   lastSeq: number;
   unreadCount: number;
+  /** The default tabs' counts, exact at lastSeq (same row). */
+  counts: InboxCounts;
 }
+
+/** An entry of a user's ordered stream: a new notification or an inbox change. */
+export type StreamEntry = NotificationFrame | ChangeFrame;
+
+const NO_STATE: UserState = { lastSeq: 0, unreadCount: 0, counts: { inbox: 0, unread: 0, unseen: 0, archived: 0, snoozed: 0 } };
+
+type StateRow = CounterRow & { user_id: string; last_seq: string };
+const toState = (r: StateRow): UserState => ({ lastSeq: Number(r.last_seq), unreadCount: Number(r.unread_count), counts: countsOf(r) });
+
+/** The two branches of an entries read, column for column: a notification (no change columns), or a change entry. */
+const NOTE_BRANCH = `'n' AS src, n.seq AS pos, NULL::varchar AS c_user_id, NULL::bigint AS c_seq, NULL::varchar AS c_kind, NULL::uuid[] AS c_ids,
+  NULL::jsonb AS c_detail, NULL::jsonb AS c_counts, NULL::timestamptz AS c_at, ${notificationColumnsOf('n')}`;
+const CHANGE_BRANCH = `'c' AS src, c.seq AS pos, ${CHANGE_ENTRY_COLUMNS}`;
+
+type EntryRow = ChangeEntryRow & { src: 'n' | 'c' };
+const toEntry = (row: EntryRow): StreamEntry => (row.src === 'n' ? notificationFrame(toNotification(row)) : toChangeFrame(row));
 
 export interface ListQuery {
   limit: number;
-  /** Only rows with seq below this (newest-first paging). */
+  /** Only rows with activitySeq below this (newest-first paging). */
   before?: number;
-  unread?: boolean;
-  type?: string;
+  /** Default: the inbox state, nothing else. */
+  filter?: InboxFilter;
 }
 
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
+const LIVE_N = '(n.expires_at IS NULL OR n.expires_at > now())';
 
 /**
  * The reads both apps make: the api for the inbox, the gateway for welcome,
@@ -26,24 +48,61 @@ export class NotificationReader {
   constructor(private readonly db: SqlExecutor) {}
 
   async userState(userId: string): Promise<UserState> {
-    const rows = await this.db.query<{ last_seq: string; unread_count: number }>(
-      'SELECT last_seq, unread_count FROM user_states WHERE user_id = $1',
-      [userId],
-    );
-    return rows[0] ? { lastSeq: Number(rows[0].last_seq), unreadCount: rows[0].unread_count } : { lastSeq: 0, unreadCount: 0 };
+    const rows = await this.db.query<StateRow>(`SELECT user_id, last_seq, ${COUNTER_COLUMNS} FROM user_states WHERE user_id = $1`, [userId]);
+    return rows[0] ? toState(rows[0]) : NO_STATE;
   }
 
   /** userState for many users in one query; users without a row get zeros. */
   async userStates(userIds: string[]): Promise<Map<string, UserState>> {
     const rows = userIds.length
-      ? await this.db.query<{ user_id: string; last_seq: string; unread_count: number }>(
-          'SELECT user_id, last_seq, unread_count FROM user_states WHERE user_id = ANY($1::varchar[])',
-          [userIds],
-        )
+      ? await this.db.query<StateRow>(`SELECT user_id, last_seq, ${COUNTER_COLUMNS} FROM user_states WHERE user_id = ANY($1::varchar[])`, [userIds])
       : [];
-    const states = new Map(userIds.map((u): [string, UserState] => [u, { lastSeq: 0, unreadCount: 0 }]));
-    for (const r of rows) states.set(r.user_id, { lastSeq: Number(r.last_seq), unreadCount: r.unread_count });
+    const states = new Map(userIds.map((u): [string, UserState] => [u, NO_STATE]));
+    for (const r of rows) states.set(r.user_id, toState(r));
     return states;
+  }
+
+  /**
+   * The user's stream above `after` (and below `below`), oldest first, at
+   * most `limit` entries: notifications by their seq and change entries by
+   * theirs, merged, in ONE statement. One snapshot matters: seq N+1 commits
+   * after N, so a snapshot holds a prefix of the stream and a reader never
+   * sees N+2 without N+1 (two queries could, and a resume that sent N+2
+   * would drop the live N+1 as a duplicate). Resume, gap fill, and
+   * `GET /v1/notifications/entries`.
+   */
+  async entriesAfter(userId: string, after: number, limit: number, below?: number): Promise<StreamEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      `(SELECT ${NOTE_BRANCH} FROM notifications n
+         WHERE n.user_id = $1 AND n.seq > $2 AND ($4::bigint IS NULL OR n.seq < $4) AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
+       UNION ALL
+       (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+         WHERE c.user_id = $1 AND c.seq > $2 AND ($4::bigint IS NULL OR c.seq < $4) ORDER BY c.seq LIMIT $3)
+       ORDER BY pos LIMIT $3`,
+      [userId, after, limit, below ?? null],
+    );
+    return rows.map(toEntry);
+  }
+
+  /** entriesAfter for many users in one statement (resume storms, re-sync after a bus outage); users with nothing above may be missing. */
+  async entriesAfterForUsers(cursors: Map<string, number>, limitPerUser: number): Promise<Map<string, StreamEntry[]>> {
+    const byUser = new Map<string, StreamEntry[]>();
+    if (cursors.size === 0) return byUser;
+    const users = [...cursors.keys()];
+    const rows = await this.db.query<EntryRow & { k_user: string }>(
+      `SELECT k.user_id AS k_user, x.* FROM unnest($1::varchar[], $2::bigint[]) AS k(user_id, after)
+         CROSS JOIN LATERAL (
+           (SELECT ${NOTE_BRANCH} FROM notifications n
+             WHERE n.user_id = k.user_id AND n.seq > k.after AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
+           UNION ALL
+           (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+             WHERE c.user_id = k.user_id AND c.seq > k.after ORDER BY c.seq LIMIT $3)
+           ORDER BY pos LIMIT $3) x
+        ORDER BY k.user_id, x.pos`,
+      [users, users.map((u) => cursors.get(u) as number), limitPerUser],
+    );
+    for (const row of rows) push(byUser, row.k_user, toEntry(row));
+    return byUser;
   }
 
   /** Live notifications by id, any owner (the worker's push and webhook jobs); missing ids are left out. */
@@ -67,17 +126,26 @@ export class NotificationReader {
     return rows.map(toNotification);
   }
 
-  /** Newest first with optional filters; cursor is the last seq returned. */
+  /** Newest activity first, filtered (InboxFilter); the cursor is the last activitySeq returned. */
   async list(userId: string, q: ListQuery): Promise<Notification[]> {
+    const params: unknown[] = [userId, q.before ?? null, q.limit];
     const rows = await this.db.query<NotificationRow>(
-      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-        WHERE user_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-          AND ($3::boolean IS NOT TRUE OR read_at IS NULL)
-          AND ($4::varchar IS NULL OR type = $4) AND ${LIVE}
-        ORDER BY seq DESC LIMIT $5`,
-      [userId, q.before ?? null, q.unread ?? null, q.type ?? null, q.limit],
+      `SELECT ${notificationColumnsOf('n')} FROM notifications n
+        WHERE n.user_id = $1 AND ($2::bigint IS NULL OR n.activity_seq < $2) AND ${filterSql(q.filter ?? {}, params)} AND ${LIVE_N}
+        ORDER BY n.activity_seq DESC LIMIT $3`,
+      params,
     );
     return rows.map(toNotification);
+  }
+
+  /** How many of the user's live notifications `filter` keeps (a tab that is not a counter). */
+  async count(userId: string, filter: InboxFilter): Promise<number> {
+    const params: unknown[] = [userId];
+    const [row] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications n WHERE n.user_id = $1 AND ${filterSql(filter, params)} AND ${LIVE_N}`,
+      params,
+    );
+    return row.n;
   }
 
   /**
@@ -90,7 +158,7 @@ export class NotificationReader {
     const users = [...cursors.keys()];
     const afters = users.map((u) => cursors.get(u) as number);
     const rows = await this.db.query<NotificationRow>(
-      `SELECT ${NOTIFICATION_COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}
+      `SELECT ${notificationColumnsOf('n')}
          FROM unnest($1::varchar[], $2::bigint[]) AS c(user_id, after)
          CROSS JOIN LATERAL (
            SELECT * FROM notifications
@@ -101,4 +169,10 @@ export class NotificationReader {
     );
     return rows.map(toNotification);
   }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -10,7 +10,7 @@ import { WebhookEvent } from '@herald/contracts';
  */
 export const OUTBOX_DELIVERED = `ob AS (
          INSERT INTO outbox (event, notification_id, user_id, payload)
-           SELECT '${WebhookEvent.Delivered}', ins.id, ins.user_id, jsonb_build_object('type', ins.type) FROM ins
+           SELECT '${WebhookEvent.Delivered}', ins.id, ins.user_id, jsonb_build_object('type', ins.type, 'category', ins.category) FROM ins
             WHERE EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = ins.user_id)
                OR EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.enabled AND '${WebhookEvent.Delivered}' = ANY (w.events))
        )`;
