@@ -20,8 +20,8 @@ export const INBOX_PANEL_HTML = `
 
 export const INBOX_PANEL_STYLES = `
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-#inbox-tabs { display: flex; flex-wrap: wrap; gap: 4px; padding: 8px 12px 0; border-bottom: 1px solid var(--line); }
-#inbox-tabs [role=tab] { border: 0; border-bottom: 2px solid transparent; background: none; padding: 6px 8px; font: inherit; font-size: 13px; color: var(--muted); cursor: pointer; }
+#inbox-tabs { display: flex; flex-wrap: wrap; gap: 0; padding: 8px 8px 0; border-bottom: 1px solid var(--line); }
+#inbox-tabs [role=tab] { border: 0; border-bottom: 2px solid transparent; background: none; padding: 6px 7px; font: inherit; font-size: 13px; color: var(--muted); cursor: pointer; }
 #inbox-tabs [role=tab][aria-selected=true] { color: var(--ink); border-bottom-color: var(--accent); font-weight: 600; }
 #inbox-tabs .count { display: inline-block; min-width: 18px; margin-left: 4px; padding: 0 5px; border-radius: 9px; background: #f2f4f7; font-size: 11px; text-align: center; }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }

@@ -57,12 +57,15 @@ export class InboxState {
   }
 
   /**
-   * Notifications read over REST (a page, an action's answer). A page
-   * never replaces what the stream already put here unless `fresh` (an
-   * action's answer, newer than anything held).
+   * Notifications read over REST (a page, an action's answer): each replaces
+   * the copy held unless that one's states are newer (`stateSeq`), so a
+   * page read before a change that already arrived cannot undo it.
    */
-  merge(items: Notification[], fresh = false): void {
-    for (const n of items) if (fresh || !this.replica.items.has(n.id)) this.replica.items.set(n.id, n);
+  merge(items: Notification[]): void {
+    for (const n of items) {
+      const held = this.replica.items.get(n.id);
+      if (!held || stateSeqOf(n) >= stateSeqOf(held)) this.replica.items.set(n.id, n);
+    }
     this.prune();
   }
 
@@ -87,6 +90,9 @@ export class InboxState {
     for (const n of [...items.values()].sort(byActivity).slice(this.capacity)) items.delete(n.id);
   }
 }
+
+/** Where a copy's states are exact (the contracts' rule); a server from before `stateSeq` gives none. */
+const stateSeqOf = (n: Notification) => n.stateSeq ?? n.seq;
 
 /** Rows of an older server lack the state fields: they are in the inbox. */
 function withDefaults(n: Notification): Notification {

@@ -11,7 +11,7 @@ export interface InboxDeps {
   emit: Emit;
   timers: Timers;
   seenBatchMs: number;
-  /** True while the socket is open: the change frames then update the state, not the REST answers. */
+  /** True while the socket is open: change frames will bring what an answer without a version says. */
   live(): boolean;
   fail(error: unknown): void;
 }
@@ -118,12 +118,15 @@ export class Inbox {
   }
 
   private async act<T extends Pick<Notification, 'id'>>(request: Promise<T>): Promise<T> {
-    const notification = await request;
-    // Without a socket no change frame will come: the answer is the news.
-    if (!this.deps.live()) {
-      this.deps.state.patch(notification.id, notification);
-      this.deps.emit('inbox', { reason: 'action', counts: this.counts });
-    }
-    return notification;
+    const answer = await request;
+    if (typeof answer?.id !== 'string') return answer; // not the notification (an api that answered 204)
+    const full = (answer as Partial<Notification>).stateSeq !== undefined;
+    // A full answer carries its version and may go in at once; a bare
+    // `{ id, readAt }` only without a socket, when no change frame will come.
+    if (full) this.deps.state.merge([answer as unknown as Notification]);
+    else if (!this.deps.live()) this.deps.state.patch(answer.id, answer);
+    else return answer;
+    this.deps.emit('inbox', { reason: 'action', counts: this.counts });
+    return answer;
   }
 }
