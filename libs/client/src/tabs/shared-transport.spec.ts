@@ -124,6 +124,23 @@ describe('SharedTransport (one socket per browser)', () => {
     expect(follower.seqs()).toEqual([1, 2, 3]);
   });
 
+  it('tells a tab opened while the leader polls that it is polling', async () => {
+    const b = browser();
+    const leader = b.open({ failuresBeforePolling: 1 });
+    await settle();
+    b.ws.last().serverClose(1006);
+    await settle();
+
+    const late = b.open();
+    await settle();
+    await settle();
+
+    expect(leader.sut.state).toBe('polling');
+    expect(late.sut.state).toBe('polling');
+    leader.sut.close();
+    late.sut.close();
+  });
+
   it('keeps a socket per tab without Web Locks and BroadcastChannel, or when the token names no user', async () => {
     const b = browser();
     b.open({ tabs: false });

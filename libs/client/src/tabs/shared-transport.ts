@@ -208,7 +208,8 @@ export class SharedTransport implements Transport {
   /** Tells a new follower where the stream stands: the welcome of our socket, brought up to date. */
   private async greet(to: string): Promise<void> {
     const welcome = this.lastWelcome;
-    if (!welcome || this.current !== ConnectionState.Open) return;
+    // No socket up (reconnecting, polling): the newcomer shows that state meanwhile.
+    if (!welcome || this.current !== ConnectionState.Open) return this.post({ kind: 'state', leader: this.id, state: this.current });
     // Taken in the queue, after every frame already posted: the follower drops
     // frames from before this, and its lastSeq starts past all of them.
     const patch = await this.hooks.snapshot?.();
