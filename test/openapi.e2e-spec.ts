@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { loadConfig } from '@herald/config';
 import { createApiApp } from '../apps/api/src/create-api-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -73,5 +74,27 @@ describe('docs/openapi.json', () => {
     expect(
       firstDifference({ 'the default configuration': defaults, 'the tuned one': sut }, 'The served document must not vary with configuration: describe a limit by its default and variable.'),
     ).toBeUndefined();
+  });
+
+  it('is a valid OpenAPI 3 document whose references all resolve', async () => {
+    const document = JSON.parse(readFileSync(COMMITTED, 'utf8'));
+
+    const sut = new Validator();
+
+    await expect(sut.validate(document)).resolves.toEqual({ valid: true });
+    expect(sut.version).toMatch(/^3\./);
+  });
+
+  it('gives every operation a unique id and, behind a credential, its 401 and 403 answers with the shared error body', () => {
+    const document = JSON.parse(readFileSync(COMMITTED, 'utf8'));
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown> }>));
+
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
+    for (const operation of operations.filter((o) => o.security?.length)) {
+      expect({ id: operation.operationId, 401: operation.responses['401'], 403: operation.responses['403'] }).toMatchObject({
+        401: { $ref: '#/components/responses/Unauthorized' },
+        403: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      });
+    }
   });
 });

@@ -17,6 +17,9 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number;
 }
 
+/** HERALD_REDIS_COMMAND_TIMEOUT_MS's default. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+
 /** Every connection's connect timeout, so a dead address fails at boot in seconds. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -29,16 +32,19 @@ export const CONNECT_TIMEOUT_MS = 5000;
 export abstract class BaseRedisConnection<C extends RedisClient> {
   readonly name: string;
   readonly prefix: string;
+  /** The longest a request waits on one Redis operation (see withDeadline). */
+  readonly commandTimeoutMs: number;
 
   /** `target` names what the clients connect to, in log lines (credentials are masked there). */
   protected constructor(
     /** The command client: no offline queue, so a command fails at once while Redis is down. */
     readonly client: C,
-    { name, prefix }: RedisConnectionOptions,
+    { name, prefix, commandTimeoutMs }: RedisConnectionOptions,
     private readonly target: string,
   ) {
     this.name = name;
     this.prefix = prefix;
+    this.commandTimeoutMs = commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.logErrors(client, name);
   }
 

@@ -1,5 +1,5 @@
 import { Cluster, type ClusterOptions, type Redis } from 'ioredis';
-import { BaseRedisConnection, CONNECT_TIMEOUT_MS, type RedisConnectionOptions } from './base-redis-connection.js';
+import { BaseRedisConnection, CONNECT_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS, type RedisConnectionOptions } from './base-redis-connection.js';
 import { clusterSeeds, type ClusterSeeds } from './cluster-seeds.js';
 import { whenAllReady } from './redis-client.js';
 
@@ -29,7 +29,7 @@ export class ClusterRedisConnection extends BaseRedisConnection<Cluster> {
           connectionName: options.name,
           maxRetriesPerRequest: 1,
           // As on one Redis: a master that stops answering fails the command.
-          commandTimeout: options.commandTimeoutMs ?? 1000,
+          commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
         },
       }),
       options,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { BusMessage } from './bus.js';
 import type { RedisClient } from './redis-client.js';
+import { withDeadline } from './redis-deadline.js';
 import { RedisPubSubBus } from './redis-pubsub-bus.js';
 import type { StandaloneRedisConnection } from './standalone-redis-connection.js';
 
@@ -33,8 +34,13 @@ export class RedisBus extends RedisPubSubBus<StandaloneRedisConnection> {
     });
   }
 
+  /** Waits at most the command timeout; a publish still pending then goes out, in order, when Redis answers. */
   async publish(messages: BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    await withDeadline(this.send(messages), this.connection.commandTimeoutMs, 'publish');
+  }
+
+  private async send(messages: BusMessage[]): Promise<void> {
     if (messages.length === 1) {
       await this.connection.client.publish(messages[0].channel, messages[0].payload);
       return;

@@ -3,6 +3,7 @@ import type { BusMessage } from './bus.js';
 import type { ClusterRedisConnection } from './cluster-redis-connection.js';
 import { hashTag, keySlot } from './cluster-slot.js';
 import type { RedisClient } from './redis-client.js';
+import { withDeadline } from './redis-deadline.js';
 import { RedisPubSubBus } from './redis-pubsub-bus.js';
 import { ShardRecovery } from './shard-recovery.js';
 import { throttleSlotRefresh } from './slot-refresh-throttle.js';
@@ -56,7 +57,8 @@ export class RedisClusterBus extends RedisPubSubBus<ClusterRedisConnection> {
    */
   async publish(messages: BusMessage[]): Promise<void> {
     const client = this.connection.client;
-    await Promise.all(messages.map((m) => (hashTag(m.channel) === null ? client.publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))));
+    const sent = Promise.all(messages.map((m) => (hashTag(m.channel) === null ? client.publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))));
+    await withDeadline(sent, this.connection.commandTimeoutMs, 'publish');
   }
 
   async unsubscribe(channels: string[]): Promise<void> {

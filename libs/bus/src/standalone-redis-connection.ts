@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { BaseRedisConnection, CONNECT_TIMEOUT_MS, type RedisConnectionOptions } from './base-redis-connection.js';
+import { BaseRedisConnection, CONNECT_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS, type RedisConnectionOptions } from './base-redis-connection.js';
 
 /** Options every client to the one Redis gets: a failed command is not retried on a new connection. */
 const common = { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1 } satisfies RedisOptions;
@@ -19,7 +19,7 @@ export class StandaloneRedisConnection extends BaseRedisConnection<Redis> {
     // rate-limit count per concurrent POST, ticket and presence calls) in one write.
     // A command that gets no answer within the timeout fails (the limiter
     // falls back to memory, a publish is logged: the rows are the truth).
-    const commandTimeout = options.commandTimeoutMs ?? 1000;
+    const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     super(new Redis(url, { ...common, connectionName: options.name, enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout }), options, url);
   }
 

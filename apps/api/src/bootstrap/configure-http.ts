@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { HeraldConfig } from '@herald/config';
 import { AuditLog, ClientAddress } from '@herald/observability';
 import { AuthFailureAudit } from '../errors/auth-failure-audit.js';
 import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { createValidationPipe } from '../errors/validation-pipe.js';
+import { createOpenApiDocument } from '../openapi/openapi-document.js';
 
 /** Body limit, validation, error shape and OpenAPI: shared by the api and embedded mode. */
 export function configureHttp(app: INestApplication, config: HeraldConfig): void {
@@ -15,16 +16,7 @@ export function configureHttp(app: INestApplication, config: HeraldConfig): void
   express.disable('x-powered-by');
   app.useGlobalFilters(new HttpExceptionFilter(new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
   app.useGlobalPipes(createValidationPipe());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Herald')
-      .setDescription('Notification service: ingest, inbox, tickets. WebSocket protocol: docs/protocol.md')
-      .setVersion('1')
-      // One scheme for both credentials: a JWT, or for services an API key (hrld_…, docs/protocol.md#api-keys).
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A JWT; services may send an API key (hrld_…) instead' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   app.enableShutdownHooks();
   keepIdleConnectionsLongerThanProxies(app);

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { redisOrInMemory } from '@herald/bus';
+import { redisOrInMemory, withinCommandTimeout } from '@herald/bus';
 import type { HeraldConfig } from '@herald/config';
 
 /** Injection token of the publish routes' limiter. */
@@ -19,12 +19,15 @@ const inMemory = (config: HeraldConfig) => new RateLimiterMemory({ points: confi
 export const publishRateLimiterProvider = redisOrInMemory<RateLimiterAbstract>({
   provide: PUBLISH_RATE_LIMITER,
   redis: (connection, config) =>
-    new RateLimiterRedis({
-      storeClient: connection.client,
-      keyPrefix: `${connection.prefix}rl:publish`,
-      points: config.http.publishRatePerSecond,
-      duration: 1,
-      insuranceLimiter: inMemory(config),
-    }),
+    withinCommandTimeout(
+      connection,
+      new RateLimiterRedis({
+        storeClient: connection.client,
+        keyPrefix: `${connection.prefix}rl:publish`,
+        points: config.http.publishRatePerSecond,
+        duration: 1,
+        insuranceLimiter: inMemory(config),
+      }),
+    ),
   inMemory,
 });

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisConnection } from '../redis-connection.js';
 import { ALLOWED, type LimitDecision, type LimitSpec, type RateLimiter } from './rate-limiter.js';
 
@@ -31,14 +31,23 @@ const memory = (spec: LimitSpec) => new RateLimiterMemory({ points: spec.points,
  * address costs Redis one command per window, not one per request.
  */
 export function redisLimiter(connection: RedisConnection, keyPrefix: string, spec: LimitSpec): RateLimiter {
-  return new FlexibleRateLimiter(
-    new RateLimiterRedis({
-      storeClient: connection.client,
-      keyPrefix,
-      points: spec.points,
-      duration: spec.durationSeconds,
-      inMemoryBlockOnConsumed: spec.points + 1,
-      insuranceLimiter: memory(spec),
-    }),
-  );
+  const insured = new RateLimiterRedis({
+    storeClient: connection.client,
+    keyPrefix,
+    points: spec.points,
+    duration: spec.durationSeconds,
+    inMemoryBlockOnConsumed: spec.points + 1,
+    insuranceLimiter: memory(spec),
+  });
+  return new FlexibleRateLimiter(withinCommandTimeout(connection, insured));
+}
+
+/**
+ * A Redis limiter that answers from its in-memory insurance when Redis does
+ * not answer within the connection's command timeout: a Redis that hangs
+ * must not hold requests (see withDeadline for why ioredis's own timeout
+ * is not enough).
+ */
+export function withinCommandTimeout(connection: Pick<RedisConnection, 'commandTimeoutMs'>, limiter: RateLimiterRedis): RateLimiterAbstract {
+  return new RLWrapperTimeouts({ limiter, timeoutMs: connection.commandTimeoutMs }) as unknown as RateLimiterAbstract;
 }

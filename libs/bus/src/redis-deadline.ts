@@ -1,0 +1,31 @@
+import { UnavailableError } from '@herald/errors';
+
+/**
+ * A Redis operation that did not answer in time. ioredis's own
+ * `commandTimeout` starts a command's clock only when the command is
+ * written; with auto-pipelining a command queued behind a pipeline that is
+ * itself waiting on a hung Redis has no clock yet, and the waits add up
+ * (seen: 1 s, 3 s, 5 s for successive POSTs during a 5 s hang). So the
+ * operations a request waits on carry a deadline of their own.
+ */
+export class RedisDeadlineError extends UnavailableError {
+  constructor(what: string, ms: number) {
+    super(`redis ${what} did not answer within ${ms} ms`);
+  }
+}
+
+/**
+ * `work`, or a RedisDeadlineError after `ms`. The work itself goes on (a
+ * publish still reaches Redis, in order, when it wakes); only the caller
+ * stops waiting. Its late failure is swallowed here: the caller already
+ * has its answer.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisDeadlineError(what, ms)), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
