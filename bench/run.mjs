@@ -6,7 +6,7 @@
 //   --no-docs          do not rewrite docs/benchmarks.md
 //   --scenario <name>  run only these (repeat or comma-separate): baselines,
 //                      idle, e2e, e2e_heavy, ingest, ingest_batched, fanout,
-//                      topics, reconnect, worker
+//                      topics, reconnect, worker, inbox
 //   --cpu-profile      record V8 CPU profiles of the api and gateways during
 //                      the measured phases (<out>/profiles/<stamp>/)
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
@@ -33,6 +33,7 @@ import { runIdle } from './scenarios/idle.mjs';
 import { runShared, SHARED_SCENARIOS } from './scenarios/shared.mjs';
 import { runReconnect } from './scenarios/reconnect.mjs';
 import { runWorker } from './scenarios/worker.mjs';
+import { runInbox } from './scenarios/inbox.mjs';
 import { waitQuiet } from './lib/contention.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +45,7 @@ const SCENARIOS = {
   ...Object.fromEntries(SHARED_SCENARIOS.map((n) => [n, 'shared'])),
   reconnect: (ctx, p) => runReconnect(ctx, p.reconnect),
   worker: (ctx, p) => runWorker(ctx, p.worker),
+  inbox: (ctx, p) => runInbox(ctx, p.inbox),
 };
 /** A run that takes longer than this is stuck: kill everything and fail. */
 const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000 };

@@ -43,6 +43,31 @@ describe('embedded mode (npm start)', () => {
     await socket.close();
   });
 
+  it('runs the inbox on PGlite: grouping under concurrency, states, counts, a live wake-up and delivery receipts', async () => {
+    const base = sut.output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
+    const lines = sut.output.split('\n').map((l) => l.trim());
+    const userToken = lines[lines.findIndex((l) => l.startsWith('user token')) + 1];
+    const serviceToken = lines[lines.findIndex((l) => l.startsWith('service token')) + 1];
+    const socket = await TestSocket.connect(`${base.replace('http', 'ws')}/ws?token=${userToken}`);
+    const publish = (fields: Record<string, unknown>) =>
+      http(base, 'POST', '/v1/notifications', { token: serviceToken, body: { recipients: ['alice'], type: 'comment', title: 'c', ...fields } });
+
+    const grouped = await Promise.all(Array.from({ length: 8 }, (_, i) => publish({ groupKey: 'embedded:g', actor: `a${i}` })));
+    const single = await publish({ title: 'to snooze' });
+    const id = single.body.notifications[0].id;
+    await http(base, 'POST', `/v1/notifications/${id}/snooze`, { token: userToken, body: { until: new Date(Date.now() + 1000).toISOString() } });
+    const woken = await socket.waitFor((f) => f.type === 'inbox.change' && f.change === 'woken', 10_000);
+    const counts = await http(base, 'POST', '/v1/notifications/counts', { token: userToken, body: { filters: { all: {}, snoozed: { state: 'snoozed' } } } });
+    const receipt = await http(base, 'GET', `/v1/notifications/${id}`, { token: serviceToken });
+
+    expect(new Set(grouped.map((g) => g.body.notifications[0].id)).size).toBe(1);
+    expect(woken.notification).toMatchObject({ id, snoozedUntil: null });
+    expect(counts.body.counts.snoozed).toBe(0);
+    expect(counts.body.counts.all).toBeGreaterThanOrEqual(2);
+    expect(receipt.body.deliveredAt).toEqual(expect.any(String));
+    await socket.close();
+  });
+
   it('serves metrics on HERALD_METRICS_PORT, and none on the public port', async () => {
     const base = sut.output.match(/inbox page:\s+(http:\/\/localhost:\d+)/)?.[1] as string;
 

@@ -21,6 +21,8 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 19_500, rate: 500, beforeMs: 2000, afterMs: 5000, timeoutMs: 90_000 },
     baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
     worker: { audienceMembers: 100_000, pushSubscribers: 5000 },
+    // 1,000,000 notifications: the table size for list and counts.
+    inbox: { users: 100, perUser: 10_000, queries: 1000, concurrency: 8, posts: 2000 },
   },
   quick: {
     socketsPerClient: 12_500,
@@ -35,6 +37,7 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 400, rate: 200, beforeMs: 500, afterMs: 1000, timeoutMs: 30_000 },
     baselines: { redisRequests: 40_000, insertMs: 700, insertConcurrency: 10 },
     worker: { audienceMembers: 20_000, pushSubscribers: 1000 },
+    inbox: { users: 100, perUser: 1000, queries: 300, concurrency: 8, posts: 500 },
   },
   tiny: {
     socketsPerClient: 12_500,
@@ -49,6 +52,7 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 100, rate: 50, beforeMs: 300, afterMs: 400, timeoutMs: 20_000 },
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
     worker: { audienceMembers: 2000, pushSubscribers: 100 },
+    inbox: { users: 10, perUser: 200, queries: 50, concurrency: 4, posts: 50 },
   },
 };
 

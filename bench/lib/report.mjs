@@ -26,7 +26,9 @@ function resultsOf(outDir, profile) {
   return readdirSync(outDir)
     .filter((f) => f.endsWith(`-${profile}.json`))
     .sort()
-    .map((f) => ({ file: f, ...JSON.parse(readFileSync(path.join(outDir, f), 'utf8')) }));
+    .map((f) => ({ file: f, ...JSON.parse(readFileSync(path.join(outDir, f), 'utf8')) }))
+    // Other tools' results share the directory (the soak's `soak-…-full.json`): only bench runs have figures.
+    .filter((run) => Array.isArray(run.figures));
 }
 
 /** The latest figure for each key over all runs, tagged with its run, in the order of the latest run that has each scenario. */

@@ -28,6 +28,8 @@ export interface ProcessSystem {
   prefix: string;
   secret: string;
   api: ChildApp;
+  /** Every api process (`api` is the first). */
+  apis: ChildApp[];
   gateways: ChildApp[];
   workers: ChildApp[];
   userToken(sub: string, extra?: Partial<SignTokenOptions>): string;
@@ -38,6 +40,8 @@ export interface ProcessSystem {
 }
 
 export interface ProcessSystemOptions {
+  /** Api processes. @default 1 */
+  apis?: number;
   /** Gateway processes. @default 1 */
   gateways?: number;
   /** Worker processes. @default 0 */
@@ -71,12 +75,14 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const api = await childApp('api', env, cwd);
+  const apis: ChildApp[] = [];
+  for (let i = 0; i < (options.apis ?? 1); i++) apis.push(await childApp('api', env, cwd));
+  const api = apis[0];
   const gateways: ChildApp[] = [];
   for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(await childApp('gateway', env, cwd));
   const workers: ChildApp[] = [];
   for (let i = 0; i < (options.workers ?? 0); i++) workers.push(await childApp('worker', env, cwd));
-  const all = [api, ...gateways, ...workers];
+  const all = [...apis, ...gateways, ...workers];
   try {
     await Promise.all(all.map((app) => app.start()));
   } catch (error) {
@@ -91,6 +97,7 @@ export async function startProcessSystem(options: ProcessSystemOptions = {}): Pr
     prefix,
     secret,
     api,
+    apis,
     gateways,
     workers,
     userToken: (sub, extra = {}) => signToken(secret, { sub, ...extra }),

@@ -50,6 +50,11 @@ export class TestSocket {
     return this.frames.filter((f) => f.type === 'notification').map((f) => f.notification);
   }
 
+  /** Waits until `count` frames of `type` have arrived; answers them all. */
+  async waitForType(type: string, count: number, timeoutMs = 10000): Promise<Frame[]> {
+    return this.until(() => (this.ofType(type).length >= count ? this.ofType(type) : undefined), timeoutMs, `${count} ${type} frames`);
+  }
+
   ofType(type: string): Frame[] {
     return this.frames.filter((f) => f.type === type);
   }

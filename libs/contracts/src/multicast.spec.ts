@@ -2,7 +2,7 @@ import type { Notification } from './notification.js';
 import { MulticastFrames, toMulticast, type MulticastTarget } from './multicast.js';
 
 const copy = (userId: string, seq: number): Notification => ({
-  id: `0190-${userId}-${seq}`, seq, userId, type: 'order.shipped', title: 'Shipped "fast" – ✓', body: 'line\nbreak \u2028 \\ done',
+  id: `0190-${userId}-${seq}`, seq, activitySeq: seq, stateSeq: seq, userId, type: 'order.shipped', title: 'Shipped "fast" – ✓', body: 'line\nbreak \u2028 \\ done',
   severity: 'success', data: { order: 42, tags: ['a', 'b'], nested: { ok: true, none: null } }, link: null,
   createdAt: '2026-01-02T03:04:05.678Z', readAt: null, expiresAt: '2026-02-02T00:00:00.000Z',
 });
@@ -17,7 +17,7 @@ describe('MulticastFrames', () => {
     }
   });
 
-  it('rebuilds the notifications toMulticast took apart, fields in their usual order', () => {
+  it('rebuilds the notifications toMulticast took apart, fields in their usual order, each with its own activitySeq and stateSeq', () => {
     const copies = [copy('ann', 7), copy('bob', 1)];
     const { shared, targets } = toMulticast(copies);
     const sut = new MulticastFrames(shared);

@@ -1,8 +1,8 @@
 import { ServerFrameType, type NotificationFrame } from './frames.js';
 import type { Notification } from './notification.js';
 
-/** Fields every recipient's copy of one POSTed notification shares. */
-export type SharedNotificationFields = Omit<Notification, 'id' | 'seq' | 'userId'>;
+/** Fields every recipient's copy of one POSTed notification shares (a new copy's activitySeq and stateSeq are its seq). */
+export type SharedNotificationFields = Omit<Notification, 'id' | 'seq' | 'userId' | 'activitySeq' | 'stateSeq'>;
 
 /** What tells one copy from the others: [userId, id, seq]. */
 export type MulticastTarget = [userId: string, id: string, seq: number];
@@ -20,7 +20,7 @@ export interface MulticastMessage {
 
 /** The copies of one notification (one POST: same fields but id, seq and user) as one message. */
 export function toMulticast(copies: Notification[]): MulticastMessage {
-  const { id: _id, seq: _seq, userId: _userId, ...shared } = copies[0];
+  const { id: _id, seq: _seq, userId: _userId, activitySeq: _a, stateSeq: _s, ...shared } = copies[0];
   return { shared, targets: copies.map((n): MulticastTarget => [n.userId, n.id, n.seq]) };
 }
 
@@ -37,13 +37,13 @@ export class MulticastFrames {
   constructor(private readonly shared: SharedNotificationFields) {}
 
   frame([userId, id, seq]: MulticastTarget): NotificationFrame {
-    return { type: ServerFrameType.Notification, notification: { id, seq, userId, ...this.shared } };
+    return { type: ServerFrameType.Notification, notification: { id, seq, activitySeq: seq, stateSeq: seq, userId, ...this.shared } };
   }
 
   json([userId, id, seq]: MulticastTarget): string {
     // `{"a":1}` → `,"a":1}`; an empty object leaves just the closing brace.
     this.sharedJson ??= sharedTail(JSON.stringify(this.shared));
-    return `{"type":"${ServerFrameType.Notification}","notification":{"id":${JSON.stringify(id)},"seq":${seq},"userId":${JSON.stringify(userId)}${this.sharedJson}}`;
+    return `{"type":"${ServerFrameType.Notification}","notification":{"id":${JSON.stringify(id)},"seq":${seq},"activitySeq":${seq},"stateSeq":${seq},"userId":${JSON.stringify(userId)}${this.sharedJson}}`;
   }
 }
 

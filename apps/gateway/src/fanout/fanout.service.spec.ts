@@ -19,7 +19,7 @@ const users = kind('u');
 const topics = kind('t');
 
 const note = (userId: string, seq: number): Notification => ({
-  id: `${userId}-${seq}`, seq, userId, type: 't', title: 'hello', body: null, severity: 'info', data: { n: 1 }, link: null,
+  id: `${userId}-${seq}`, seq, activitySeq: seq, stateSeq: seq, userId, type: 't', title: 'hello', body: null, severity: 'info', data: { n: 1 }, link: null,
   createdAt: '2026-01-01T00:00:00.000Z', readAt: null, expiresAt: null,
 });
 

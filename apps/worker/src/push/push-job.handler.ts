@@ -48,7 +48,10 @@ export class PushJobHandler {
       await this.queue.enqueue<PushJob>(this.db, Queue.Push, [{ data: { ...job.data, deferred: true }, startAfter: new Date(Date.now() + delay) }]);
       return;
     }
-    if (deferred && notification.readAt !== null) return;
+    // Archived or snoozed: out of the inbox, nothing to announce (a wake-up is live on the socket).
+    if (notification.archivedAt || notification.snoozedUntil) return;
+    // Deferred: read or seen meanwhile (shown in a list on an open page), the user has it.
+    if (deferred && (notification.readAt !== null || notification.seenAt)) return;
     const res = await this.sender.send(sub, pushPayload(notification));
     if (res.status === 404 || res.status === 410) {
       await this.subscriptions.remove(sub.id);

@@ -13,7 +13,7 @@ const TTL_SECONDS = 24 * 3600;
 
 /** The small payload a push carries; the page's service worker shows it and links back. */
 export function pushPayload(n: Notification): PushPayload {
-  const groupKey = (n as Notification & { groupKey?: string | null }).groupKey ?? null;
+  const groupKey = n.groupKey ?? null;
   return { id: n.id, title: n.title, body: n.body ? n.body.slice(0, MAX_PUSH_BODY) : null, link: n.link, groupKey };
 }
 

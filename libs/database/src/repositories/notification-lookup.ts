@@ -12,10 +12,14 @@ const LIVE = '(n.expires_at IS NULL OR n.expires_at > now())';
 export class NotificationLookup {
   constructor(private readonly db: SqlExecutor) {}
 
-  /** The user's own notification, any state (a snoozed one too), while live. */
+  /**
+   * The user's own notification, any state (a snoozed one too), expired or
+   * not: what a change just did to a row the retention run has not deleted
+   * yet, as the user's changes always could.
+   */
   async forUser(userId: string, id: string, exec: SqlExecutor = this.db): Promise<Notification | undefined> {
     const [row] = await exec.query<NotificationRow>(
-      `SELECT ${notificationColumnsOf('n')} FROM notifications n WHERE n.id = $1 AND n.user_id = $2 AND ${LIVE}`,
+      `SELECT ${notificationColumnsOf('n')} FROM notifications n WHERE n.id = $1 AND n.user_id = $2`,
       [id, userId],
     );
     return row && toNotification(row);
