@@ -9,6 +9,39 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 
 const COMMITTED = join(process.cwd(), 'docs/openapi.json');
 
+/**
+ * Operations whose success answers have no schema yet: the inbox and the
+ * notification publish are being rewritten, and get theirs with that work.
+ * Remove each id as its schema lands (the test below fails while a listed
+ * operation already has one); the list is meant to end empty.
+ */
+const PENDING_RESPONSE_SCHEMAS: ReadonlySet<string> = new Set([
+  'inboxList',
+  'inboxUnreadCount',
+  'inboxReadAll',
+  'inboxRead',
+  'inboxUnread',
+  'notificationsPublish',
+]);
+
+interface Operation {
+  operationId: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+}
+
+const operationsOf = (document: { paths: Record<string, Record<string, Operation>> }): Operation[] => Object.values(document.paths).flatMap((item) => Object.values(item));
+
+/** The 2xx answers of an operation that carry a body (all but 204), and whether each has a JSON schema. */
+function successAnswers(operation: Operation): { status: string; schema: boolean }[] {
+  return Object.entries(operation.responses)
+    .filter(([status]) => /^2\d\d$/.test(status) && status !== '204')
+    .map(([status, answer]) => {
+      const schema = answer.content?.['application/json']?.schema;
+      return { status, schema: Boolean(schema && (schema.$ref || schema.type || schema.allOf || schema.oneOf || schema.anyOf)) };
+    });
+}
+
 /** The document an api booted with `env` serves, formatted as `npm run openapi` writes it. */
 async function servedDocument(env: Record<string, string>): Promise<string> {
   const app: INestApplication = await createApiApp(loadConfig({ defaultPort: 0, env }));
@@ -87,7 +120,7 @@ describe('docs/openapi.json', () => {
 
   it('gives every operation a unique id and, behind a credential, its 401 and 403 answers with the shared error body', () => {
     const document = JSON.parse(readFileSync(COMMITTED, 'utf8'));
-    const operations = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown> }>));
+    const operations = operationsOf(document);
 
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
     for (const operation of operations.filter((o) => o.security?.length)) {
@@ -96,5 +129,20 @@ describe('docs/openapi.json', () => {
         403: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       });
     }
+  });
+
+  it('describes the body of every success answer with a schema (the pending inbox operations aside)', () => {
+    const operations = operationsOf(JSON.parse(readFileSync(COMMITTED, 'utf8')));
+    const ids = new Set(operations.map((o) => o.operationId));
+
+    const missing = operations
+      .filter((o) => !PENDING_RESPONSE_SCHEMAS.has(o.operationId))
+      .flatMap((o) => successAnswers(o).filter((a) => !a.schema).map((a) => `${o.operationId} ${a.status}`));
+    const done = operations.filter((o) => PENDING_RESPONSE_SCHEMAS.has(o.operationId) && successAnswers(o).every((a) => a.schema)).map((o) => o.operationId);
+
+    expect({ missing }).toEqual({ missing: [] });
+    // A listed operation that has its schemas now, or no longer exists, must leave the list: it only shrinks.
+    expect({ done, unknown: [...PENDING_RESPONSE_SCHEMAS].filter((id) => !ids.has(id)) }).toEqual({ done: [], unknown: [] });
+    expect(operations.flatMap(successAnswers).filter((a) => a.schema).length).toBeGreaterThan(20);
   });
 });

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
 import { DrainState } from './drain-state.js';
+import { Alive, Readiness } from './health.responses.js';
 
 /** /healthz (alive), /readyz (Postgres and the bus reachable, not draining). Metrics: MetricsServer, on a port of their own. */
 @Public()
@@ -17,18 +19,22 @@ export class HealthController {
 
   @Get('healthz')
   @HttpCode(200)
-  healthz() {
+  @ApiOkResponse({ type: Alive, description: 'The process is up' })
+  healthz(): Alive {
     return { status: 'ok' };
   }
 
   @Get('readyz')
-  async readyz(@Res() res: Response) {
-    const checks = {
+  @ApiOkResponse({ type: Readiness, description: 'Ready for traffic' })
+  @ApiServiceUnavailableResponse({ type: Readiness, description: 'Not ready: `checks` says why' })
+  async readyz(@Res() res: Response): Promise<void> {
+    const checks: Readiness['checks'] = {
       database: await this.db.ping(),
       bus: this.bus.isReady(),
       draining: this.drain.isDraining,
     };
     const ready = checks.database && checks.bus && !checks.draining;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const body: Readiness = { status: ready ? 'ready' : 'not_ready', checks };
+    res.status(ready ? 200 : 503).json(body);
   }
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@herald/auth';
 import { PresenceStore } from '@herald/bus';
-import { Scope, type ClusterStats, type UserPresence } from '@herald/contracts';
+import { Scope } from '@herald/contracts';
 import { UnavailableError, ValidationError } from '@herald/errors';
+import { ClusterStats, UserPresence } from './admin.responses.js';
 
 /**
  * Who is connected, from the gateways' own reports in Redis: the api never
@@ -22,12 +23,15 @@ export class AdminController {
     summary: 'Connections and users across all live gateways',
     description: '`users` sums each gateway\'s distinct users: a user with sockets on two gateways counts on both.',
   })
+  @ApiOkResponse({ type: ClusterStats, description: 'Totals over the gateways alive now' })
   stats(): Promise<ClusterStats> {
     return unavailableOnFailure(() => this.store.stats());
   }
 
   @Get('users/:userId/presence')
   @ApiOperation({ summary: "A user's sockets on live gateways" })
+  @ApiParam({ name: 'userId', schema: { type: 'string', minLength: 1, maxLength: 128 }, description: 'The `sub` of the user\'s tokens' })
+  @ApiOkResponse({ type: UserPresence, description: 'Whether the user is connected now, and with how many sockets' })
   presence(@Param('userId') userId: string): Promise<UserPresence> {
     if (userId.length < 1 || userId.length > 128) {
       throw ValidationError.field('userId', 'must be 1-128 characters');

@@ -15,7 +15,7 @@ export class AudienceMembersDto {
 
 /** Query of `GET /v1/audiences/{key}/members`. */
 export class ListMembersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Members per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -23,7 +23,7 @@ export class ListMembersQuery {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128, description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @Length(1, 128)

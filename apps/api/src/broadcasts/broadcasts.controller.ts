@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Logger, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { broadcastChannel, Scope, type BroadcastAccepted } from '@herald/contracts';
+import { broadcastChannel, Scope } from '@herald/contracts';
 import { UnavailableError } from '@herald/errors';
+import { BroadcastAccepted } from './broadcast.responses.js';
 import { toBroadcastFrame } from './broadcast-frame.js';
 import { CreateBroadcastDto } from './create-broadcast.dto.js';
 
@@ -34,6 +35,7 @@ export class BroadcastsController {
     summary: 'Push a broadcast frame to every connected socket',
     description: 'At-most-once and not stored: only sockets connected now receive it; resume does not replay it.',
   })
+  @ApiAcceptedResponse({ type: BroadcastAccepted, description: 'Published to the gateways; sockets connected now receive it' })
   async create(@Body() body: CreateBroadcastDto): Promise<BroadcastAccepted> {
     const frame = toBroadcastFrame(body, randomUUID(), new Date());
     try {

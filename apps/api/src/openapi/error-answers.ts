@@ -53,7 +53,8 @@ export function addErrorAnswers(document: OpenAPIObject, facts: ReadonlyMap<stri
       if (!operation?.responses || !operation.operationId) continue;
       const route = facts.get(factsKeyOf(operation.operationId));
       if (!route) continue;
-      operation.responses = { ...operation.responses, ...errorsOf(path, operation, route) };
+      // An answer the route declares itself (readyz's 503 with its own body) wins over the generic one.
+      operation.responses = { ...errorsOf(path, operation, route), ...operation.responses };
       if (route.scopes.length) operation.description = withScopes(operation.description, route.scopes);
     }
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { Scope } from '@herald/contracts';
+import { SendStatus } from './send.responses.js';
 import { SendsService } from './sends.service.js';
 
 /** The progress of an accepted send (202 of `POST /v1/notifications`); a service sees its own. */
@@ -13,7 +14,9 @@ export class SendsController {
 
   @Get(':id')
   @RequireScopes(Scope.Publish)
-  status(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' }, description: 'send.id of the 202 answer' })
+  @ApiOkResponse({ type: SendStatus, description: "The send's progress" })
+  status(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<SendStatus> {
     return this.sends.status(p.sub, id);
   }
 }

@@ -5,7 +5,7 @@ import { MAX_SEQ } from '../inbox/list-notifications.query.js';
 
 /** Query of `GET /v1/topics/{topic}/events`: catch-up and polling, oldest first. */
 export class ListTopicEventsQuery {
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SEQ, default: 0, description: 'Only events above this position (seq; nsSeq for a pattern)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SEQ, default: 0, description: 'Only events above this position (seq; nsSeq for a pattern)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +13,7 @@ export class ListTopicEventsQuery {
   @Max(MAX_SEQ)
   after?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 100, description: 'Events per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { LimitName } from '@herald/bus';
@@ -10,6 +10,8 @@ import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { ListTopicEventsQuery } from './list-topic-events.query.js';
 import { TopicCatchUpService, type TopicEventsAnswer } from './topic-catch-up.service.js';
 import { PublishTopicEventDto, PublishTopicEventsDto } from './topic-event.dto.js';
+import { TOPIC_NAME_PARAM, TOPIC_OR_PATTERN_PARAM } from './topic-params.js';
+import { PublishedTopicEvents, PublishedTopicEvent as PublishedTopicEventSchema, TopicEventPage } from './topic.responses.js';
 import { TopicPublishService, type TopicPublishResult } from './topic-publish.service.js';
 
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer (not for requests made only of live-only events)' };
@@ -32,6 +34,8 @@ export class TopicsController {
   @RequireScopes(Scope.TopicsPublish)
   @UseGuards(PublishRateLimitGuard)
   @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiParam(TOPIC_NAME_PARAM)
+  @ApiCreatedResponse({ type: PublishedTopicEventSchema, description: 'Stored (unless live-only) and published to its subscribers' })
   async publishOne(
     @CurrentPrincipal() principal: Principal,
     @Param('topic') topic: string,
@@ -48,6 +52,7 @@ export class TopicsController {
   @RequireScopes(Scope.TopicsPublish)
   @UseGuards(PublishRateLimitGuard)
   @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiCreatedResponse({ type: PublishedTopicEvents, description: 'Every event stored (unless live-only) and published; one entry per event, in the order sent' })
   async publishMany(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PublishTopicEventsDto,
@@ -60,6 +65,8 @@ export class TopicsController {
   @Get('topics/:topic/events')
   @RateLimit(LimitName.Inbox)
   @ApiHeader({ name: 'Herald-Topic-Token', required: false, description: "A subscription token for this topic, when the user's own token does not grant it" })
+  @ApiParam(TOPIC_OR_PATTERN_PARAM)
+  @ApiOkResponse({ type: TopicEventPage, description: 'Events above `after`, oldest first' })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('topic') topic: string,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { Scope } from '@herald/contracts';
@@ -8,11 +8,21 @@ import { Database, OutboxEvent, OutboxRepository, WebhooksRepository, type Webho
 import { NotFoundError } from '@herald/errors';
 import { checkEndpointResolves, checkEndpointUrl } from '@herald/outbound';
 import { CreateWebhookDto } from './create-webhook.dto.js';
+import {
+  CreatedWebhookEndpoint,
+  DELIVERY_ID_PATTERN,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointList,
+  WebhookReplayAccepted,
+} from './webhook.responses.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An endpoint as answered: the signing secret only at creation. */
-const view = ({ secret: _secret, owner: _owner, ...rest }: WebhookEndpointRow) => rest;
+const view = ({ secret: _secret, owner: _owner, ...rest }: WebhookEndpointRow): WebhookEndpoint => rest;
+
+const ENDPOINT_ID = { name: 'id', schema: { type: 'string', format: 'uuid' }, description: 'The endpoint' } as const;
 
 /**
  * Webhook endpoints of the calling service: notification events signed
@@ -35,7 +45,8 @@ export class WebhooksController {
   @HttpCode(201)
   @RequireScopes(Scope.Admin)
   @ApiOperation({ summary: 'Register an endpoint; the answer carries its signing secret (whsec_…), shown once' })
-  async create(@CurrentPrincipal() p: Principal, @Body() body: CreateWebhookDto) {
+  @ApiCreatedResponse({ type: CreatedWebhookEndpoint, description: 'Registered and enabled' })
+  async create(@CurrentPrincipal() p: Principal, @Body() body: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
     const policy = { allowPrivate: this.config.worker.allowPrivateEndpoints };
     await checkEndpointResolves(checkEndpointUrl(body.url, policy), policy);
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -45,13 +56,16 @@ export class WebhooksController {
 
   @Get()
   @RequireScopes(Scope.Admin)
-  async list(@CurrentPrincipal() p: Principal) {
+  @ApiOkResponse({ type: WebhookEndpointList, description: "The calling service's endpoints" })
+  async list(@CurrentPrincipal() p: Principal): Promise<WebhookEndpointList> {
     return { items: (await this.webhooks.list(p.sub)).map(view) };
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes(Scope.Admin)
+  @ApiParam(ENDPOINT_ID)
+  @ApiNoContentResponse({ description: 'The endpoint and its deliveries are gone' })
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
     if (!UUID.test(id) || !(await this.webhooks.remove(id, p.sub))) throw new NotFoundError('webhook');
   }
@@ -59,7 +73,9 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @RequireScopes(Scope.Admin)
   @ApiOperation({ summary: 'The newest 100 deliveries to this endpoint, with their status and last error' })
-  async deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+  @ApiParam(ENDPOINT_ID)
+  @ApiOkResponse({ type: WebhookDeliveryList, description: 'Newest first' })
+  async deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<WebhookDeliveryList> {
     const endpoint = await this.own(p, id);
     return { items: await this.webhooks.deliveries(endpoint.id, 100) };
   }
@@ -68,7 +84,10 @@ export class WebhooksController {
   @HttpCode(202)
   @RequireScopes(Scope.Admin)
   @ApiOperation({ summary: 'Deliver one delivery again (same webhook-id) with a fresh retry window; re-enables a disabled endpoint' })
-  async replay(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+  @ApiParam(ENDPOINT_ID)
+  @ApiParam({ name: 'deliveryId', schema: { type: 'string', pattern: DELIVERY_ID_PATTERN }, description: "A delivery's id (its webhook-id)" })
+  @ApiAcceptedResponse({ type: WebhookReplayAccepted, description: 'Queued for the worker' })
+  async replay(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<WebhookReplayAccepted> {
     const endpoint = await this.own(p, id);
     const delivery = await this.webhooks.delivery(deliveryId);
     if (!delivery || delivery.endpointId !== endpoint.id) throw new NotFoundError('delivery');
