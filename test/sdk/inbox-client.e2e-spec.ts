@@ -1,4 +1,5 @@
 import type { HeraldClientOptions, InboxFilter, Notification } from '@herald/client';
+import { BlockingProxy } from '../support/blocking-proxy.js';
 import { RecordedClient } from '../support/recorded-client.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
@@ -117,5 +118,29 @@ describe('client.inbox against the real system', () => {
     expect(offline.client.inbox.counts).toEqual(online.client.inbox.counts);
     expect(offline.client.inbox.counts).toEqual((await serverCounts(offline)).counts);
     expect(view(offline)).toEqual([['third again', false, false, false, 2], ['second', true, true, false, 1]]);
+  });
+
+  it('keeps items and counts exact while polling, from the stream entries REST lists', async () => {
+    const proxy = await BlockingProxy.start(Number(new URL(sys.gateways[0].url).port));
+    try {
+      const online = await client('inbox-polling').open();
+      const polling = await client('inbox-polling', { wsUrl: proxy.wsUrl, failuresBeforePolling: 1, pollIntervalMs: 200, backoffCapMs: 5000 }).open();
+      const first = await publish('inbox-polling', { title: 'first' });
+      await polling.until(() => polling.client.inbox.items().length === 1, 'the first live');
+
+      proxy.block();
+      await polling.until(() => polling.client.state === 'polling', 'polling');
+      await online.client.inbox.archive(first.id);
+      await publish('inbox-polling', { title: 'second' });
+      const last = (await serverCounts(online)).seq;
+      await polling.until(() => (polling.client.lastSeq ?? 0) >= last, `polled to ${last}`);
+
+      expect(polling.client.state).toBe('polling');
+      expect(view(polling)).toEqual([['second', false, false, false, 1]]);
+      expect(view(polling, { state: 'archived' })).toEqual([['first', false, false, true, 1]]);
+      expect(polling.client.inbox.counts).toEqual((await serverCounts(polling)).counts);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -128,21 +128,37 @@ describe('HeraldClient inbox', () => {
     expect(h.rest.calls('/v1/notifications/counts')[0].body).toEqual({ filters: { all: {}, social: { category: 'social' } } });
   });
 
-  it('while polling, reads counts over REST and keeps its resume position before changes it has not seen', async () => {
+  it('while polling, pages the stream (changes too), so items, counts and the resume position stay exact', async () => {
     const h = clientHarness({ failuresBeforePolling: 1 });
-    await open(h, { lastSeq: 2 });
+    await open(h);
+    play(h.ws.last(), [note(1), note(2)]);
+    await settle();
     h.ws.last().serverClose(1006);
     await advance(250);
-    // Seq 3 is a change REST does not list; 4 is a notification polling finds.
-    h.rest.inbox = [makeNotification(4)];
-    h.rest.counts = { inbox: 1, unread: 1, unseen: 1, archived: 1, snoozed: 0 };
+    h.rest.entries = [change(3, InboxChangeKind.Archived, ['n-1'], { inbox: 1, unread: 1, unseen: 1, archived: 1 }), note(4) as never];
     h.ws.last().serverClose(1006);
     await settle();
 
     expect(h.sut.state).toBe('polling');
-    expect(h.received.map((n) => n.seq)).toEqual([4]);
-    expect(h.sut.inbox.counts).toEqual(counts({ inbox: 1, unread: 1, unseen: 1, archived: 1 }));
+    expect(h.received.map((n) => n.seq)).toEqual([1, 2, 4]);
+    expect(h.sut.inbox.items({ state: 'archived' }).map((n) => n.id)).toEqual(['n-1']);
+    expect(h.sut.inbox.counts).toEqual(counts({ inbox: 2, unread: 2, unseen: 2, archived: 1 }));
     await advance(1000);
-    expect(h.ws.last().query.get('since')).toBe('2');
+    expect(h.ws.last().query.get('since')).toBe('4');
+  });
+
+  it('fills a gap in the stream from the entries route, changes included', async () => {
+    const h = clientHarness();
+    await open(h);
+    play(h.ws.last(), [note(1)]);
+    await settle();
+    h.rest.entries = [change(2, InboxChangeKind.Read, ['n-1'], { inbox: 1, unread: 0, unseen: 0 }), note(3) as never];
+
+    play(h.ws.last(), [note(3)]);
+    await settle();
+
+    expect(h.sut.inbox.get('n-1')).toMatchObject({ readAt: at });
+    expect(h.sut.inbox.counts).toEqual(counts({ inbox: 2, unread: 1, unseen: 1 }));
+    expect(h.received.map((n) => n.seq)).toEqual([1, 3]);
   });
 });

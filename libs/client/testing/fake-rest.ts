@@ -1,4 +1,4 @@
-import type { Notification, TopicEvent } from '@herald/contracts';
+import type { ChangeFrame, Notification, NotificationFrame, TopicEvent } from '@herald/contracts';
 import type { FetchLike, RequestInitLike, ResponseLike } from '../src/platform.js';
 
 export function makeNotification(seq: number, overrides: Partial<Notification> = {}): Notification {
@@ -37,6 +37,8 @@ export class FakeRest {
   readonly requests: RecordedRequest[] = [];
   inbox: Notification[] = [];
   unread = 0;
+  /** The stream `GET /v1/notifications/entries` pages (a server with inbox states). */
+  entries: (NotificationFrame | ChangeFrame)[] = [];
   /** What `POST /v1/notifications/counts` answers per filter name. */
   counts: Record<string, number> = {};
   failNext = 0;
@@ -78,6 +80,11 @@ export class FakeRest {
       return json(200, { counts: Object.fromEntries(names.map((name) => [name, this.counts[name] ?? 0])), seq: 0 });
     }
     if (method === 'POST' && path === '/v1/notifications/bulk') return json(200, { changed: 0, seq: 0 });
+    if (method === 'GET' && path === '/v1/notifications/entries') {
+      const after = Number(query.get('after'));
+      const page = this.entries.filter((e) => (e.type === 'notification' ? e.notification.seq : e.seq) > after).slice(0, Number(query.get('limit') ?? 100));
+      return json(200, { entries: page, lastSeq: after + page.length });
+    }
     if (method === 'GET' && path === '/v1/notifications') return json(200, this.page(query));
     if (path === '/v1/notifications/unread-count') return json(200, { count: this.unread });
     if (path === '/v1/ws-tickets') return json(201, { ticket: `t${++this.tickets}`, expiresIn: 60 });

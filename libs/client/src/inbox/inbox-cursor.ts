@@ -53,16 +53,6 @@ export class InboxCursor {
     this.advanceTo(entry.seq);
   }
 
-  /**
-   * Records an entry emitted out of the stream's order (a notification
-   * polled over REST while inbox changes may lie before it): its id is
-   * known, so a later replay drops it, but the position stays, so the
-   * resume still replays the changes in between.
-   */
-  remember(entry: Positioned): void {
-    this.seen.add(entry.id);
-  }
-
   /** Moves forward only: the server said everything up to `seq` is delivered. */
   advanceTo(seq: number): void {
     if (this.seq === null || seq > this.seq) this.seq = seq;

@@ -1,4 +1,4 @@
-import type { BulkAction, InboxCounts, InboxFilter, Notification, NotificationPage } from '@herald/contracts';
+import type { BulkAction, ChangeFrame, InboxFilter, Notification, NotificationFrame, NotificationPage } from '@herald/contracts';
 import type { RestClient } from '../rest-client.js';
 
 /** A page of a filtered list: newest activity first; pass `nextCursor` back as `before`. */
@@ -26,15 +26,14 @@ export class InboxRest {
     });
   }
 
+  /** The user's stream above `after`, notifications and changes alike, in seq order (a server with inbox states). */
+  entries(after: number, limit = 100): Promise<{ entries: (NotificationFrame | ChangeFrame)[]; lastSeq: number }> {
+    return this.rest.request('GET', '/v1/notifications/entries', { after, limit });
+  }
+
   /** Several named counts in one call (one per tab), exact at `seq`. */
   counts<K extends string>(filters: Record<K, InboxFilter>): Promise<{ counts: Record<K, number>; seq: number }> {
     return this.rest.request('POST', '/v1/notifications/counts', {}, {}, { filters });
-  }
-
-  /** The default tabs' counts, read from the server's counters. */
-  async defaultCounts(): Promise<InboxCounts> {
-    const { counts } = await this.counts({ inbox: { state: 'inbox' }, unread: { state: 'unread' }, unseen: { state: 'unseen' }, archived: { state: 'archived' }, snoozed: { state: 'snoozed' } });
-    return counts;
   }
 
   read(id: string): Promise<Pick<Notification, 'id' | 'readAt'>> {

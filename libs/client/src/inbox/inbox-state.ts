@@ -49,13 +49,6 @@ export class InboxState {
     this.prune();
   }
 
-  /** Counts read over REST (polling): exact at the newest entry held. */
-  setCounts(counts: InboxCounts): void {
-    this.replica.counts = { ...counts };
-    this.replica.countedThrough = this.replica.lastSeq;
-    this.countsKnown = true;
-  }
-
   /**
    * Notifications read over REST (a page, an action's answer): each replaces
    * the copy held unless that one's states are newer (`stateSeq`), so a

@@ -1,4 +1,4 @@
-import type { ChangeFrame, Notification, WelcomeFrame } from '@herald/contracts';
+import { ServerFrameType, type ChangeFrame, type Notification, type WelcomeFrame } from '@herald/contracts';
 import type { Emit, FeatureContext } from '../core/client-feature.js';
 import type { TaskQueue } from '../core/task-queue.js';
 import { isNetworkError } from '../herald-errors.js';
@@ -8,6 +8,9 @@ import { InboxRest } from './inbox-rest.js';
 import type { InboxState } from './inbox-state.js';
 
 /** Change entries have no id of their own; their position names them. */
+/** Entries per page of `GET /v1/notifications/entries`. */
+const ENTRIES_PAGE = 100;
+
 const changeEntry = (frame: ChangeFrame): Positioned => ({ id: `change:${frame.seq}`, seq: frame.seq });
 
 /**
@@ -87,16 +90,20 @@ export class InboxSync {
 
   /** An inbox change: applied in order like a notification. */
   async deliverChange(frame: ChangeFrame): Promise<boolean> {
+    if (!(await this.reach(changeEntry(frame)))) return false;
+    this.applyChange(frame);
+    return true;
+  }
+
+  private applyChange(frame: ChangeFrame): void {
     const entry = changeEntry(frame);
-    if (!(await this.reach(entry))) return false;
-    if (this.arrival(entry) === Arrival.Duplicate || !this.queue.active) return true;
+    if (this.arrival(entry) === Arrival.Duplicate || !this.queue.active) return;
     this.cursor.accept(entry);
     this.state.change(frame);
     this.countedThrough = Math.max(this.countedThrough, frame.seq);
     this.setUnread(frame.counts.unread);
     this.emit('change', frame);
     this.changed('change');
-    return true;
   }
 
   /** `resync_required`: more was missed than a resume replays; page over REST. */
@@ -111,7 +118,7 @@ export class InboxSync {
     this.cursor.advanceTo(seq);
   }
 
-  /** One polling round: what is new, then the counts. */
+  /** One polling round: what is new (with inbox states: every entry, so items and counts stay exact), then the unread count. */
   async poll(): Promise<void> {
     try {
       if (this.cursor.lastSeq === null) {
@@ -119,16 +126,9 @@ export class InboxSync {
         const page = await this.rest.list({ limit: 1 });
         this.cursor.reset(page.items[0]?.seq ?? 0);
       }
-      await this.fetchAfter(Infinity, this.changes);
-      if (this.changes) {
-        const counts = await this.inboxRest.defaultCounts();
-        if (!this.queue.active) return;
-        this.state.setCounts(counts);
-        this.setUnread(counts.unread);
-        this.changed('counts');
-      } else {
-        this.setUnread(await this.rest.unreadCount());
-      }
+      await this.fetchAfter(Infinity);
+      // With inbox states the entries carry the counts; before them, ask.
+      if (!this.changes) this.setUnread(await this.rest.unreadCount());
       // Asked after the list, so the count includes everything just fetched.
       this.countedThrough = Math.max(this.countedThrough, this.cursor.lastSeq ?? 0);
     } catch (error) {
@@ -168,7 +168,7 @@ export class InboxSync {
 
   private async fill(until: number): Promise<boolean> {
     try {
-      await this.fetchAfter(until, false);
+      await this.fetchAfter(until);
       return true;
     } catch (error) {
       this.queue.fail(error);
@@ -176,24 +176,40 @@ export class InboxSync {
     }
   }
 
-  /** `outOfOrder`: changes may lie between what REST returns, so the cursor must not pass them. */
-  private async fetchAfter(until: number, outOfOrder: boolean): Promise<void> {
+  private async fetchAfter(until: number): Promise<void> {
+    if (this.changes) return this.fetchEntriesAfter(until);
     const from = this.cursor.lastSeq;
     if (from === null) return;
     for await (const page of this.rest.pagesAfter(from, until)) {
       if (!this.queue.active) return;
-      // REST is authoritative and sorted: holes there are deleted or expired
-      // rows (or, on a server with inbox changes, change entries REST does not list).
+      // REST is authoritative and sorted: holes there are deleted or expired rows.
       for (const item of page) {
-        if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item, outOfOrder);
+        if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item);
       }
     }
   }
 
-  private accept(notification: Notification, outOfOrder = false): void {
+  /** A server with inbox states lists its stream, changes included (`GET /v1/notifications/entries`). */
+  private async fetchEntriesAfter(until: number): Promise<void> {
+    for (;;) {
+      const from = this.cursor.lastSeq;
+      if (from === null || from >= until) return;
+      const { entries } = await this.inboxRest.entries(from, ENTRIES_PAGE);
+      if (!this.queue.active) return;
+      for (const entry of entries) {
+        if (entry.type === ServerFrameType.Change) this.applyChange(entry);
+        else if (entry.type === ServerFrameType.Notification && this.arrival(entry.notification) !== Arrival.Duplicate) this.accept(entry.notification);
+      }
+      // Entries below `until` are all committed (a live frame at until + 1 came): holes there are deleted rows.
+      if (entries.length < ENTRIES_PAGE) return void (Number.isFinite(until) && this.cursor.advanceTo(until));
+      const last = this.cursor.lastSeq ?? from;
+      if (last <= from) return; // a page that moved nothing: never spin
+    }
+  }
+
+  private accept(notification: Notification): void {
     if (!this.queue.active) return;
-    if (outOfOrder) this.cursor.remember(notification);
-    else this.cursor.accept(notification);
+    this.cursor.accept(notification);
     this.state.notification(notification);
     this.emit('notification', notification);
     if (notification.seq > this.countedThrough) {
