@@ -5,8 +5,8 @@
 //   --out <dir>        where the JSON result goes (default bench-results/)
 //   --no-docs          do not rewrite docs/benchmarks.md
 //   --scenario <name>  run only these (repeat or comma-separate): baselines,
-//                      idle, e2e, e2e_heavy, ingest, ingest_batched, fanout,
-//                      topics, reconnect, worker, inbox
+//                      post_latency, post_socket, idle, e2e, e2e_heavy, ingest,
+//                      ingest_batched, fanout, topics, reconnect, worker, inbox
 //   --cpu-profile      record V8 CPU profiles of the api and gateways during
 //                      the measured phases (<out>/profiles/<stamp>/)
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
@@ -29,6 +29,8 @@ import { updateDocs, writeJson } from './lib/report.mjs';
 import { newSecret, serviceToken } from './lib/tokens.mjs';
 import { log } from './lib/util.mjs';
 import { runBaselines } from './scenarios/baselines.mjs';
+import { runPostLatency } from './scenarios/post-latency.mjs';
+import { runPostSocket } from './scenarios/post-socket.mjs';
 import { runIdle } from './scenarios/idle.mjs';
 import { runShared, SHARED_SCENARIOS } from './scenarios/shared.mjs';
 import { runReconnect } from './scenarios/reconnect.mjs';
@@ -41,6 +43,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // fanout, topics) run together on one deployment per system: see scenarios/shared.mjs.
 const SCENARIOS = {
   baselines: (ctx, p) => runBaselines(ctx, p.baselines),
+  post_latency: (ctx, p) => runPostLatency(ctx, p.postLatency),
+  post_socket: (ctx, p) => runPostSocket(ctx, p.postSocket),
   idle: (ctx, p) => runIdle(ctx, p.idle),
   ...Object.fromEntries(SHARED_SCENARIOS.map((n) => [n, 'shared'])),
   reconnect: (ctx, p) => runReconnect(ctx, p.reconnect),
@@ -48,7 +52,7 @@ const SCENARIOS = {
   inbox: (ctx, p) => runInbox(ctx, p.inbox),
 };
 /** A run that takes longer than this is stuck: kill everything and fail. */
-const WATCHDOG_MS = { full: 40 * 60_000, quick: 6 * 60_000, tiny: 3 * 60_000 };
+const WATCHDOG_MS = { full: 50 * 60_000, quick: 8 * 60_000, tiny: 4 * 60_000 };
 
 const { values: args } = parseArgs({
   options: {
@@ -174,6 +178,8 @@ process.exitCode = Object.keys(failures).length ? 1 : 0;
 function settings(p, name) {
   const summary = [
     `profile ${name}${args.set.length ? ` with ${args.set.join(', ')}` : ''}`,
+    `publish path: 1 api process, no gateways, ${p.postLatency.users} users cycled, Herald and reference alternating phase by phase`,
+    `POST → socket: ${p.postSocket.users} users on 2 gateways at ${p.postSocket.rate}/s, Herald, reference and Socket.IO + redis adapter each on its own deployment`,
     `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / topics / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets, p.topics.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
     `DATABASE_POOL_SIZE ${p.poolSize} per process (Herald and reference)`,
     `LOG_LEVEL warn, NODE_ENV production, HERALD_PUBLISH_RATE_PER_SECOND lifted to 10,000,000 (the limiter still runs)`,

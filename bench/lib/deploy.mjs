@@ -24,8 +24,8 @@ export async function withDeployment(ctx, kind, opts, fn) {
   try {
     if (opts.mode) await db.setSyncCommit(opts.mode === 'durable');
     if (kind === 'herald') migrate(env);
-    else await createReferenceSchema(db);
-    system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile });
+    else await createReferenceSchema(db); // the reference and the Socket.IO peer share its tables
+    system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile, apiEnv: opts.apiEnv, apiExecArgv: opts.apiExecArgv, dist: opts.dist });
     let mode = opts.mode ?? 'durable';
     /** Switches synchronous_commit and restarts the api (its pool must reconnect to pick it up). */
     const useMode = async (next) => {
@@ -34,7 +34,7 @@ export async function withDeployment(ctx, kind, opts, fn) {
       await system.restartApi();
       mode = next;
     };
-    return await fn({ system, db, env, kind, useMode });
+    return await fn({ system, db, env, kind, label: opts.label ?? kind, useMode });
   } finally {
     await system?.stop().catch(() => undefined);
     await db.drop().catch((err) => log(`could not drop ${db.name}: ${err.message}`));

@@ -21,6 +21,8 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 19_500, rate: 500, beforeMs: 2000, afterMs: 5000, timeoutMs: 90_000 },
     baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
     worker: { audienceMembers: 100_000, pushSubscribers: 5000 },
+    postLatency: { users: 5000, warmupMs: 2000, sequential: 3000, sequentialMaxMs: 10_000, rates: [200, 500, 1000], durationMs: 10_000, concurrency: 32, closedMs: 5000, modes: MODES, trace: true },
+    postSocket: { users: 5000, rate: 1000, durationMs: 10_000, warmupMs: 2000, modes: MODES },
     // 1,000,000 notifications: the issue's table size for list and counts.
     inbox: { users: 100, perUser: 10_000, queries: 1000, concurrency: 8, posts: 2000 },
   },
@@ -37,6 +39,8 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 400, rate: 200, beforeMs: 500, afterMs: 1000, timeoutMs: 30_000 },
     baselines: { redisRequests: 40_000, insertMs: 700, insertConcurrency: 10 },
     worker: { audienceMembers: 20_000, pushSubscribers: 1000 },
+    postLatency: { users: 5000, warmupMs: 500, sequential: 500, sequentialMaxMs: 2000, rates: [200, 500, 1000], durationMs: 1500, concurrency: 32, closedMs: 1000, modes: MODES, trace: true },
+    postSocket: { users: 1000, rate: 1000, durationMs: 1500, warmupMs: 300, modes: MODES },
     inbox: { users: 100, perUser: 1000, queries: 300, concurrency: 8, posts: 500 },
   },
   tiny: {
@@ -52,6 +56,8 @@ export const PROFILES = {
     reconnect: { gateways: 3, sockets: 100, rate: 50, beforeMs: 300, afterMs: 400, timeoutMs: 20_000 },
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
     worker: { audienceMembers: 2000, pushSubscribers: 100 },
+    postLatency: { users: 5000, warmupMs: 100, sequential: 50, sequentialMaxMs: 500, rates: [200, 1000], durationMs: 300, concurrency: 8, closedMs: 300, modes: ['async'], trace: true },
+    postSocket: { users: 200, rate: 100, durationMs: 500, warmupMs: 100, modes: ['async'] },
     inbox: { users: 10, perUser: 200, queries: 50, concurrency: 4, posts: 50 },
   },
 };
@@ -78,5 +84,16 @@ export const TARGETS = {
   'topics.lost': { text: 'zero loss', check: (v) => v === 0 },
   'reconnect.seconds_to_resumed': { text: '≤ 30 s', check: (v) => v <= 30 },
   'reconnect.lost': { text: 'nothing lost', check: (v) => v === 0 },
+  'post_socket.lost': { text: 'zero loss', check: (v) => v === 0 },
   'worker.audience_rows_per_s': { text: '≥ 100,000/s at 100,000 members', check: (v) => v >= 100_000 },
+  ...Object.fromEntries(
+    ['durable', 'async'].flatMap((m) => [
+      [`post_latency.p50_ms.seq.${m}`, { text: '≤ 1.5 × reference', check: (v, f) => f.ratio <= 1.5 }],
+      [`post_latency.p50_ms.1000.${m}`, { text: '≤ 2 × reference', check: (v, f) => f.ratio <= 2 }],
+      [`post_latency.p99_ms.1000.${m}`, { text: '≤ 3 × reference', check: (v, f) => f.ratio <= 3 }],
+      [`post_latency.api_cpu_ms_per_post.${m}`, { text: '≤ 1.5 × reference', check: (v, f) => f.ratio <= 1.5 }],
+      [`post_latency.ingest_rows_per_s.${m}`, { text: '≥ 0.8 × reference', check: (v, f) => f.ratio >= 0.8 }],
+      [`post_socket.p99_ms.${m}`, { text: '≤ 2 × reference and ≤ Socket.IO', check: (v, f) => f.ratio <= 2 && v <= f.secondary?.value }],
+    ]),
+  ),
 };

@@ -7,12 +7,17 @@
 //             shows up in the latency instead of being hidden (no coordinated
 //             omission). Requests not sent by the deadline are `skipped`.
 // closed loop `concurrency` workers each send, wait for the answer, repeat:
-//             the throughput figure for ingestion.
+//             the throughput figure for ingestion; with concurrency 1 the
+//             sequential round trip. `count` bounds it besides `durationMs`.
+// `cycleUsers: N` names request i's one recipient `${users.prefix}${i % N}`
+// (the issue's publish-path load) instead of random users from the pool;
+// `padData: n` adds an n-character string to data (its JSON ~100 bytes).
 import http from 'node:http';
 import { encode, newHistogram, recordMs } from './hist.mjs';
 import { nowMs, sleep } from './util.mjs';
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const PAD = 'x'.repeat(1024);
 
 function pickRecipients(users, n) {
   if (n >= users.length) return users.slice(0, n);
@@ -55,7 +60,7 @@ function post(agent, url, token, body) {
  */
 export async function publish(opts) {
   const { apiUrl, token, tag, recipientsPerPost = 1, path = '/v1/notifications', collectSeqs = false } = opts;
-  const users = opts.batches ? [] : userList(opts.users);
+  const users = opts.batches || opts.cycleUsers ? [] : userList(opts.users);
   const maxInFlight = opts.maxInFlight ?? opts.concurrency ?? 64;
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight, localAddress: opts.localAddress });
   const hist = newHistogram();
@@ -65,9 +70,12 @@ export async function publish(opts) {
   const once = async (sentAt) => {
     const i = r.sent++;
     // A topic event (path /v1/topics/…) is type and data only.
-    const body = path.startsWith('/v1/topics/') ? { type: 'bench', data: { sentAt, tag } } : { type: 'bench', title: 'bench', data: { sentAt, tag } };
-    // Fixed recipient lists (fan-out) or random distinct users from the pool.
-    if (path === '/v1/notifications') body.recipients = opts.batches ? opts.batches[i % opts.batches.length] : pickRecipients(users, recipientsPerPost);
+    const data = opts.padData ? { sentAt, tag, pad: PAD.slice(0, opts.padData) } : { sentAt, tag };
+    const body = path.startsWith('/v1/topics/') ? { type: 'bench', data } : { type: 'bench', title: 'bench', data };
+    // Fixed recipient lists (fan-out), one cycled user, or random distinct users from the pool.
+    if (path === '/v1/notifications') {
+      body.recipients = opts.batches ? opts.batches[i % opts.batches.length] : opts.cycleUsers ? [`${opts.users.prefix}${i % opts.cycleUsers}`] : pickRecipients(users, recipientsPerPost);
+    }
     const res = await post(agent, url, token, body);
     recordMs(hist, nowMs() - sentAt);
     if (res.status === 201) {
@@ -84,8 +92,9 @@ export async function publish(opts) {
   const t0 = nowMs() + 20;
   if (opts.mode === 'closed') {
     const end = t0 + opts.durationMs;
+    const count = opts.count ?? Infinity;
     const worker = async () => {
-      while (nowMs() < end) await once(nowMs());
+      while (nowMs() < end && r.sent < count) await once(nowMs());
     };
     await sleep(20);
     await Promise.all(Array.from({ length: opts.concurrency }, worker));

@@ -72,6 +72,7 @@ export class SocketPool {
 
   /** One handshake; resolves on welcome (or on synced when resuming). */
   open(conn, resume, timeoutMs) {
+    if (conn.url.startsWith('http')) return this.openSocketIo(conn, timeoutMs);
     return new Promise((resolve, reject) => {
       const url = resume ? `${conn.url}?since=${conn.lastSeq}` : conn.url;
       const ws = new WebSocket(url, {
@@ -102,6 +103,38 @@ export class SocketPool {
 
   token(user) {
     return userToken(this.key, user);
+  }
+
+  /**
+   * A Socket.IO peer's socket (an http URL: bench/socketio-server.mjs),
+   * websocket transport, no reconnection; resolves on its `welcome` event.
+   * `conn.ws` is a handle with the two things the pool asks of a socket.
+   */
+  async openSocketIo(conn, timeoutMs) {
+    const { io } = await import('socket.io-client');
+    return new Promise((resolve, reject) => {
+      const socket = io(conn.url, { transports: ['websocket'], auth: { token: this.token(conn.user) }, forceNew: true, reconnection: false, timeout: timeoutMs });
+      conn.ws = { get readyState() { return socket.connected ? WebSocket.OPEN : WebSocket.CLOSED; }, terminate: () => socket.disconnect() };
+      let settled = false;
+      const done = (err) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => (done(new Error('timeout')), socket.disconnect()), timeoutMs);
+      socket.on('welcome', (msg) => {
+        conn.lastSeq = msg.lastSeq;
+        done();
+      });
+      socket.on('notification', (msg) => this.onNotification(conn, msg.notification, nowMs()));
+      socket.on('connect_error', (err) => done(err));
+      socket.on('disconnect', (reason) => {
+        done(new Error(`disconnect_${reason}`));
+        this.closes[reason] = (this.closes[reason] ?? 0) + 1;
+      });
+    });
   }
 
   /**

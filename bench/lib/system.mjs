@@ -10,6 +10,7 @@ import { REDIS_URL } from '../../scripts/harness/services.mjs';
 import { startNode, waitReady } from './procs.mjs';
 
 const REFERENCE = path.join(ROOT, 'bench/reference-server.mjs');
+const SOCKETIO = path.join(ROOT, 'bench/socketio-server.mjs');
 let DIST = DIST_DIR;
 const SCRIPTS = {
   get api() {
@@ -40,6 +41,9 @@ export async function startWorker(env) {
  * dist/, and an api restarted between two modes would otherwise not find it.
  * Returns a function that removes the copy.
  */
+/** The dist/ directory this run's Herald processes run from. */
+export const distDir = () => DIST;
+
 export function useDistSnapshot(dir) {
   const source = DIST_DIR;
   if (!existsSync(path.join(source, DIST_MAIN.api))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
@@ -78,19 +82,24 @@ export function migrate(env) {
 }
 
 /**
- * Starts `kind` ('herald' | 'reference') with `gateways` gateway processes.
+ * Starts `kind` ('herald' | 'reference' | 'socketio') with `gateways` gateway processes.
  * `inspect` gives every process an inspector port on 127.0.0.1 (forced GC
  * for memory figures, CPU profiles); an idle inspector costs nothing.
+ * `apiEnv` and `apiExecArgv` go to the api process only (the trace preload).
+ * `dist`: run Herald from another build (an earlier commit, to compare).
  */
-export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {} }) {
+export async function startSystem(kind, { env, gateways = 1, inspect = false, apiEnv = {}, apiExecArgv = [], dist }) {
+  const script = (role) => (dist ? path.join(dist, DIST_MAIN[role]) : SCRIPTS[role]);
   const launch = async (role, name) => {
     const inspectPort = inspect ? await freePort() : null;
-    const execArgv = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+    const execArgv = [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), ...(role === 'api' ? apiExecArgv : [])];
     const proc =
       kind === 'herald'
-        ? await startNode(`${kind}-${name}`, SCRIPTS[role], { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
-        : await startNode(`${kind}-${name}`, REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
+        ? await startNode(`${kind}-${name}`, script(role), { env: { ...env, ...(role === 'api' ? apiEnv : {}) }, execArgv, cwd: ROOT })
+        : await startNode(`${kind}-${name}`, kind === 'socketio' ? SOCKETIO : REFERENCE, { env: { ...env, REF_ROLE: role }, execArgv, cwd: ROOT });
     proc.inspectPort = inspectPort;
+    // Socket.IO clients connect to the server's http URL (its own path, /socket.io/).
+    if (kind === 'socketio') proc.wsUrl = proc.url;
     await waitReady(proc, kind === 'herald' ? '/readyz' : '/healthz');
     return proc;
   };

@@ -28,7 +28,7 @@ export interface ProcessSystem {
   prefix: string;
   secret: string;
   api: ChildApp;
-  /** Every api process (`api` is the first). */
+  /** Every api process; `api` is the first. */
   apis: ChildApp[];
   gateways: ChildApp[];
   workers: ChildApp[];

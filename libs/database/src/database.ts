@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { queryConfig } from './prepared.js';
 
 /** What a unit of work can do: run SQL and read the rows it returns. */
 export interface SqlExecutor {
@@ -27,7 +28,7 @@ export class Database implements SqlExecutor {
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     const pool = this.pool();
-    if (pool) return pool.query(sql, params).then((r) => r.rows as T[]);
+    if (pool) return pool.query(queryConfig(sql, params)).then((r) => r.rows as T[]);
     return this.exclusive(() => this.withRunner((qr) => run<T>(qr, sql, params)));
   }
 
@@ -106,7 +107,7 @@ async function inTransaction<T>(client: PoolClient, work: (tx: SqlExecutor) => P
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await work({ query: (sql, params) => client.query(sql, params).then((r) => r.rows) });
+    const result = await work({ query: (sql, params) => client.query(queryConfig(sql, params)).then((r) => r.rows) });
     await client.query('COMMIT');
     return result;
   } catch (err) {

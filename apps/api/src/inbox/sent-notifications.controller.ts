@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { NotificationLookup } from '@herald/database';
 import { NotFoundError, ValidationError } from '@herald/errors';
 import { MAX_SEQ } from './list-notifications.query.js';
 import { checkId } from './notification-id.js';
+import { Notification as NotificationSchema, NotificationPage as NotificationPageSchema } from './notification.responses.js';
 
 export class RecipientPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -43,12 +44,14 @@ export class SentNotificationsController {
 
   @Get('notifications/:id')
   @RequireScopes(Scope.Publish)
+  @ApiOkResponse({ type: NotificationSchema, description: 'Its states and times' })
   async one(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return (await this.lookup.forPublisher(p.sub, checkId(id))) ?? notFound();
   }
 
   @Get('recipients/:userId/notifications')
   @RequireScopes(Scope.Publish)
+  @ApiOkResponse({ type: NotificationPageSchema, description: 'Newest activity first, every state' })
   async recipient(@CurrentPrincipal() p: Principal, @Param('userId') userId: string, @Query() q: RecipientPageQuery): Promise<NotificationPage> {
     if (userId.length < 1 || userId.length > 128) throw ValidationError.field('userId', 'must be 1-128 characters');
     const limit = q.limit ?? 20;

@@ -75,4 +75,52 @@ describe('GroupCommit', () => {
     await expect(heavy).resolves.toBe(500);
     expect(batches).toEqual([[1], [1], [500]]);
   });
+
+  it('frees a batch\'s slot before afterRun, and resolves its items only after it', async () => {
+    const events: string[] = [];
+    let publish!: () => void;
+    const published = new Promise<void>((r) => (publish = r));
+    const sut = new GroupCommit<number, number>(
+      async (items) => (events.push(`run ${items.join(',')}`), items),
+      () => 1,
+      {
+        ...options,
+        afterRun: async (items) => {
+          events.push(`after ${items.join(',')}`);
+          if (items.includes(1)) await published;
+        },
+      },
+    );
+
+    const first = sut.submit(1).then((r) => events.push(`resolved ${r}`));
+    await new Promise((r) => setImmediate(r)); // the first batch ran and waits in afterRun
+    const second = sut.submit(2).then((r) => events.push(`resolved ${r}`));
+    await second;
+    publish();
+    await first;
+
+    expect(events).toEqual(['run 1', 'after 1', 'run 2', 'after 2', 'resolved 2', 'resolved 1']);
+  });
+
+  it('starts a second batch beside one that has run longer than parallelAfterMs', async () => {
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    const sut = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((r) => gates.push(r));
+        return items;
+      },
+      () => 1,
+      { maxItems: 100, maxWeight: 1000, maxInFlight: 2, parallelMinWeight: 100, parallelAfterMs: 30 },
+    );
+
+    const early = [sut.submit(1), sut.submit(2)];
+    expect(batches).toEqual([[1]]); // the first batch is young: 2 waits
+    await new Promise((r) => setTimeout(r, 40));
+    const late = sut.submit(3);
+    expect(batches).toEqual([[1], [2, 3]]); // the first has stalled: what waits goes beside it
+    gates.splice(0).forEach((open) => open());
+    await expect(Promise.all([...early, late])).resolves.toEqual([1, 2, 3]);
+  });
 });

@@ -1,4 +1,4 @@
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<T = unknown, R = unknown> {
   /** Most items in one batch. */
   maxItems: number;
   /** Most weight (e.g. rows) in one batch; an item heavier than this goes alone. */
@@ -11,6 +11,18 @@ export interface GroupCommitOptions {
    * heavy ones run side by side (the database's time dominates). Default 0.
    */
   parallelMinWeight?: number;
+  /**
+   * A batch beyond the first also starts once the oldest running batch has
+   * run this long (ms): a statement that stalls (an fsync, a lock wait)
+   * does not hold back everything that arrives behind it. Default: never.
+   */
+  parallelAfterMs?: number;
+  /**
+   * Runs once a batch's results are in and its slot is free, before its
+   * items resolve: work that must follow the batch (publishing what it
+   * committed) without holding back the next batch. Must not throw.
+   */
+  afterRun?: (items: T[], results: (R | Error)[]) => Promise<void>;
 }
 
 type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -20,17 +32,20 @@ type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject:
  * fewer than `maxInFlight` batches run starts at once, alone: no added
  * latency when idle. Items that arrive while batches are running wait and
  * leave together in the next batch, so under load N requests share one
- * transaction and one fsync instead of paying for N.
+ * transaction and one fsync instead of paying for N. A batch's slot is
+ * freed as soon as its results are in (`afterRun` follows outside it).
  */
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
   private queuedWeight = 0;
   private inFlight = 0;
+  /** Start times (performance.now()) of the running batches, oldest first. */
+  private readonly started: number[] = [];
 
   constructor(
     private readonly run: (items: T[]) => Promise<(R | Error)[]>,
     private readonly weigh: (item: T) => number,
-    private readonly options: GroupCommitOptions,
+    private readonly options: GroupCommitOptions<T, R>,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -44,19 +59,35 @@ export class GroupCommit<T, R> {
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      if (this.inFlight > 0 && this.queuedWeight < (this.options.parallelMinWeight ?? 0)) return;
+      if (this.inFlight > 0 && this.queuedWeight < (this.options.parallelMinWeight ?? 0) && !this.stalled()) return;
       const batch = this.take();
+      const items = batch.map((p) => p.item);
+      const startedAt = performance.now();
       this.inFlight++;
-      this.run(batch.map((p) => p.item))
-        .then(
-          (results) => batch.forEach((p, i) => (results[i] instanceof Error ? p.reject(results[i]) : p.resolve(results[i] as R))),
-          (err: unknown) => batch.forEach((p) => p.reject(err)),
-        )
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
+      this.started.push(startedAt);
+      const done = () => {
+        this.inFlight--;
+        this.started.splice(this.started.indexOf(startedAt), 1);
+        this.pump();
+      };
+      this.run(items).then(
+        async (results) => {
+          done();
+          if (this.options.afterRun) await this.options.afterRun(items, results).catch(() => undefined);
+          batch.forEach((p, i) => (results[i] instanceof Error ? p.reject(results[i]) : p.resolve(results[i] as R)));
+        },
+        (err: unknown) => {
+          done();
+          batch.forEach((p) => p.reject(err));
+        },
+      );
     }
+  }
+
+  /** The oldest running batch has run past `parallelAfterMs`. */
+  private stalled(): boolean {
+    const after = this.options.parallelAfterMs;
+    return after !== undefined && this.started.length > 0 && performance.now() - this.started[0] >= after;
   }
 
   private take(): Pending<T, R>[] {

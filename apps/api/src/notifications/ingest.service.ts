@@ -20,6 +20,8 @@ export interface IngestResult {
 const MAX_BATCH_ROWS = 5000;
 /** Rows waiting before a second batch may run beside the first. */
 const PARALLEL_BATCH_ROWS = 500;
+/** A batch running longer than this (ms) has stalled: a second may start beside it. */
+const STALLED_BATCH_MS = 4;
 
 /**
  * POST /v1/notifications. Concurrent requests share a transaction (group
@@ -46,8 +48,13 @@ export class IngestService {
       // POST/s; one cut api CPU per POST by ~15 % and the end-to-end p99 from
       // 31-87 ms to 20-34 ms. Many-recipient POSTs: two side by side, where
       // one at a time lost 10-20 % of batched throughput (docs/benchmarks.md).
+      // A batch whose statement stalls (an fsync, a lock) past STALLED_BATCH_MS
+      // lets the next one start beside it, so the tail does not queue behind it.
       maxInFlight: 2,
       parallelMinWeight: PARALLEL_BATCH_ROWS,
+      parallelAfterMs: STALLED_BATCH_MS,
+      // Published after commit, outside the batch's slot: the next batch's statement overlaps this publish.
+      afterRun: (_items, outcomes) => this.publish(outcomes),
     });
   }
 
@@ -74,15 +81,22 @@ export class IngestService {
       outcomes = await Promise.all(batch.map((r) => this.commit([r]).then(([o]) => o, (e: Error) => e)));
       return outcomes;
     }
+    return outcomes;
+  }
+
+  /**
+   * What a batch committed, to the users' channels in the order its
+   * positions were taken: every plain POST's, then each grouping POST's
+   * (InboxAppender); the POSTs answer once it is sent.
+   */
+  private async publish(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o]));
     this.metrics.notificationsCreated.inc(created.reduce((n, o) => n + o.notifications.length, 0));
-    // Positions in the order they were taken: every plain POST's, then each grouping POST's (InboxAppender).
     await this.publisher.publishNotifications(created.filter((o) => !o.grouping).map((o) => o.notifications));
     for (const o of created.filter((c) => c.grouping)) {
       await this.publisher.publishNotifications([o.notifications]);
       await this.publisher.publish(o.grouped);
     }
-    return outcomes;
   }
 
   private async replay(principal: string, key: string, hash: string): Promise<IngestResult> {

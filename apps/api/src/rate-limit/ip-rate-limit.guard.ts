@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { LimitName, RateLimits } from '@herald/bus';
+import { LimitName, RateLimits, unlimited } from '@herald/bus';
 import { addressKey, ClientAddress, HealthController, type RequestLike } from '@herald/observability';
 import { admitOrThrow } from './rate-limited.js';
 
@@ -20,8 +20,11 @@ export class IpRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getClass() === HealthController) return true;
+    const limiter = this.limits.get(LimitName.IpRequests);
+    // Budget off (0): no address to work out (trusted proxies, IPv6 /64) on every request.
+    if (limiter === unlimited) return true;
     const ip = this.address.of(context.switchToHttp().getRequest<RequestLike>());
-    admitOrThrow(await this.limits.get(LimitName.IpRequests).consume(addressKey(ip)), 'request rate limit exceeded for this address');
+    admitOrThrow(await limiter.consume(addressKey(ip)), 'request rate limit exceeded for this address');
     return true;
   }
 }

@@ -1,33 +1,23 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { redisOrInMemory, withinCommandTimeout } from '@herald/bus';
+import { LeasedRateLimiter, memoryLimiter, redisOrInMemory, type LimitSpec, type RateLimiter } from '@herald/bus';
 import type { HeraldConfig } from '@herald/config';
 
 /** Injection token of the publish routes' limiter. */
 export const PUBLISH_RATE_LIMITER = Symbol('PUBLISH_RATE_LIMITER');
 
-/** This process's own budget per service token. */
-const inMemory = (config: HeraldConfig) => new RateLimiterMemory({ points: config.http.publishRatePerSecond, duration: 1 });
+const spec = (config: HeraldConfig): LimitSpec => ({ points: config.http.publishRatePerSecond, durationSeconds: 1 });
 
 /**
- * One budget per service token across every api replica (counted in Redis).
- * While Redis is down each replica falls back to its own in-memory budget,
- * so an outage neither blocks publishing nor lifts the limit. A Redis
- * Cluster client works as is: each count is one key, updated by a one-key
- * script, so it runs on the node that owns the key's slot. In embedded mode
- * (no REDIS_URL) the in-memory budget alone.
+ * One budget per service token across every api replica, counted in Redis
+ * under `<prefix>rl:publish:<sub>`: each replica leases points of the
+ * window and spends them locally, so a POST does not wait for Redis (see
+ * LeasedRateLimiter for the tolerance). While Redis is down, or does not
+ * answer a lease within the command timeout, each replica falls back to its
+ * own in-memory budget, so an outage neither blocks publishing nor lifts
+ * the limit. In embedded mode (no REDIS_URL) the
+ * in-memory budget alone.
  */
-export const publishRateLimiterProvider = redisOrInMemory<RateLimiterAbstract>({
+export const publishRateLimiterProvider = redisOrInMemory<RateLimiter>({
   provide: PUBLISH_RATE_LIMITER,
-  redis: (connection, config) =>
-    withinCommandTimeout(
-      connection,
-      new RateLimiterRedis({
-        storeClient: connection.client,
-        keyPrefix: `${connection.prefix}rl:publish`,
-        points: config.http.publishRatePerSecond,
-        duration: 1,
-        insuranceLimiter: inMemory(config),
-      }),
-    ),
-  inMemory,
+  redis: (connection, config) => new LeasedRateLimiter(connection, `${connection.prefix}rl:publish`, spec(config)),
+  inMemory: (config) => memoryLimiter(spec(config)),
 });

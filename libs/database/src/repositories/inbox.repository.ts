@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotificationAction } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
 import { inLockOrder } from '../lock-order.js';
+import { prepared } from '../prepared.js';
 import { addCounters, counterFlags, COUNTERS } from './inbox-state.sql.js';
 import { OUTBOX_DELIVERED } from './outbox.sql.js';
 import type { PurgeOutcome } from './purge-outcome.js';
@@ -95,8 +96,9 @@ export class InboxRepository {
       }
     });
     const field = <T>(f: (n: NewNotification) => T) => requests.map(({ notification }) => f(notification));
+    // Fixed text whatever the batch (every value is an array parameter): prepared once per connection.
     const inserted = await exec.query<{ id: string; seq: string; created_at: Date }>(
-      `WITH st AS (
+      prepared(`WITH st AS (
          INSERT INTO user_states AS s (user_id, last_seq, unread_count, inbox_count, unseen_count)
            SELECT u, n, n, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
          ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count,
@@ -115,7 +117,7 @@ export class InboxRepository {
              WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, ca, tg, ac, av, at, gk, pb, r) ON q.r = i.r
        RETURNING id, user_id, seq, type, category, created_at
        ), ${OUTBOX_DELIVERED}
-       SELECT id, seq, created_at FROM ins`,
+       SELECT id, seq, created_at FROM ins`),
       [
         users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
         field((n) => n.type), field((n) => n.title), field((n) => n.body ?? null), field((n) => n.severity ?? 'info'),

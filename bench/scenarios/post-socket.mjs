@@ -1,0 +1,54 @@
+// POST → socket at the issue's load (issue 16): `users` users online over
+// two gateways, an open-loop publisher POSTing one notification to a random
+// online user at `rate`/s, latency from the scheduled send time to the
+// frame on the socket. Three systems, each on its own deployment: Herald,
+// the reference (node:http + ws + ioredis + pg) and the Socket.IO peer
+// (bench/socketio-server.mjs: socket.io + @socket.io/redis-adapter), per
+// synchronous_commit mode.
+import { withSession } from '../lib/deploy.mjs';
+import { worst } from '../lib/figures.mjs';
+import { log } from '../lib/util.mjs';
+import { openLoopPhase } from './e2e.mjs';
+
+const KINDS = ['herald', 'reference', 'socketio'];
+
+export async function runPostSocket(ctx, cfg) {
+  const results = Object.fromEntries(KINDS.map((k) => [k, {}]));
+  for (const kind of KINDS) {
+    await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode: cfg.modes[0] }, async (session) => {
+      for (const mode of cfg.modes) {
+        await session.useMode(mode);
+        const phase = { rate: cfg.rate, maxInFlight: 256, publishers: 1 };
+        await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}-warm`, durationMs: cfg.warmupMs });
+        const r = await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
+        log(`  post_socket ${kind} ${mode}: p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r.received}/${r.deliveries} delivered, ${Math.round(r.achievedRate)}/s${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
+        results[kind][mode] = r;
+      }
+    });
+  }
+  report(ctx, cfg, results);
+  return { config: cfg, ...results };
+}
+
+function report(ctx, cfg, { herald, reference, socketio }) {
+  const scenario = `POST → socket, ${cfg.users} users on 2 gateways, ${cfg.rate}/s`;
+  for (const mode of cfg.modes) {
+    const h = herald[mode];
+    if (!h) continue;
+    for (const stat of ['p50', 'p99']) {
+      ctx.figures.add({
+        key: `post_socket.${stat}_ms.${mode}`,
+        scenario,
+        label: `POST → frame ${stat}, synchronous_commit=${mode === 'durable' ? 'on' : 'off'} (${h.received}/${h.deliveries} delivered)`,
+        value: h.latency[stat] ?? NaN,
+        unit: 'ms',
+        reference: { value: reference[mode]?.latency[stat] ?? NaN, label: 'reference (ws + ioredis)' },
+        secondary: { value: socketio[mode]?.latency[stat] ?? NaN, label: `Socket.IO + redis adapter ${stat}` },
+        flags: h.flags,
+        notes: h.notes,
+      });
+    }
+  }
+  const lost = cfg.modes.map((m) => herald[m]?.lost ?? NaN);
+  ctx.figures.add({ key: 'post_socket.lost', scenario, label: 'frames confirmed but not delivered (worst mode)', value: worst(lost, false), unit: 'frames' });
+}
