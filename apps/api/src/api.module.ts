@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { RetentionService } from './retention/retention.service.js';
+import { ClientStatsModule } from './client-stats/client-stats.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
@@ -25,7 +26,7 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
-  imports: [DemoModule],
+  imports: [DemoModule, ClientStatsModule],
   controllers: [
     NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
     PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController, ...TOPIC_CONTROLLERS,
