@@ -145,9 +145,28 @@ describe('docs/openapi.json: the answers a real api gives match their schemas', 
 
     const status = await call('GET', `/v1/sends/${accepted.body.send.id}`, { token: sys.serviceToken() });
 
-    expect(accepted.status).toBe(202);
+    expectDocumented(accepted, 'POST', '/v1/notifications', 202);
     expectDocumented(status, 'GET', '/v1/sends/{id}', 200);
     expect(status.body.status).toBe('queued');
+  });
+
+  it('a publish, a grouped one, and the inbox reading them', async () => {
+    const user = (method: string, path: string, body?: unknown) => call(method, path, { token: sys.userToken('oa-inbox'), body });
+    const fields = { category: 'social', tags: ['post-42'], groupKey: 'comment:post-42', actor: 'Ana', actions: [{ id: 'open', label: 'Open', url: 'https://app.example/p/42' }] };
+
+    const first = await sys.publish(['oa-inbox'], fields);
+    const grouped = await sys.publish(['oa-inbox'], { ...fields, actor: 'Bo' });
+    const page = await user('GET', '/v1/notifications?limit=5');
+    const counts = await user('POST', '/v1/notifications/counts', { filters: { all: { state: 'inbox' }, social: { category: 'social' } } });
+    const read = await user('POST', `/v1/notifications/${first.body.notifications[0].id}/read`);
+
+    expectDocumented(first, 'POST', '/v1/notifications', 201);
+    expectDocumented(grouped, 'POST', '/v1/notifications', 201);
+    expect(grouped.body.notifications[0]).toMatchObject({ id: first.body.notifications[0].id, grouped: true });
+    expectDocumented(page, 'GET', '/v1/notifications', 200);
+    expect(page.body.items[0].group).toMatchObject({ count: 2 });
+    expectDocumented(counts, 'POST', '/v1/notifications/counts', 200);
+    expectDocumented(read, 'POST', '/v1/notifications/{id}/read', 200);
   });
 
   it('preferences: defaults, a user\'s choices and the whole state', async () => {

@@ -65,11 +65,12 @@ describe('demo page: web push service worker and preferences panel', () => {
   });
 
   it('marks the notification a click opened, and saves a preference from the panel', async () => {
-    const sent = await sys.publish(['alice'], { title: 'Click me' });
+    const sent = await sys.publish(['alice'], { title: 'Click me', link: 'https://app.example/click' });
     const id = sent.body.notifications[0].id;
 
     const url = new URL(inboxUrl(sys.apis[0].url, { token: sys.userToken('alice'), ws: sys.gateways[0].wsUrl }));
     url.searchParams.set('interacted', id);
+    url.searchParams.set('link', '1'); // as the service worker opens it for a push with a link
     const sut = await InboxPage.open(context, url.toString());
     await sut.page.waitForFunction((want) => window.heraldDemo.interacted.includes(want), id, { timeout: 10_000 });
     await sut.page.fill('[data-testid=preference-form] input[name=type]', 'promo');
@@ -78,7 +79,8 @@ describe('demo page: web push service worker and preferences panel', () => {
     await sut.page.waitForSelector('[data-testid=preference]', { timeout: 10_000 });
 
     const list = await http(sys.apis[0].url, 'GET', '/v1/notifications?limit=5', { token: sys.userToken('alice') });
-    expect(list.body.items.find((n: { id: string }) => n.id === id).readAt).not.toBeNull();
+    const clicked = list.body.items.find((n: { id: string }) => n.id === id);
+    expect(clicked).toMatchObject({ interaction: 'link', readAt: expect.any(String), interactedAt: expect.any(String) });
     const prefs = await http(sys.apis[0].url, 'GET', '/v1/preferences', { token: sys.userToken('alice') });
     expect(prefs.body.preferences).toEqual([{ category: 'general', type: 'promo', channel: 'web_push', enabled: false }]);
   });

@@ -1,5 +1,5 @@
 import { WebSocket, type ClientOptions } from 'ws';
-import { HeraldClient, type HeraldClientOptions, type Notification, type WebSocketConstructor } from '@herald/client';
+import { HeraldClient, type ChangeFrame, type HeraldClientOptions, type Notification, type WebSocketConstructor } from '@herald/client';
 
 /** `ws` with options every socket of a test needs (e.g. the CA of a test TLS cert). */
 export function webSocketWith(extra: ClientOptions, urls: string[] = []): WebSocketConstructor {
@@ -23,6 +23,8 @@ export class RecordedClient {
   readonly updated: { id: string; readAt: string | null }[] = [];
   readonly readAll: string[] = [];
   readonly errors: Error[] = [];
+  /** Inbox changes, in stream order. */
+  readonly changes: ChangeFrame[] = [];
   readonly socketUrls: string[] = [];
   private waiters = new Set<() => void>();
 
@@ -38,6 +40,9 @@ export class RecordedClient {
     this.client.on('updated', record(this.updated));
     this.client.on('readAll', ({ readAt }) => record(this.readAll)(readAt));
     this.client.on('error', record(this.errors));
+    this.client.on('change', record(this.changes));
+    // Waits on client.inbox re-check after every change to it.
+    this.client.on('inbox', () => this.waiters.forEach((wake) => wake()));
   }
 
   seqs(): number[] {

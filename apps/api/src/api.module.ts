@@ -3,6 +3,7 @@ import { AdminController } from './admin/admin.controller.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { PartitionMaintenanceService } from './retention/partition-maintenance.service.js';
 import { RetentionService } from './retention/retention.service.js';
+import { ClientStatsModule } from './client-stats/client-stats.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxReads } from './inbox/inbox-reads.js';
@@ -28,7 +29,7 @@ import { TOPIC_CONTROLLERS, TOPIC_PROVIDERS } from './topics/topics.providers.js
 
 /** The api's features; needs config, database, bus, auth and metrics from the root. */
 @Module({
-  imports: [DemoModule],
+  imports: [DemoModule, ClientStatsModule],
   controllers: [
     NotificationsController, InboxController, TicketsController, AdminController, BroadcastsController,
     PushSubscriptionsController, WebhooksController, AudiencesController, SendsController, PreferencesController, ...TOPIC_CONTROLLERS,

@@ -1,3 +1,4 @@
+import { CLIENT_STATS_REPORT_INTERVAL_SECONDS } from '@herald/contracts';
 import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS } from './connection/backoff.js';
 import {
   globalFetch,
@@ -9,6 +10,7 @@ import {
 } from './platform.js';
 import type { TokenSource } from './rest-client.js';
 import { defaultWsUrl } from './connection/socket-url.js';
+import { globalTabPlatform, type TabPlatform } from './tabs/tab-platform.js';
 
 /**
  * How the socket presents credentials:
@@ -53,16 +55,28 @@ export interface HeraldClientOptions {
   backoffBaseMs?: number;
   /** @default 30000 */
   backoffCapMs?: number;
+  /** How often reconnect and polling-fallback counts go to `POST /v1/client-stats`
+   * (only when there are any); 0 turns it off. @default 60000 */
+  statsIntervalMs?: number;
+  /** `inbox.markSeen()` sends what was shown at most this often, in one request. @default 500 */
+  seenBatchMs?: number;
   /** @default Math.random */
   random?: () => number;
   /** @default the global setTimeout/clearTimeout and Date.now */
   timers?: Timers;
+  /**
+   * One socket per browser: tabs of this origin signed in as the same user
+   * share the socket of one leader tab (Web Locks + BroadcastChannel).
+   * `false` keeps a socket per tab.
+   * @default the host's `navigator.locks` and `BroadcastChannel`; none in Node or old browsers (a socket per client)
+   */
+  tabs?: TabPlatform | false;
 }
 
 export type ResolvedOptions = Required<
-  Omit<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>
+  Omit<HeraldClientOptions, 'getTicket' | 'recent' | 'since' | 'tabs'>
 > &
-  Pick<HeraldClientOptions, 'getTicket' | 'recent' | 'since'>;
+  Pick<HeraldClientOptions, 'getTicket' | 'recent' | 'since'> & { tabs: TabPlatform | null };
 
 export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
   const WebSocket = options.WebSocket ?? globalWebSocket();
@@ -82,7 +96,10 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     dedupeCapacity: options.dedupeCapacity ?? 1000,
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
     backoffCapMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
+    statsIntervalMs: options.statsIntervalMs ?? CLIENT_STATS_REPORT_INTERVAL_SECONDS * 1000,
+    seenBatchMs: options.seenBatchMs ?? 500,
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
+    tabs: options.tabs === false ? null : (options.tabs ?? globalTabPlatform()),
   };
 }

@@ -1,13 +1,14 @@
 import { ClientFrameType, ServerFrameType, type NotificationPage, type WelcomeFrame } from '@herald/contracts';
 import { resolveOptions, type HeraldClientOptions } from './client-options.js';
 import { ConnectionState } from './connection-state.js';
-import { SocketTransport } from './connection/socket-transport.js';
+import { createTransport } from './tabs/create-transport.js';
 import type { Link, Transport } from './connection/transport.js';
 import type { ClientFeature, Emit, FeatureContext } from './core/client-feature.js';
 import { FrameRouter } from './core/frame-router.js';
 import { TaskQueue } from './core/task-queue.js';
 import { HeraldFrameError, toError } from './herald-errors.js';
 import type { HeraldEvents } from './herald-events.js';
+import type { Inbox } from './inbox/inbox.js';
 import { InboxFeature } from './inbox/inbox-feature.js';
 import { TopicsFeature } from './topics/topics-feature.js';
 import type { SubscribeOptions, TopicHandler } from './topics/topic-subscription.js';
@@ -28,7 +29,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
   private readonly rest: RestClient;
   private readonly queue: TaskQueue;
   private readonly transport: Transport;
-  private readonly inbox: InboxFeature;
+  private readonly inboxFeature: InboxFeature;
   private readonly topics: TopicsFeature;
 
   constructor(options: HeraldClientOptions) {
@@ -48,9 +49,10 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
       restart: (link) => this.transport.restart(link),
     };
     // Features see every welcome and poll in this order.
-    const features: ClientFeature[] = [(this.inbox = new InboxFeature(context)), (this.topics = new TopicsFeature(context))];
-    this.transport = new SocketTransport(o, rest, {
-      since: () => this.inbox.lastSeq,
+    this.inboxFeature = new InboxFeature(context, () => this.transport.state === ConnectionState.Open);
+    const features: ClientFeature[] = [this.inboxFeature, (this.topics = new TopicsFeature(context))];
+    this.transport = createTransport(o, rest, {
+      since: () => this.inboxFeature.lastSeq,
       frame: (frame, link) => void queue.enqueue(() => router.dispatch(frame, link)),
       welcome: (frame) => features.forEach((feature) => feature.welcome?.(frame)),
       poll: () =>
@@ -64,6 +66,11 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
         emit('state', state);
       },
       error: (error) => emit('error', error),
+      snapshot: async () => {
+        let snapshot: Partial<WelcomeFrame> | null = null;
+        await queue.enqueue(() => void (snapshot = this.inboxFeature.snapshot()));
+        return snapshot;
+      },
     });
     // Frames of the connection itself; a feature's frames are registered by the feature.
     router
@@ -80,9 +87,19 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
     return this.transport.state;
   }
 
+  /** True while this tab holds the socket (always, without tab sharing). */
+  get leading(): boolean {
+    return this.transport.leading ?? true;
+  }
+
   /** The last seq emitted; save it and pass it back as `since` to resume later. */
   get lastSeq(): number | null {
-    return this.inbox.lastSeq;
+    return this.inboxFeature.lastSeq;
+  }
+
+  /** The inbox as this client holds it, kept current by the stream, with filters, counts and actions. */
+  get inbox(): Inbox {
+    return this.inboxFeature.inbox;
   }
 
   /** Opens the socket; a no-op while already started. */
@@ -95,6 +112,7 @@ export class HeraldClient extends TypedEmitter<HeraldEvents> {
   /** Closes the socket and stops retrying and polling; `connect()` resumes later. */
   close(): void {
     this.transport.stop();
+    this.inboxFeature.inbox.stop();
   }
 
   /** Sends an app-level `ping`; the answer arrives as a `pong` event. */

@@ -109,6 +109,8 @@ export class RestClient {
     query: Record<string, string | number | boolean | undefined> = {},
     /** More request headers (a topic's subscription token, say). */
     headers: Record<string, string> = {},
+    /** Sent as JSON. */
+    body?: unknown,
   ): Promise<T> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -119,9 +121,11 @@ export class RestClient {
     const token = await this.getToken();
     let response;
     try {
+      const json: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' };
       response = await this.fetch(url, {
         method,
-        headers: { ...headers, Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        headers: { ...headers, ...json, Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: timeoutSignal(this.timeoutMs),
       });
     } catch (error) {

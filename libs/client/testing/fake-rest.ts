@@ -1,4 +1,4 @@
-import type { Notification, TopicEvent } from '@herald/contracts';
+import type { ChangeFrame, Notification, NotificationFrame, TopicEvent } from '@herald/contracts';
 import type { FetchLike, RequestInitLike, ResponseLike } from '../src/platform.js';
 
 export function makeNotification(seq: number, overrides: Partial<Notification> = {}): Notification {
@@ -24,6 +24,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: Record<string, string>;
+  /** The JSON body, parsed. */
+  body?: unknown;
 }
 
 /**
@@ -35,6 +37,10 @@ export class FakeRest {
   readonly requests: RecordedRequest[] = [];
   inbox: Notification[] = [];
   unread = 0;
+  /** The stream `GET /v1/notifications/entries` pages (a server with inbox states). */
+  entries: (NotificationFrame | ChangeFrame)[] = [];
+  /** What `POST /v1/notifications/counts` answers per filter name. */
+  counts: Record<string, number> = {};
   failNext = 0;
   /** The largest page the fake api serves, like a server-side cap on `limit`. */
   maxLimit = 100;
@@ -52,6 +58,7 @@ export class FakeRest {
       path: parsed.pathname,
       query: parsed.searchParams,
       headers: init.headers ?? {},
+      body: init.body === undefined ? undefined : (JSON.parse(init.body) as unknown),
     };
     this.requests.push(request);
     if (this.gate) await this.gate;
@@ -67,7 +74,17 @@ export class FakeRest {
     return this.requests.filter((r) => r.path === path);
   }
 
-  private answer({ method, path, query }: RecordedRequest): ResponseLike {
+  private answer({ method, path, query, body }: RecordedRequest): ResponseLike {
+    if (method === 'POST' && path === '/v1/notifications/counts') {
+      const names = Object.keys((body as { filters: object }).filters);
+      return json(200, { counts: Object.fromEntries(names.map((name) => [name, this.counts[name] ?? 0])), seq: 0 });
+    }
+    if (method === 'POST' && path === '/v1/notifications/bulk') return json(200, { changed: 0, seq: 0 });
+    if (method === 'GET' && path === '/v1/notifications/entries') {
+      const after = Number(query.get('after'));
+      const page = this.entries.filter((e) => (e.type === 'notification' ? e.notification.seq : e.seq) > after).slice(0, Number(query.get('limit') ?? 100));
+      return json(200, { entries: page, lastSeq: after + page.length });
+    }
     if (method === 'GET' && path === '/v1/notifications') return json(200, this.page(query));
     if (path === '/v1/notifications/unread-count') return json(200, { count: this.unread });
     if (path === '/v1/ws-tickets') return json(201, { ticket: `t${++this.tickets}`, expiresIn: 60 });

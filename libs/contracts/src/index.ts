@@ -12,3 +12,4 @@ export * from './multicast.js';
 export * from './webhooks.js';
 export * from './topics.js';
 export * from './topic-frames.js';
+export * from './client-stats.js';

@@ -5,6 +5,7 @@
  * HTML, so a notification's title cannot inject markup.
  */
 
+import { INBOX_PANEL_SCRIPT } from './demo-inbox-panel.js';
 import { JOBS_PANEL_SCRIPT } from './demo-jobs-panel.js';
 
 /** Session storage key of the token taken from `?token=`. */
@@ -33,7 +34,6 @@ const config = JSON.parse($('demo-config').textContent);
 // Test hooks (?ws=, ?pollMs=, ?backoffCapMs=) exist outside production only:
 // a crafted link must not send a production user's ticket elsewhere.
 const params = config.dev ? new URLSearchParams(location.search) : new URLSearchParams();
-const items = new Map();
 const demo = (window.heraldDemo = { states: [] });
 // The push and preferences script (demo-push.script.ts) calls the API with the same token.
 demo.getToken = getToken;
@@ -101,64 +101,17 @@ function timeOf(iso) {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-function renderItem(n) {
-  const li = el('li', n.readAt ? 'item' : 'item unread');
-  li.dataset.id = n.id;
-  li.dataset.seq = String(n.seq);
-  li.dataset.severity = n.severity;
-  li.setAttribute('data-testid', 'notification');
-  const text = el('div', 'text');
-  text.append(el('div', 'title', n.title));
-  if (n.body) text.append(el('div', 'body', n.body));
-  const meta = el('div', 'meta');
-  meta.append(el('time', '', timeOf(n.createdAt)));
-  if (typeof n.link === 'string' && /^https?:\\/\\//i.test(n.link)) {
-    const a = el('a', '', 'Open');
-    a.href = n.link;
-    a.rel = 'noopener noreferrer';
-    a.target = '_blank';
-    meta.append(a);
-  }
-  text.append(meta);
-  li.append(el('span', 'dot'), text);
-  if (!n.readAt) {
-    const button = el('button', 'mark-read', 'Mark read');
-    button.type = 'button';
-    button.setAttribute('data-testid', 'mark-read');
-    button.addEventListener('click', () => markRead(n.id));
-    li.append(button);
-  }
-  return li;
-}
-
-function render() {
-  const sorted = [...items.values()].sort((a, b) => b.seq - a.seq);
-  $('notification-list').replaceChildren(...sorted.map(renderItem));
-  $('empty').hidden = sorted.length > 0;
-}
-
-function merge(list) {
-  for (const n of list) if (!items.has(n.id)) items.set(n.id, n);
-  render();
-}
-
-function setRead(id, readAt) {
-  const n = items.get(id);
-  if (n && n.readAt !== readAt) items.set(id, { ...n, readAt });
-  render();
-}
-
 const client = new HeraldClient({
   url: new URL('.', location.href).href,
   wsUrl: params.get('ws') || undefined,
   getToken,
   socketAuth: 'ticket', // the JWT never goes into a socket URL
-  recent: 20,
   pollIntervalMs: Number(params.get('pollMs')) || undefined,
   backoffCapMs: Number(params.get('backoffCapMs')) || undefined,
 });
 demo.client = client;
 ${JOBS_PANEL_SCRIPT}
+${INBOX_PANEL_SCRIPT}
 
 // Without the socket no frame says what changed: ask the api instead.
 async function refreshUnreadIfOffline() {
@@ -167,8 +120,7 @@ async function refreshUnreadIfOffline() {
 
 async function markRead(id) {
   try {
-    await client.markRead(id);
-    setRead(id, (items.get(id) && items.get(id).readAt) || new Date().toISOString());
+    await client.inbox.read(id);
     await refreshUnreadIfOffline();
   } catch (error) {
     showStatus('Could not mark as read: ' + error.message);
@@ -177,22 +129,8 @@ async function markRead(id) {
 
 client.on('state', showState);
 client.on('unread', showUnread);
-client.on('notification', (n) => {
-  items.set(n.id, n);
-  render();
-});
 client.on('welcome', (w) => {
   $('current-user').textContent = w.userId;
-  merge(w.recent);
-});
-client.on('updated', ({ id, readAt }) => setRead(id, readAt));
-client.on('deleted', ({ id }) => {
-  items.delete(id);
-  render();
-});
-client.on('readAll', ({ readAt }) => {
-  for (const [id, n] of items) if (!n.readAt) items.set(id, { ...n, readAt });
-  render();
 });
 client.on('error', (error) => {
   console.warn('herald:', error.name, error.message);
@@ -212,14 +150,20 @@ $('bell').addEventListener('click', () => {
   const panel = $('inbox-panel');
   panel.hidden = !panel.hidden;
   $('bell').setAttribute('aria-expanded', String(!panel.hidden));
+  render(); // reports what is now shown as seen
+  if (!panel.hidden) focusTab(currentTab);
+});
+// Escape closes the panel and gives focus back to the bell.
+$('inbox-panel').addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || $('inbox-panel').hidden) return;
+  $('inbox-panel').hidden = true;
+  $('bell').setAttribute('aria-expanded', 'false');
+  $('bell').focus();
 });
 
 $('mark-all-read').addEventListener('click', async () => {
   try {
-    await client.markAllRead();
-    const now = new Date().toISOString();
-    for (const [id, n] of items) if (!n.readAt) items.set(id, { ...n, readAt: now });
-    render();
+    await client.inbox.readAll();
     await refreshUnreadIfOffline();
   } catch (error) {
     showStatus('Could not mark all as read: ' + error.message);
@@ -244,6 +188,8 @@ if (form) {
           title: data.get('title'),
           body: data.get('body') || undefined,
           severity: data.get('severity'),
+          // Inbox fields only when filled in, so the form also works against a server without them.
+          ...Object.fromEntries(['category', 'actor', 'groupKey'].map((k) => [k, data.get(k) || undefined])),
         }),
       });
       const body = await res.json();
@@ -263,7 +209,8 @@ if (!token && !config.dev) {
   try {
     $('current-user').textContent = claims(await getToken()).sub || '?';
     client.connect();
-    merge((await client.list({ limit: 20 })).items);
+    loadedTabs.add('all');
+    await client.inbox.load({}, { limit: 20 });
   } catch (error) {
     if (!stopIfRefused(error)) showStatus('Could not load the inbox: ' + error.message);
   }

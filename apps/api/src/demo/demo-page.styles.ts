@@ -19,13 +19,13 @@ header.bar h1 { font-size: 17px; margin: 0 auto 0 0; }
 #unread-badge { position: absolute; top: -6px; right: -6px; min-width: 20px; height: 20px; padding: 0 6px; border-radius: 10px;
   background: var(--bad); color: #fff; font-size: 12px; font-weight: 600; line-height: 20px; text-align: center; }
 #unread-badge[hidden] { display: none; }
-#inbox-panel { position: absolute; right: 0; top: 48px; width: 380px; background: #fff; border: 1px solid var(--line);
+#inbox-panel { position: absolute; right: 0; top: 48px; width: 500px; background: #fff; border: 1px solid var(--line);
   border-radius: 12px; box-shadow: 0 12px 32px rgba(16, 24, 40, 0.14); z-index: 10; overflow: hidden; }
 #inbox-panel[hidden] { display: none; }
 .panel-head { display: flex; align-items: center; justify-content: space-between; padding: 12px 16px; border-bottom: 1px solid var(--line); }
 .panel-head h2 { font-size: 15px; margin: 0; }
 button.link { border: 0; background: none; color: var(--accent); cursor: pointer; font: inherit; font-size: 13px; padding: 0; }
-#notification-list { list-style: none; margin: 0; padding: 0; max-height: 420px; overflow-y: auto; }
+#notification-list { list-style: none; margin: 0; padding: 0; max-height: 480px; overflow-y: auto; }
 .item { display: flex; gap: 10px; align-items: flex-start; padding: 12px 16px; border-bottom: 1px solid var(--line); }
 .item:last-child { border-bottom: 0; }
 .item.unread { background: #f8f9ff; }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PUSH_SCRIPT, PUSH_SECTION } from './demo-push.script.js';
 import { HEAD_SCRIPT, MODULE_SCRIPT } from './demo-page.script.js';
 import { DEMO_STYLES } from './demo-page.styles.js';
+import { INBOX_PANEL_HTML, INBOX_PANEL_STYLES } from './demo-inbox-panel.js';
 import { JOBS_PANEL_STYLES, jobsPanelHtml } from './demo-jobs-panel.js';
 
 export interface DemoPageOptions {
@@ -15,7 +16,7 @@ export interface DemoPage {
   headers: Record<string, string>;
 }
 
-const STYLES = DEMO_STYLES + JOBS_PANEL_STYLES;
+const STYLES = DEMO_STYLES + INBOX_PANEL_STYLES + JOBS_PANEL_STYLES;
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 const BELL = `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.73 21a2 2 0 0 1-3.46 0"/></svg>`;
@@ -30,6 +31,11 @@ const SEND_FORM = `
       <label>Severity
         <select name="severity"><option>info</option><option>success</option><option>warning</option><option>error</option></select>
       </label>
+      <label>Category
+        <select name="category"><option value="">none</option><option>social</option><option>billing</option><option>system</option></select>
+      </label>
+      <label>Actor <input name="actor" maxlength="100" placeholder="Ana"></label>
+      <label>Group key <input name="groupKey" maxlength="128" placeholder="comment:post-42"></label>
       <button class="primary" type="submit">Send</button>
       <span id="send-result" class="wide" role="status"></span>
     </form>
@@ -60,8 +66,7 @@ export function renderDemoPage({ dev }: DemoPageOptions): DemoPage {
     <button id="bell" type="button" data-testid="bell" aria-haspopup="true" aria-expanded="false" aria-controls="inbox-panel" aria-label="Notifications">${BELL}<span id="unread-badge" data-testid="unread-badge" hidden>0</span></button>
     <div id="inbox-panel" data-testid="inbox-panel" hidden>
       <div class="panel-head"><h2>Notifications</h2><button id="mark-all-read" class="link" type="button" data-testid="mark-all-read">Mark all read</button></div>
-      <ul id="notification-list" data-testid="notification-list"></ul>
-      <p id="empty">You are all caught up.</p>
+${INBOX_PANEL_HTML}
     </div>
   </div>
 </header>

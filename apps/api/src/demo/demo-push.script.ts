@@ -7,7 +7,8 @@
 /**
  * The service worker: shows each push (tag = groupKey, so a group's pushes
  * replace each other, or the id, so a retried push replaces its first copy)
- * and, on click, has the page mark it interacted (read) through the API:
+ * and, on click, has the page mark it through the API: interacted (`link`, so
+ * also read and seen) when the push had a link, read when it had none:
  * an open tab is told by message, otherwise a new tab opens with
  * ?interacted=<id>. The worker holds no token.
  */
@@ -25,12 +26,14 @@ self.addEventListener('push', (event) => {
 });
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const id = (event.notification.data || {}).id;
+  const data = event.notification.data || {};
+  const id = data.id;
+  const viaLink = data.link ? '1' : '';
   event.waitUntil((async () => {
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    for (const w of windows) w.postMessage({ type: 'herald-push-click', id: id });
+    for (const w of windows) w.postMessage({ type: 'herald-push-click', id: id, viaLink: viaLink });
     if (windows.length) return windows[0].focus();
-    return self.clients.openWindow('/?interacted=' + encodeURIComponent(id));
+    return self.clients.openWindow('/?interacted=' + encodeURIComponent(id) + '&link=' + viaLink);
   })());
 });
 `;
@@ -56,10 +59,12 @@ function keyBytes(base64url) {
 }
 
 demo.interacted = [];
-async function interacted(id) {
+// A click on a push with a link is the link used (interacted, so read and seen); on one without, a read.
+async function interacted(id, viaLink) {
   if (!id) return;
   try {
-    await api('POST', 'v1/notifications/' + encodeURIComponent(id) + '/read');
+    if (viaLink) await api('POST', 'v1/notifications/' + encodeURIComponent(id) + '/interact', { interaction: 'link' });
+    else await api('POST', 'v1/notifications/' + encodeURIComponent(id) + '/read');
     demo.interacted.push(id);
   } catch (error) {
     say('push-status', 'Could not mark it: ' + error.message);
@@ -67,11 +72,11 @@ async function interacted(id) {
 }
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'herald-push-click') interacted(event.data.id);
+    if (event.data && event.data.type === 'herald-push-click') interacted(event.data.id, event.data.viaLink);
   });
 }
 const clicked = new URLSearchParams(location.search).get('interacted');
-if (clicked) interacted(clicked);
+if (clicked) interacted(clicked, new URLSearchParams(location.search).get('link'));
 
 $('push-enable').addEventListener('click', async () => {
   try {

@@ -85,9 +85,9 @@ export class IngestService {
   }
 
   /**
-   * What a batch committed, to the users' channels; the POSTs answer once it
-   * is sent. Positions in the order they were taken: every plain POST's,
-   * then each grouping POST's (InboxAppender).
+   * What a batch committed, to the users' channels in the order its
+   * positions were taken: every plain POST's, then each grouping POST's
+   * (InboxAppender); the POSTs answer once it is sent.
    */
   private async publish(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o]));

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { Scope } from '@herald/contracts';
@@ -8,6 +8,7 @@ import { PublishRateLimitGuard } from '../rate-limit/publish-rate-limit.guard.js
 import { SendsService } from '../sends/sends.service.js';
 import { IngestService } from './ingest.service.js';
 import { PublishNotificationDto } from './publish-notification.dto.js';
+import { PublishAnswer, SendAcceptedAnswer } from './publish.responses.js';
 
 @ApiTags('services')
 @ApiBearerAuth()
@@ -23,14 +24,14 @@ export class NotificationsController {
   @RequireScopes(Scope.Publish)
   @UseGuards(PublishRateLimitGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays within 24 h return the first answer' })
-  @ApiResponse({ status: 201, description: 'Stored in every recipient\'s inbox' })
-  @ApiResponse({ status: 202, description: 'A send for the worker (sendAt, or an audience above the inline threshold); follow send.statusUrl' })
+  @ApiCreatedResponse({ type: PublishAnswer, description: "Stored in every recipient's inbox" })
+  @ApiAcceptedResponse({ type: SendAcceptedAnswer, description: 'A send for the worker (sendAt, or an audience above the inline threshold); follow send.statusUrl' })
   async publish(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PublishNotificationDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<PublishAnswer | SendAcceptedAnswer> {
     if (key !== undefined && (key.length < 1 || key.length > 255)) {
       throw ValidationError.field('Idempotency-Key', 'must be 1-255 characters');
     }

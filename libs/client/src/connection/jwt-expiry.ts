@@ -4,6 +4,8 @@ export interface JwtTimes {
   exp?: number;
   /** Issued at, seconds since the epoch. */
   iat?: number;
+  /** The user; names the group of tabs that share one socket. */
+  sub?: unknown;
 }
 
 /** The most lead time before `exp`; shorter tokens refresh at 10% of their lifetime. */

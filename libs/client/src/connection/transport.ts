@@ -23,17 +23,25 @@ export interface TransportHooks {
   state(state: ConnectionState): void;
   /** Errors the app should hear about (refused credentials, a terminal close). */
   error(error: Error): void;
+  /**
+   * Where the stream stands once every frame received so far is handled
+   * (lastSeq, counts), as fields of a `welcome`. The leader tab answers a new
+   * follower with its welcome patched by this, so the follower starts where
+   * the leader is. Null while closed.
+   */
+  snapshot?(): Promise<Partial<WelcomeFrame> | null>;
 }
 
 /**
- * The seam between the client core and whatever carries frames. Today that
- * is `SocketTransport`, which holds a WebSocket itself. A tab that is not the
- * leader of its origin would plug in a transport that receives the leader's
- * frames instead (see the README); the core, the frame router and the
- * features do not change.
+ * The seam between the client core and whatever carries frames:
+ * `SocketTransport` holds a WebSocket itself; `SharedTransport` (tabs/)
+ * holds one in the leader tab of an origin and relays it to the others.
+ * The core, the frame router and the features do not change.
  */
 export interface Transport {
   readonly state: ConnectionState;
+  /** False while another tab holds the socket for this one. */
+  readonly leading?: boolean;
   /** Starts connecting; a no-op unless closed. */
   start(): void;
   /** Stops until the next start(): no socket, no retry, no polling. */

@@ -1,19 +1,29 @@
-import type { Notification, WelcomeFrame } from '@herald/contracts';
+import { ServerFrameType, type ChangeFrame, type Notification, type WelcomeFrame } from '@herald/contracts';
 import type { Emit, FeatureContext } from '../core/client-feature.js';
 import type { TaskQueue } from '../core/task-queue.js';
 import { isNetworkError } from '../herald-errors.js';
 import type { RestClient } from '../rest-client.js';
-import { Arrival, InboxCursor } from './inbox-cursor.js';
+import { Arrival, InboxCursor, type Positioned } from './inbox-cursor.js';
+import { InboxRest } from './inbox-rest.js';
+import type { InboxState } from './inbox-state.js';
+
+/** Change entries have no id of their own; their position names them. */
+/** Entries per page of `GET /v1/notifications/entries`. */
+const ENTRIES_PAGE = 100;
+
+const changeEntry = (frame: ChangeFrame): Positioned => ({ id: `change:${frame.seq}`, seq: frame.seq });
 
 /**
  * Turns whatever reaches the client (live frames, resume replays, REST pages
  * from gap fill, resync and polling) into one stream of `notification`
- * events in seq order, each exactly once. It runs in the client's queue, so
- * a live frame that arrives while a gap is being fetched waits its turn.
+ * and `change` events in seq order, each exactly once, applied to the
+ * inbox state as they go. It runs in the client's queue, so a live frame
+ * that arrives while a gap is being fetched waits its turn.
  */
 export class InboxSync {
   private cursor: InboxCursor;
   private readonly rest: RestClient;
+  private readonly inboxRest: InboxRest;
   private readonly emit: Emit;
   private readonly queue: TaskQueue;
   private readonly dedupeCapacity: number;
@@ -23,9 +33,15 @@ export class InboxSync {
    * notification when it is stored, but sends no `unread` frame for it, so
    * the client counts the newer unread ones it accepts itself. */
   private countedThrough = 0;
+  /** The server puts inbox changes on the stream (its welcome has counts). */
+  private changes = false;
 
-  constructor({ rest, emit, queue, options }: FeatureContext) {
+  constructor(
+    { rest, emit, queue, options }: FeatureContext,
+    private readonly state: InboxState,
+  ) {
     this.rest = rest;
+    this.inboxRest = new InboxRest(rest);
     this.emit = emit;
     this.queue = queue;
     this.dedupeCapacity = options.dedupeCapacity;
@@ -34,6 +50,13 @@ export class InboxSync {
 
   get lastSeq(): number | null {
     return this.cursor.lastSeq;
+  }
+
+  /** Where the stream stands, as welcome fields: what a new follower tab starts from. */
+  snapshot(): Partial<WelcomeFrame> | null {
+    const lastSeq = this.cursor.lastSeq;
+    if (lastSeq === null || this.unread === null) return null;
+    return { userId: this.userId ?? undefined, lastSeq, unreadCount: this.unread, counts: this.state.counts ?? undefined };
   }
 
   welcome(frame: WelcomeFrame): void {
@@ -46,9 +69,12 @@ export class InboxSync {
     // Without a cursor, start at "now"; history is what list() is for. A
     // server lastSeq below ours means the inbox was reset: believe the server.
     if (last === null || frame.lastSeq < last) this.cursor.reset(frame.lastSeq);
+    this.changes = frame.counts !== undefined;
+    this.state.welcome(frame);
     this.setUnread(frame.unreadCount);
     // The replay that follows a resume is already in unreadCount.
     this.countedThrough = frame.lastSeq;
+    this.changed('welcome');
   }
 
   /**
@@ -57,12 +83,27 @@ export class InboxSync {
    * server's replay delivers what is missing.
    */
   async deliver(notification: Notification): Promise<boolean> {
-    const arrival = this.cursor.classify(notification);
-    if (arrival === Arrival.Duplicate) return true;
-    if (arrival === Arrival.Gap && !(await this.fill(notification.seq - 1))) return false;
-    // The fill may have fetched this very one (pages overshoot the gap).
-    if (this.cursor.classify(notification) !== Arrival.Duplicate) this.accept(notification);
+    if (!(await this.reach(notification))) return false;
+    if (this.arrival(notification) !== Arrival.Duplicate) this.accept(notification);
     return true;
+  }
+
+  /** An inbox change: applied in order like a notification. */
+  async deliverChange(frame: ChangeFrame): Promise<boolean> {
+    if (!(await this.reach(changeEntry(frame)))) return false;
+    this.applyChange(frame);
+    return true;
+  }
+
+  private applyChange(frame: ChangeFrame): void {
+    const entry = changeEntry(frame);
+    if (this.arrival(entry) === Arrival.Duplicate || !this.queue.active) return;
+    this.cursor.accept(entry);
+    this.state.change(frame);
+    this.countedThrough = Math.max(this.countedThrough, frame.seq);
+    this.setUnread(frame.counts.unread);
+    this.emit('change', frame);
+    this.changed('change');
   }
 
   /** `resync_required`: more was missed than a resume replays; page over REST. */
@@ -77,7 +118,7 @@ export class InboxSync {
     this.cursor.advanceTo(seq);
   }
 
-  /** One polling round: what is new, then the unread count. */
+  /** One polling round: what is new (with inbox states: every entry, so items and counts stay exact), then the unread count. */
   async poll(): Promise<void> {
     try {
       if (this.cursor.lastSeq === null) {
@@ -86,7 +127,8 @@ export class InboxSync {
         this.cursor.reset(page.items[0]?.seq ?? 0);
       }
       await this.fetchAfter(Infinity);
-      this.setUnread(await this.rest.unreadCount());
+      // With inbox states the entries carry the counts; before them, ask.
+      if (!this.changes) this.setUnread(await this.rest.unreadCount());
       // Asked after the list, so the count includes everything just fetched.
       this.countedThrough = Math.max(this.countedThrough, this.cursor.lastSeq ?? 0);
     } catch (error) {
@@ -95,10 +137,33 @@ export class InboxSync {
     }
   }
 
+  /**
+   * The v1 frames of read, unread, read-all and delete. A server with inbox
+   * changes sends an `inbox.change` for each as well, which is what the
+   * state follows then; an older one sends only these.
+   */
+  legacy(apply: (state: InboxState) => void): void {
+    if (this.changes) return;
+    apply(this.state);
+    this.changed('change');
+  }
+
   setUnread(count: number): void {
     if (count === this.unread) return;
     this.unread = count;
     if (this.queue.active) this.emit('unread', count);
+  }
+
+  /** Fetches what lies before `entry` when it skips ahead; false when that failed. */
+  private async reach(entry: Positioned): Promise<boolean> {
+    return this.arrival(entry) !== Arrival.Gap || (await this.fill(entry.seq - 1));
+  }
+
+  /** Classifies, moving the cursor over a next entry already held (polled out of order). */
+  private arrival(entry: Positioned): Arrival {
+    const arrival = this.cursor.classify(entry);
+    if (arrival === Arrival.Duplicate && entry.seq === (this.cursor.lastSeq ?? 0) + 1) this.cursor.advanceTo(entry.seq);
+    return arrival;
   }
 
   private async fill(until: number): Promise<boolean> {
@@ -112,25 +177,49 @@ export class InboxSync {
   }
 
   private async fetchAfter(until: number): Promise<void> {
+    if (this.changes) return this.fetchEntriesAfter(until);
     const from = this.cursor.lastSeq;
     if (from === null) return;
     for await (const page of this.rest.pagesAfter(from, until)) {
       if (!this.queue.active) return;
-      // REST is authoritative and sorted: holes there are deleted or expired
-      // rows, so anything not already seen goes out.
+      // REST is authoritative and sorted: holes there are deleted or expired rows.
       for (const item of page) {
         if (this.cursor.classify(item) !== Arrival.Duplicate) this.accept(item);
       }
     }
   }
 
+  /** A server with inbox states lists its stream, changes included (`GET /v1/notifications/entries`). */
+  private async fetchEntriesAfter(until: number): Promise<void> {
+    for (;;) {
+      const from = this.cursor.lastSeq;
+      if (from === null || from >= until) return;
+      const { entries } = await this.inboxRest.entries(from, ENTRIES_PAGE);
+      if (!this.queue.active) return;
+      for (const entry of entries) {
+        if (entry.type === ServerFrameType.Change) this.applyChange(entry);
+        else if (entry.type === ServerFrameType.Notification && this.arrival(entry.notification) !== Arrival.Duplicate) this.accept(entry.notification);
+      }
+      // Entries below `until` are all committed (a live frame at until + 1 came): holes there are deleted rows.
+      if (entries.length < ENTRIES_PAGE) return void (Number.isFinite(until) && this.cursor.advanceTo(until));
+      const last = this.cursor.lastSeq ?? from;
+      if (last <= from) return; // a page that moved nothing: never spin
+    }
+  }
+
   private accept(notification: Notification): void {
     if (!this.queue.active) return;
     this.cursor.accept(notification);
+    this.state.notification(notification);
     this.emit('notification', notification);
     if (notification.seq > this.countedThrough) {
       this.countedThrough = notification.seq;
       if (notification.readAt === null && this.unread !== null) this.setUnread(this.unread + 1);
     }
+    this.changed('notification');
+  }
+
+  private changed(reason: 'welcome' | 'notification' | 'change' | 'counts'): void {
+    if (this.queue.active) this.emit('inbox', { reason, counts: this.state.counts });
   }
 }
