@@ -1,4 +1,5 @@
 export * from './advisory-locks.js';
+export * from './periodic-job.js';
 export * from './data-dir-lock.js';
 export * from './data-source.js';
 export * from './database.js';

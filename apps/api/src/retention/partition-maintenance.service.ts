@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  AdvisoryLocks, Database, InboxRepository, PARTITIONS_LOCK_KEY, PartitionsRepository, periodsOf, uncovered, wantedRange, type SqlExecutor,
+  AdvisoryLocks, Database, InboxRepository, PARTITIONS_LOCK_KEY, PartitionsRepository, PeriodicJob, periodsOf, uncovered, wantedRange, type SqlExecutor,
 } from '@herald/database';
 
 /** Users whose unread counts one transaction settles when a retired partition is dropped. */
@@ -32,9 +32,7 @@ export interface PartitionRun {
 @Injectable()
 export class PartitionMaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PartitionMaintenanceService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<PartitionRun> | undefined;
-  private stopping = false;
+  private readonly job = new PeriodicJob<PartitionRun>();
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -46,28 +44,18 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
 
   /** Partitions exist before the first request; a database that fails here is retried by the timer. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.runOnce().catch((err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`));
-    const interval = this.config.retentionIntervalMs;
-    if (interval <= 0) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`));
-    }, interval);
-    this.timer.unref();
+    const failed = (err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`);
+    await this.runOnce().catch(failed);
+    this.job.every(this.config.retentionIntervalMs, () => this.runOnce(), failed);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.inFlight?.catch(() => undefined);
+    await this.job.stop();
   }
 
   /** One run; `now` and the batch size are for tests that move the clock or want several batches. */
   runOnce(now?: Date, settleBatch = SETTLE_BATCH_USERS): Promise<PartitionRun> {
-    if (this.inFlight) return Promise.resolve({ skipped: true, created: [], dropped: [], rows: 0 });
-    this.inFlight = this.run(now, settleBatch).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return this.job.run(() => this.run(now, settleBatch), { skipped: true, created: [], dropped: [], rows: 0 });
   }
 
   private async run(clock: Date | undefined, settleBatch: number): Promise<PartitionRun> {
@@ -95,7 +83,7 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
     ];
     for (const { step, done } of steps) {
       for (;;) {
-        if (this.stopping) return result;
+        if (this.job.stopping) return result;
         const outcome = await this.locked(step);
         if (outcome === undefined) return this.logged({ ...result, skipped: result.created.length === 0 });
         if (outcome === null) break;

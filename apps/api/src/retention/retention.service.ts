@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import {
-  AdvisoryLocks, Database, IdempotencyKeysRepository, InboxRepository, RETENTION_LOCK_KEY, TopicRepository, type PurgeOutcome, type SqlExecutor,
+  AdvisoryLocks, Database, IdempotencyKeysRepository, InboxRepository, PeriodicJob, RETENTION_LOCK_KEY, TopicRepository, type PurgeOutcome, type SqlExecutor,
 } from '@herald/database';
 import { historyPolicy } from '../topics/history-policy.js';
 
@@ -32,9 +32,7 @@ type Phase = { counter: 'notifications' | 'idempotencyKeys' | 'topicEvents'; bat
 @Injectable()
 export class RetentionService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<RetentionRun> | undefined;
-  private stopping = false;
+  private readonly job = new PeriodicJob<RetentionRun>();
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -46,28 +44,17 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    const interval = this.config.retentionIntervalMs;
-    if (interval <= 0) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((err: Error) => this.logger.warn(`retention run failed: ${err.message}`));
-    }, interval);
-    this.timer.unref();
+    this.job.every(this.config.retentionIntervalMs, () => this.runOnce(), (err) => this.logger.warn(`retention run failed: ${err.message}`));
   }
 
   /** Stops the timer and lets a run in progress finish its batch before the pool closes. */
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.inFlight?.catch(() => undefined);
+    await this.job.stop();
   }
 
   /** One full run; `batchSize` is for tests that want to see several batches. */
   runOnce(batchSize = RETENTION_BATCH_SIZE): Promise<RetentionRun> {
-    if (this.inFlight) return Promise.resolve({ skipped: true, notifications: 0, idempotencyKeys: 0, topicEvents: 0, batches: 0 });
-    this.inFlight = this.run(batchSize).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return this.job.run(() => this.run(batchSize), { skipped: true, notifications: 0, idempotencyKeys: 0, topicEvents: 0, batches: 0 });
   }
 
   private async run(batchSize: number): Promise<RetentionRun> {
@@ -79,7 +66,7 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
     ];
     for (const phase of phases) {
       for (;;) {
-        if (this.stopping) return result;
+        if (this.job.stopping) return result;
         const outcome = await this.db.transaction(async (tx) =>
           (await this.locks.tryForTransaction(tx, RETENTION_LOCK_KEY)) ? phase.batch(tx, batchSize) : undefined,
         );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { ServerFrameType, type ServerFrame } from '@herald/contracts';
-import { AdvisoryLocks, Database, SNOOZE_WAKER_LOCK_KEY, SnoozeWakerRepository, type Woken } from '@herald/database';
+import { AdvisoryLocks, Database, PeriodicJob, SNOOZE_WAKER_LOCK_KEY, SnoozeWakerRepository, type Woken } from '@herald/database';
 import { UserFramePublisher } from '../../../api/src/publishing/user-frame.publisher.js';
 
 /** Notifications woken per transaction: short row locks, bounded frames per publish. */
@@ -20,9 +20,7 @@ const MAX_BATCHES_PER_TICK = 20;
 @Injectable()
 export class SnoozeWaker implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SnoozeWaker.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopping = false;
+  private readonly job = new PeriodicJob<number>();
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -33,32 +31,21 @@ export class SnoozeWaker implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    const interval = this.config.inbox.wakeIntervalMs;
-    if (interval <= 0) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((err: Error) => this.logger.warn(`snooze wake-up failed: ${err.message}`));
-    }, interval);
-    this.timer.unref();
+    this.job.every(this.config.inbox.wakeIntervalMs, () => this.runOnce(), (err) => this.logger.warn(`snooze wake-up failed: ${err.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.job.stop();
   }
 
   /** One tick: wakes what is due, batch by batch; answers how many woke (0 when another replica holds the lock). */
   runOnce(): Promise<number> {
-    if (this.running) return Promise.resolve(0);
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run(() => this.run(), 0);
   }
 
   private async run(): Promise<number> {
     let total = 0;
-    for (let i = 0; i < MAX_BATCHES_PER_TICK && !this.stopping; i++) {
+    for (let i = 0; i < MAX_BATCHES_PER_TICK && !this.job.stopping; i++) {
       const batch = await this.db.transaction(async (tx) =>
         (await this.locks.tryForTransaction(tx, SNOOZE_WAKER_LOCK_KEY)) ? this.waker.wakeDue(tx, WAKE_BATCH_SIZE) : undefined,
       );
