@@ -1,11 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Public } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
 import { DrainState } from './drain-state.js';
 import { Alive, Readiness } from './health.responses.js';
+
+/** An express response and a Fastify reply alike: the gateway and worker run on express, the api on Fastify. */
+interface StatusSettable {
+  status(code: number): unknown;
+}
 
 /** /healthz (alive), /readyz (Postgres and the bus reachable, not draining). Metrics: MetricsServer, on a port of their own. */
 @Public()
@@ -27,7 +31,7 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ type: Readiness, description: 'Ready for traffic' })
   @ApiServiceUnavailableResponse({ type: Readiness, description: 'Not ready: `checks` says why' })
-  async readyz(@Res() res: Response): Promise<void> {
+  async readyz(@Res({ passthrough: true }) res: StatusSettable): Promise<Readiness> {
     const checks: Readiness['checks'] = {
       database: await this.db.ping(),
       bus: this.bus.isReady(),
@@ -35,6 +39,7 @@ export class HealthController {
     };
     const ready = checks.database && checks.bus && !checks.draining;
     const body: Readiness = { status: ready ? 'ready' : 'not_ready', checks };
-    res.status(ready ? 200 : 503).json(body);
+    res.status(ready ? 200 : 503);
+    return body;
   }
 }
