@@ -1,15 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
 import { DrainState } from './drain-state.js';
 import { Alive, Readiness } from './health.responses.js';
-
-/** An express response and a Fastify reply alike: the gateway and worker run on express, the api on Fastify. */
-interface StatusSettable {
-  status(code: number): unknown;
-}
 
 /** /healthz (alive), /readyz (Postgres and the bus reachable, not draining). Metrics: MetricsServer, on a port of their own. */
 @Public()
@@ -31,7 +27,7 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ type: Readiness, description: 'Ready for traffic' })
   @ApiServiceUnavailableResponse({ type: Readiness, description: 'Not ready: `checks` says why' })
-  async readyz(@Res({ passthrough: true }) res: StatusSettable): Promise<Readiness> {
+  async readyz(@Res({ passthrough: true }) res: FastifyReply): Promise<Readiness> {
     const checks: Readiness['checks'] = {
       database: await this.db.ping(),
       bus: this.bus.isReady(),

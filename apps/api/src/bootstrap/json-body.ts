@@ -17,7 +17,8 @@ export function registerJsonBody(fastify: FastifyInstance, bodyLimit: number): v
     const text = body as string;
     if (text.length === 0) return done(null, {});
     // strict, as body-parser: the first non-blank character opens an object or an array
-    const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+    // (JSON's blanks are a subset of trimStart's, and JSON.parse refuses the others anyway)
+    const first = text.trimStart()[0];
     if (first !== '{' && first !== '[') return done(new BodyParseError('not_json'), undefined);
     try {
       done(null, JSON.parse(text));
