@@ -1,9 +1,22 @@
+import { jest } from '@jest/globals';
 import { waitUntil, sleep } from '../../scripts/harness/wait.mjs';
+import { TopicEventPublisher } from '../../apps/api/src/topics/topic-event.publisher.js';
+import { http } from '../support/http-client.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 import { TestSocket } from '../support/test-socket.js';
 import {
   publishTopic, publishTopics, received, seqs, subscriptionToken, topicSocket, topicSubscribers, waitForEvents,
 } from '../support/topics.js';
+
+/** Live seq jumps the gateways have filled from Postgres, all of them together. */
+async function gapFills(sys: TestSystem): Promise<number> {
+  let total = 0;
+  for (const gateway of sys.gateways) {
+    const { body } = await http(gateway.metricsUrl, 'GET', '/metrics');
+    total += Number(/^herald_gateway_gap_fills_total (\d+)/m.exec(body)?.[1] ?? 0);
+  }
+  return total;
+}
 
 /** Subscribe, unsubscribe and `?topics=` over two apis and two gateways, on real Postgres and Redis. */
 describe('topics: subscribing (2 apis, 2 gateways)', () => {
@@ -41,6 +54,42 @@ describe('topics: subscribing (2 apis, 2 gateways)', () => {
     expect(received(onA)).toEqual(seqs(1, 30, 'jobs'));
     expect(received(onB)).toEqual(seqs(1, 30, 'jobs'));
     expect(onA.ofType('topic.event')[0].event).toMatchObject({ topic: 'jobs', type: 'job.progress', createdAt: expect.any(String) });
+  });
+
+  it('delivers every event once and in seq order when a batch publishes after later ones: the gateways fill the jump', async () => {
+    const onA = await open(0, 'ann', ['race']);
+    const onB = await open(1, 'bob', ['race']);
+    for (const s of [onA, onB]) s.send({ type: 'subscribe', topics: ['race'] });
+    await Promise.all([onA, onB].map((s) => s.waitFor((f) => f.type === 'subscribed')));
+    const fillsBefore = await gapFills(sys);
+    // The first batch's publish is held on api 0 (as when it completes after
+    // batches that committed behind it): the group commit frees its slot at
+    // commit, so the later requests commit and publish seqs 2… before seq 1.
+    const publisher = sys.apis[0].app.get(TopicEventPublisher);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const publish = publisher.publish.bind(publisher);
+    const spy = jest.spyOn(publisher, 'publish').mockImplementationOnce(async (events) => (await held, publish(events)));
+    try {
+      let firstAnswered = false;
+      const first = publishTopic(sys, 'race', { data: { i: 0 } }).then((r) => ((firstAnswered = true), r));
+      await waitUntil(() => spy.mock.calls.length === 1, { timeoutMs: 5000, intervalMs: 5, what: 'the first batch committed' });
+      const later = await Promise.all(Array.from({ length: 40 }, (_, i) => publishTopic(sys, 'race', { data: { i: i + 1 } }, i % 2)));
+      for (const socket of [onA, onB]) await waitForEvents(socket, 41);
+      expect(firstAnswered).toBe(false); // a request answers only once its own frames went to Redis
+      release();
+      const answered = await first;
+      await sleep(200); // room for the late copy of seq 1 to show up twice
+
+      expect([answered.status, answered.body]).toEqual([201, { topic: 'race', seq: 1 }]);
+      expect(later.map((r) => r.body.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+      expect(received(onA)).toEqual(seqs(1, 41, 'race'));
+      expect(received(onB)).toEqual(seqs(1, 41, 'race'));
+      expect(await gapFills(sys)).toBeGreaterThan(fillsBefore);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
   });
 
   it('subscribes each gateway to a topic channel once, and unsubscribes it after its last follower leaves', async () => {

@@ -6,6 +6,7 @@ import { AuthError, AuthFailure } from './auth.error.js';
 import { KeyProvider, verifyOptions } from './key-provider.js';
 import { principalFromPayload, type ClaimsPolicy, type Principal } from './principal.js';
 import { subscriptionFromPayload, type SubscriptionGrant } from './subscription-token.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * The one token check of Herald: the socket handshake, the `auth` frame and
@@ -18,11 +19,13 @@ export class TokenVerifier {
   private readonly keys: KeyProvider;
   private readonly options: jwt.VerifyOptions;
   private readonly maxLifetimeSeconds: number | undefined;
+  private readonly verified: VerifiedTokens;
 
   constructor(@Inject(HERALD_CONFIG) config: HeraldConfig) {
     this.keys = new KeyProvider(config.jwt);
     this.options = verifyOptions(config.jwt, this.keys);
     this.maxLifetimeSeconds = config.jwt.maxLifetimeSeconds;
+    this.verified = new VerifiedTokens(this.options.clockTolerance ?? 0);
   }
 
   verify(token: string | undefined | null): Promise<Principal> {
@@ -38,26 +41,37 @@ export class TokenVerifier {
     return this.check(token, (payload, policy) => subscriptionFromPayload(payload, policy, { userId, topic }));
   }
 
-  /** Signature, expiry, issuer and audience by jsonwebtoken, then `claims` on the payload; AuthErrors pass as they are. */
+  /**
+   * Signature, expiry, issuer and audience by jsonwebtoken (or remembered
+   * from an earlier check of the same token, see VerifiedTokens), then
+   * `claims` on the payload; AuthErrors pass as they are.
+   */
   private check<T>(token: string | undefined | null, claims: (payload: jwt.JwtPayload, policy: ClaimsPolicy) => T): Promise<T> {
     if (!token) return Promise.reject(new AuthError(AuthFailure.Missing));
-    return new Promise((resolve, reject) => {
+    const remembered = this.verified.get(token);
+    if (remembered) return this.applyClaims(remembered, claims);
+    return new Promise<jwt.JwtPayload>((resolve, reject) => {
       const getKey: jwt.GetPublicKeyOrSecret = (header, done) => {
         this.keys.keyFor(header).then((key) => done(null, key), (err: Error) => done(err));
       };
       jwt.verify(token, getKey, this.options, (err, payload) => {
         if (err) return reject(toAuthError(err));
-        try {
-          resolve(claims(payload as jwt.JwtPayload, {
-            nowSec: Date.now() / 1000,
-            clockToleranceSec: this.options.clockTolerance ?? 0,
-            maxLifetimeSeconds: this.maxLifetimeSeconds,
-          }));
-        } catch (e) {
-          reject(e instanceof HeraldError ? e : toAuthError(e));
-        }
+        this.verified.remember(token, payload as jwt.JwtPayload);
+        resolve(payload as jwt.JwtPayload);
       });
-    });
+    }).then((payload) => this.applyClaims(payload, claims));
+  }
+
+  private applyClaims<T>(payload: jwt.JwtPayload, claims: (payload: jwt.JwtPayload, policy: ClaimsPolicy) => T): Promise<T> {
+    try {
+      return Promise.resolve(claims(payload, {
+        nowSec: Date.now() / 1000,
+        clockToleranceSec: this.options.clockTolerance ?? 0,
+        maxLifetimeSeconds: this.maxLifetimeSeconds,
+      }));
+    } catch (e) {
+      return Promise.reject(e instanceof HeraldError ? e : toAuthError(e));
+    }
   }
 }
 

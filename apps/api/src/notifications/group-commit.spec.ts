@@ -102,6 +102,23 @@ describe('GroupCommit', () => {
     expect(events).toEqual(['run 1', 'after 1', 'run 2', 'after 2', 'resolved 2', 'resolved 1']);
   });
 
+  it('resolves items with what afterRun answers, and with the batch\'s own results when it answers nothing or throws', async () => {
+    const sut = new GroupCommit<number, number>(async (items) => items, () => 1, {
+      ...options,
+      afterRun: async ([item], results) => {
+        if (item === 1) return [new Error('publish failed')];
+        if (item === 2) return undefined;
+        if (item === 3) throw new Error('afterRun broke its promise');
+        return results.map((r) => (r instanceof Error ? r : r * 10));
+      },
+    });
+
+    await expect(sut.submit(1)).rejects.toThrow('publish failed');
+    await expect(sut.submit(2)).resolves.toBe(2);
+    await expect(sut.submit(3)).resolves.toBe(3);
+    await expect(sut.submit(4)).resolves.toBe(40);
+  });
+
   it('starts a second batch beside one that has run longer than parallelAfterMs', async () => {
     const batches: number[][] = [];
     const gates: (() => void)[] = [];

@@ -20,9 +20,12 @@ export interface GroupCommitOptions<T = unknown, R = unknown> {
   /**
    * Runs once a batch's results are in and its slot is free, before its
    * items resolve: work that must follow the batch (publishing what it
-   * committed) without holding back the next batch. Must not throw.
+   * committed) without holding back the next batch. It may answer the
+   * results the items then resolve with, where that work decides them (a
+   * request whose only effect is the publish fails when the publish did).
+   * Must not throw; if it does, the batch's own results stand.
    */
-  afterRun?: (items: T[], results: (R | Error)[]) => Promise<void>;
+  afterRun?: (items: T[], results: (R | Error)[]) => Promise<(R | Error)[] | void>;
 }
 
 type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -71,9 +74,9 @@ export class GroupCommit<T, R> {
         this.pump();
       };
       this.run(items).then(
-        async (results) => {
+        async (ran) => {
           done();
-          if (this.options.afterRun) await this.options.afterRun(items, results).catch(() => undefined);
+          const results = (this.options.afterRun && (await this.options.afterRun(items, ran).catch(() => undefined))) || ran;
           batch.forEach((p, i) => (results[i] instanceof Error ? p.reject(results[i]) : p.resolve(results[i] as R)));
         },
         (err: unknown) => {

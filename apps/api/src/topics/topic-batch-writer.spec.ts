@@ -61,9 +61,11 @@ describe('TopicBatchWriter', () => {
   });
 
   it('needs a transaction for keys and for namespace seqs, and not otherwise', () => {
-    expect(TopicBatchWriter.needsTransaction([request([out('jobs')])])).toBe(false);
-    expect(TopicBatchWriter.needsTransaction([request([out('jobs')], 'k')])).toBe(true);
-    expect(TopicBatchWriter.needsTransaction([request([out('inv:a', { patterns: true })])])).toBe(true);
-    expect(TopicBatchWriter.needsTransaction([request([out('tele:cpu', { live: true })], 'k')])).toBe(false);
+    const { sut } = setup();
+
+    expect(sut.needsTransaction([request([out('jobs')])])).toBe(false);
+    expect(sut.needsTransaction([request([out('jobs')], 'k')])).toBe(true);
+    expect(sut.needsTransaction([request([out('inv:a', { patterns: true })])])).toBe(true);
+    expect(sut.needsTransaction([request([out('tele:cpu', { live: true })], 'k')])).toBe(false);
   });
 });

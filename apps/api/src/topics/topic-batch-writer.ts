@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PublishedTopicEvent, TopicEvent } from '@herald/contracts';
 import { IdempotencyKeysRepository, TopicRepository, type AppendedTopicEvent, type SqlExecutor } from '@herald/database';
 import { claimFirstKeys, type Keyed } from '../idempotency/key-claims.js';
+import type { PublishBatchWriter } from '../notifications/commit-then-publish.js';
 
 /** A validated event, with what its namespace says about it. */
 export interface OutgoingTopicEvent {
@@ -36,14 +37,14 @@ export const storesRows = (r: TopicPublishRequest) => r.events.some((e) => !e.li
  * without, it is one statement, atomic alone.
  */
 @Injectable()
-export class TopicBatchWriter {
+export class TopicBatchWriter implements PublishBatchWriter<TopicPublishRequest, TopicPublishOutcome> {
   constructor(
     @Inject(IdempotencyKeysRepository) private readonly keys: IdempotencyKeysRepository,
     @Inject(TopicRepository) private readonly topics: TopicRepository,
   ) {}
 
   /** True when `requests` must be written in a transaction. */
-  static needsTransaction(requests: TopicPublishRequest[]): boolean {
+  needsTransaction(requests: TopicPublishRequest[]): boolean {
     return requests.some((r) => (r.key !== undefined && storesRows(r)) || r.events.some((e) => e.patterns && !e.live));
   }
 

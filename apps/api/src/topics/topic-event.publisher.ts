@@ -14,8 +14,11 @@ export interface EventToPush {
  * Pushes topic events to the gateways after commit: one PUBLISH per event on
  * its topic's channel, however many sockets follow it (a second on the
  * namespace's channel where the namespace allows `ns:*`), the frame
- * serialised once. Order per topic is commit order, on the one publisher
- * connection. A failed publish is logged and counted; the caller decides
+ * serialised once. A call's messages keep their order on the one publisher
+ * connection, and calls go out in the order their batches completed: a
+ * topic's seqs arrive in order unless two batches holding it completed the
+ * other way round from their commits, a jump the gateways fill from
+ * Postgres. A failed publish is logged and counted; the caller decides
  * what it means (nothing for stored events: the rows are the truth).
  */
 @Injectable()

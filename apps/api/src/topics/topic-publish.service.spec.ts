@@ -4,7 +4,7 @@ import type { Database, IdempotencyKeysRepository, SqlExecutor } from '@herald/d
 import { UnavailableError } from '@herald/errors';
 import { Metrics } from '@herald/observability';
 import type { TopicBatchWriter, TopicPublishRequest } from './topic-batch-writer.js';
-import type { TopicEventPublisher } from './topic-event.publisher.js';
+import type { EventToPush, TopicEventPublisher } from './topic-event.publisher.js';
 import { TopicPublishService } from './topic-publish.service.js';
 
 const config = {
@@ -12,14 +12,16 @@ const config = {
   topics: { historySize: 1000, historyTtlSeconds: 60, namespaces: { tele: { live: true } }, maxPerSocket: 100, subscribesPerSecond: 10 },
 } as unknown as HeraldConfig;
 
-function setup(published: boolean) {
+/** `publish`: what the bus answers to each batch's publish (by default, the broker took it all). */
+function setup(published: boolean, publish: (events: EventToPush[]) => Promise<boolean> = async () => published) {
   const db = { transaction: async <T>(work: (tx: SqlExecutor) => Promise<T>) => work(db as unknown as SqlExecutor), query: async () => [] };
   const writer = {
+    needsTransaction: () => false,
     write: jest.fn(async (_tx: SqlExecutor, batch: TopicPublishRequest[]) =>
       batch.map((r) => ({ kind: 'created' as const, events: r.events.map((e, i) => ({ topic: e.topic, seq: e.live ? null : i + 1, type: e.type, data: null, createdAt: 'now' })) })),
     ),
   };
-  const publisher = { publish: jest.fn(async () => published) };
+  const publisher = { publish: jest.fn(publish) };
   const metrics = new Metrics(false);
   const sut = new TopicPublishService(db as unknown as Database, writer as unknown as TopicBatchWriter, {} as IdempotencyKeysRepository, publisher as unknown as TopicEventPublisher, config, metrics);
   const counted = async () => Object.fromEntries((await metrics.topicEventsPublished.get()).values.map((v) => [v.labels.namespace, v.value]));
@@ -45,6 +47,23 @@ describe('TopicPublishService', () => {
       body: { events: [{ topic: 'jobs', seq: 1 }, { topic: 'tele:cpu', seq: null }] },
     });
     expect(await counted()).toEqual({ jobs: 1 });
+  });
+
+  it('lets the next batch commit while one publishes, and answers a request only once its own publish is done', async () => {
+    let release!: (ok: boolean) => void;
+    const held = new Promise<boolean>((r) => (release = r));
+    const { sut, writer } = setup(true, async (events) => (events.some((e) => e.event.topic === 'jobs:slow') ? held : true));
+    let slowAnswered = false;
+
+    const slow = sut.publish('svc', [{ topic: 'jobs:slow', type: 't' }]).then((r) => ((slowAnswered = true), r));
+    await new Promise((r) => setImmediate(r)); // its batch committed and waits on the bus
+    const next = await sut.publish('svc', [{ topic: 'jobs:next', type: 't' }]);
+
+    expect(writer.write).toHaveBeenCalledTimes(2); // the second batch did not wait for the first one's publish
+    expect(next.body).toEqual({ events: [{ topic: 'jobs:next', seq: 1 }] });
+    expect(slowAnswered).toBe(false);
+    release(true);
+    await expect(slow).resolves.toMatchObject({ body: { events: [{ topic: 'jobs:slow', seq: 1 }] } });
   });
 
   it('refuses a pattern or a malformed name before anything is written', async () => {

@@ -5,9 +5,9 @@ import type { PublishedTopicEvent } from '@herald/contracts';
 import { Database, IdempotencyKeysRepository } from '@herald/database';
 import { UnavailableError } from '@herald/errors';
 import { Metrics } from '@herald/observability';
-import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { storedAnswer } from '../idempotency/key-claims.js';
-import { GroupCommit } from '../notifications/group-commit.js';
+import { commitThenPublish, writeBatch } from '../notifications/commit-then-publish.js';
+import type { GroupCommit } from '../notifications/group-commit.js';
 import { requestHash } from '../notifications/request-hash.js';
 import { storesRows, TopicBatchWriter, topicResponseBody, type OutgoingTopicEvent, type TopicPublishOutcome, type TopicPublishRequest } from './topic-batch-writer.js';
 import type { TopicEventItemDto } from './topic-event.dto.js';
@@ -18,15 +18,14 @@ export interface TopicPublishResult {
   replayed: boolean;
 }
 
-/** Events per shared transaction. */
-const MAX_BATCH_EVENTS = 5000;
-
 /**
  * `POST /v1/topics/{topic}/events` and `POST /v1/topic-events`, on the
  * machinery of notification ingest: concurrent requests share a transaction
- * (group commit), Idempotency-Keys are claimed with the rows, and the events
- * are published after commit in one pipeline. A live-only event has no row:
- * it is published with the batch, and a request made only of such events
+ * under the same group-commit rules (commitThenPublish), Idempotency-Keys
+ * are claimed with the rows, and a batch's events are published after
+ * commit in one pipeline, outside the batch's commit slot; a request
+ * answers once they were handed to Redis. A live-only event has no row: it
+ * is published with the batch, and a request made only of such events
  * answers 503 when that publish fails (nothing was stored, so a retry is
  * safe); a request that stored anything never fails on the publish.
  */
@@ -42,13 +41,11 @@ export class TopicPublishService {
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {
-    // As ingest: one batch at a time while the next gathers, two side by side once much waits.
-    this.commits = new GroupCommit((batch) => this.commit(batch), (r) => r.events.length, {
-      maxItems: 500,
-      maxWeight: MAX_BATCH_EVENTS,
-      maxInFlight: 2,
-      parallelMinWeight: 500,
-    });
+    this.commits = commitThenPublish(
+      (batch) => writeBatch(this.db, this.writer, batch, this.config.idempotencyTtlHours),
+      (r) => r.events.length,
+      (batch, outcomes) => this.publishCommitted(batch, outcomes),
+    );
   }
 
   async publish(principal: string, items: TopicEventItemDto[], idempotencyKey?: string): Promise<TopicPublishResult> {
@@ -69,20 +66,14 @@ export class TopicPublishService {
     return { topic: topic.name, namespace: topic.namespace, type: item.type, data: item.data ?? null, live, patterns };
   }
 
-  private async commit(batch: TopicPublishRequest[]): Promise<(TopicPublishOutcome | Error)[]> {
-    let outcomes: (TopicPublishOutcome | Error)[];
-    try {
-      const ttl = this.config.idempotencyTtlHours;
-      outcomes = TopicBatchWriter.needsTransaction(batch)
-        ? await this.db.transaction((tx) => this.writer.write(tx, batch, ttl))
-        : await this.writer.write(this.db, batch, ttl);
-    } catch (err) {
-      // One request must not fail the others it shared a transaction with: retry each alone, unless the database is gone.
-      if (batch.length === 1 || isDatabaseUnavailable(err)) throw err;
-      return Promise.all(batch.map((r) => this.commit([r]).then(([o]) => o, (e: Error) => e)));
-    }
-    const created = outcomes.map((o, i) => (o instanceof Error || o.kind !== 'created' ? [] : o.events.map((event, k) => ({ event, patterns: batch[i].events[k].patterns }))));
-    const published = await this.publisher.publish(created.flat());
+  /**
+   * What a batch created, to the topics' channels in one pipeline (request
+   * order, so each topic's seqs in order within the batch); answers what
+   * each request resolves with. Runs after commit, outside the batch's slot.
+   */
+  private async publishCommitted(batch: TopicPublishRequest[], outcomes: (TopicPublishOutcome | Error)[]): Promise<(TopicPublishOutcome | Error)[]> {
+    const created = outcomes.flatMap((o, i) => (o instanceof Error || o.kind !== 'created' ? [] : o.events.map((event, k) => ({ event, patterns: batch[i].events[k].patterns }))));
+    const published = await this.publisher.publish(created);
     return outcomes.map((o, i) => {
       if (o instanceof Error || o.kind !== 'created') return o;
       if (!published && !storesRows(batch[i])) return new UnavailableError('bus unavailable, live events not sent');
