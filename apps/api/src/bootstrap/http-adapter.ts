@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
-import type { HeraldConfig } from '@herald/config';
+import { HTTP_REQUEST_TIMEOUT_MS, type HeraldConfig } from '@herald/config';
 import { ErrorCode } from '@herald/contracts';
 import { HeraldError } from '@herald/errors';
 import { HTTP_STATUS } from '../errors/http-status.js';
@@ -22,6 +22,7 @@ export function createHttpAdapter(config: Pick<HeraldConfig, 'http'>): FastifyAd
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
     trustProxy: false,
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 2048 },
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerAsNodeDoes,
