@@ -8,6 +8,8 @@ export default {
   moduleNameMapper: {
     '^@herald/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // ESM only, required from CommonJS: see the file.
+    '^content-disposition$': '<rootDir>/test/support/cjs/content-disposition.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

@@ -4,11 +4,12 @@ import { Logger } from 'nestjs-pino';
 import type { HeraldConfig } from '@herald/config';
 import { ApiAppModule } from './api-app.module.js';
 import { configureHttp } from './bootstrap/configure-http.js';
+import { createHttpAdapter } from './bootstrap/http-adapter.js';
 
 /** Builds an api app (not listening yet); main.ts and the tests share it. */
 export async function createApiApp(config: HeraldConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiAppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(ApiAppModule.forRoot(config), createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  configureHttp(app, config);
+  configureHttp(app);
   return app;
 }

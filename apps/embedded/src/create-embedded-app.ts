@@ -4,12 +4,13 @@ import { Logger } from 'nestjs-pino';
 import type { HeraldConfig } from '@herald/config';
 import { LeanWsAdapter } from '../../gateway/src/connection/lean-ws-adapter.js';
 import { configureHttp } from '../../api/src/bootstrap/configure-http.js';
+import { createHttpAdapter } from '../../api/src/bootstrap/http-adapter.js';
 import { EmbeddedAppModule } from './embedded-app.module.js';
 
 export async function createEmbeddedApp(config: HeraldConfig, options: { inMemory?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(EmbeddedAppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(EmbeddedAppModule.forRoot(config, options), createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new LeanWsAdapter(app));
-  configureHttp(app, config);
+  configureHttp(app);
   return app;
 }

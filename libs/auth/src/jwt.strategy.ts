@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthError, AuthFailure } from './auth.error.js';
 import type { Principal } from './principal.js';
@@ -24,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({ jwtFromRequest: bearerToken, secretOrKeyProvider: (_req: unknown, _jwt: string, done: (e: Error) => void) => done(new AuthError(AuthFailure.Invalid)) });
   }
 
-  override authenticate(req: Request): void {
+  override authenticate(req: { headers: IncomingHttpHeaders }): void {
     const token = bearerToken(req);
     if (!token) return this.fail(new AuthError(AuthFailure.Missing), 401);
     this.verifier.verify(token).then(

@@ -3,3 +3,4 @@ export * from './herald-config.js';
 export * from './load-config.js';
 export * from './config.module.js';
 export * from './topic-namespaces.js';
+export * from './http-server.js';

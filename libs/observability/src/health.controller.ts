@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@herald/auth';
 import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
@@ -27,7 +27,7 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ type: Readiness, description: 'Ready for traffic' })
   @ApiServiceUnavailableResponse({ type: Readiness, description: 'Not ready: `checks` says why' })
-  async readyz(@Res() res: Response): Promise<void> {
+  async readyz(@Res({ passthrough: true }) res: FastifyReply): Promise<Readiness> {
     const checks: Readiness['checks'] = {
       database: await this.db.ping(),
       bus: this.bus.isReady(),
@@ -35,6 +35,7 @@ export class HealthController {
     };
     const ready = checks.database && checks.bus && !checks.draining;
     const body: Readiness = { status: ready ? 'ready' : 'not_ready', checks };
-    res.status(ready ? 200 : 503).json(body);
+    res.status(ready ? 200 : 503);
+    return body;
   }
 }

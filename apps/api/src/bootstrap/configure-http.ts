@@ -1,20 +1,15 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { HeraldConfig } from '@herald/config';
 import { AuditLog, ClientAddress } from '@herald/observability';
 import { AuthFailureAudit } from '../errors/auth-failure-audit.js';
 import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { createValidationPipe } from '../errors/validation-pipe.js';
 import { createOpenApiDocument } from '../openapi/openapi-document.js';
 
-/** Body limit, validation, error shape and OpenAPI: shared by the api and embedded mode. */
-export function configureHttp(app: INestApplication, config: HeraldConfig): void {
-  const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: config.http.bodyLimit });
-  express.disable('x-powered-by');
-  app.useGlobalFilters(new HttpExceptionFilter(new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
+/** Validation, error shape and OpenAPI (the body limit is the adapter's, http-adapter.ts): shared by the api and embedded mode. */
+export function configureHttp(app: INestApplication): void {
+  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
   app.useGlobalPipes(createValidationPipe());
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });

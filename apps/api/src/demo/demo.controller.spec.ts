@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { HeraldConfig } from '@herald/config';
 import { UnavailableError } from '@herald/errors';
 import { DemoController } from './demo.controller.js';
@@ -6,7 +6,7 @@ import { DevTokens } from './dev-tokens.js';
 import type { SdkBundle } from './sdk-bundle.js';
 
 const config = (env: HeraldConfig['env']) => ({ env, jwt: { secret: 'x'.repeat(32) } }) as HeraldConfig;
-const notBuilt = { read: () => null } as unknown as SdkBundle;
+const notBuilt = { read: () => null, file: () => null } as unknown as SdkBundle;
 
 describe('DemoController', () => {
   it('answers 503 with the fix when the SDK bundle is not built', () => {
@@ -14,7 +14,7 @@ describe('DemoController', () => {
 
     let error: unknown;
     try {
-      sut.bundle('herald-client.js', {} as Response);
+      sut.bundle('herald-client.js', undefined, {} as FastifyReply);
     } catch (thrown) {
       error = thrown;
     }

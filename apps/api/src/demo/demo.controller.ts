@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@herald/auth';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { NotFoundError, UnavailableError } from '@herald/errors';
@@ -32,23 +32,25 @@ export class DemoController {
   }
 
   @Get()
-  inbox(@Res() res: Response): void {
-    res.set(this.page.headers).type('html').send(this.page.html);
+  inbox(@Res() res: FastifyReply): void {
+    res.headers({ ...this.page.headers, 'Content-Type': 'text/html; charset=utf-8' }).send(this.page.html);
   }
 
   /** The page's service worker, at the root so its scope is the whole origin. */
   @Get('sw.js')
-  serviceWorker(@Res() res: Response): void {
-    res.set({ 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(SERVICE_WORKER);
+  serviceWorker(@Res() res: FastifyReply): void {
+    res.headers({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(SERVICE_WORKER);
   }
 
   @Get('sdk/:file')
-  bundle(@Param('file') file: string, @Res() res: Response): void {
+  bundle(@Param('file') file: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: FastifyReply): void {
     if (!Object.hasOwn(SDK_FILES, file)) throw new NotFoundError('file');
-    const bytes = this.sdk.read(file);
-    if (!bytes) throw new UnavailableError('the SDK bundle is not built: run `npm run build` (writes dist/client)');
+    const sdk = this.sdk.file(file);
+    if (!sdk) throw new UnavailableError('the SDK bundle is not built: run `npm run build` (writes dist/client)');
     // Revalidated each load (ETag), so a rebuilt bundle is never stale.
-    res.set({ 'Content-Type': SDK_FILES[file], 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(bytes);
+    res.headers({ 'Content-Type': SDK_FILES[file], 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ETag: sdk.etag });
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === sdk.etag)) res.status(304).send();
+    else res.send(sdk.bytes);
   }
 
   @Post('demo/dev-token')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,22 +20,33 @@ export function sdkDirectories(moduleUrl: string = import.meta.url, cwd: string 
   return [fileURLToPath(new URL('../../../../client/', moduleUrl)), join(cwd, 'dist', 'client')];
 }
 
+export interface SdkFile {
+  bytes: Buffer;
+  etag: string;
+}
+
 /** The SDK bundle the demo page imports, read from dist/client on first use. */
 @Injectable()
 export class SdkBundle {
   protected readonly directories: string[] = sdkDirectories();
-  private readonly cache = new Map<string, Buffer>();
+  private readonly cache = new Map<string, SdkFile>();
 
   /** The file's bytes, or null when it is not a served name or not built. */
   read(name: string): Buffer | null {
+    return this.file(name)?.bytes ?? null;
+  }
+
+  /** The file's bytes and the ETag a browser revalidates with, or null as read(). */
+  file(name: string): SdkFile | null {
     if (!Object.hasOwn(SDK_FILES, name)) return null;
     const cached = this.cache.get(name);
     if (cached) return cached;
     for (const dir of this.directories) {
       try {
         const bytes = readFileSync(join(dir, name));
-        this.cache.set(name, bytes);
-        return bytes;
+        const file = { bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"` };
+        this.cache.set(name, file);
+        return file;
       } catch {
         // Not here; try the next place. A miss is not cached, so a later build is picked up.
       }

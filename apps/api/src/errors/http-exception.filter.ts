@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpServer } from '@nestjs/common';
 import { ErrorCode, type ApiError } from '@herald/contracts';
 import { HeraldError, UnavailableError } from '@herald/errors';
+import { BodyParseError } from './body-parse.error.js';
 import type { AuthFailureAudit } from './auth-failure-audit.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 import { CODE_BY_STATUS, HTTP_STATUS } from './http-status.js';
@@ -17,16 +18,19 @@ import { CODE_BY_STATUS, HTTP_STATUS } from './http-status.js';
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  constructor(private readonly authAudit?: AuthFailureAudit) {}
+  constructor(
+    private readonly http: HttpServer,
+    private readonly authAudit?: AuthFailureAudit,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const res = http.getResponse<Response>();
+    const ctx = host.switchToHttp();
+    const res: unknown = ctx.getResponse();
     const error = this.toHeraldError(exception);
     const status = HTTP_STATUS[error.code];
-    this.authAudit?.record(http.getRequest(), error, status);
-    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    res.status(status).json(toBody(error));
+    this.authAudit?.record(ctx.getRequest(), error, status);
+    if (error.retryAfterSeconds !== undefined) this.http.setHeader(res, 'Retry-After', String(error.retryAfterSeconds));
+    this.http.reply(res, toBody(error), status);
   }
 
   private toHeraldError(exception: unknown): HeraldError {
@@ -37,8 +41,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const code = CODE_BY_STATUS[exception.getStatus()] ?? ErrorCode.Internal;
       return new HeraldError(code, FIXED_MESSAGES[code] ?? 'internal error');
     }
-    const bodyParser = bodyParserError(exception);
-    if (bodyParser) return bodyParser;
+    const body = bodyError(exception);
+    if (body) return body;
     if (isDatabaseUnavailable(exception)) return new UnavailableError('database unavailable, retry later', exception);
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return new HeraldError(ErrorCode.Internal, 'internal error');
@@ -55,7 +59,7 @@ const FIXED_MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.Unavailable]: 'unavailable, retry later',
 };
 
-function toBody(error: HeraldError): ApiError {
+export function toBody(error: HeraldError): ApiError {
   const statusCode = HTTP_STATUS[error.code];
   return { statusCode, error: statusName(statusCode), code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
 }
@@ -65,12 +69,16 @@ function statusName(status: number): string {
   return name ? name.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') : 'Error';
 }
 
-/** express's body-parser throws plain errors with a `type`; give them our codes. */
-function bodyParserError(exception: unknown): HeraldError | undefined {
-  const type = (exception as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') return new HeraldError(ErrorCode.PayloadTooLarge, 'request body is too large');
-  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new HeraldError(ErrorCode.ValidationFailed, 'request body is not valid JSON');
-  }
-  return undefined;
+/**
+ * A request Fastify refused before any route ran (its body: too large, a
+ * wrong Content-Length, not JSON, see json-body.ts; a malformed URL): the
+ * status it carries, with our code and fixed text.
+ */
+export function bodyError(exception: unknown): HeraldError | undefined {
+  const { statusCode, code } = (exception ?? {}) as { statusCode?: unknown; code?: unknown };
+  if (!(exception instanceof BodyParseError) && !(typeof code === 'string' && code.startsWith('FST_ERR_'))) return undefined;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (statusCode === 413) return new HeraldError(ErrorCode.PayloadTooLarge, FIXED_MESSAGES[ErrorCode.PayloadTooLarge] as string);
+  const aboutBody = exception instanceof BodyParseError || (code as string).startsWith('FST_ERR_CTP_');
+  return new HeraldError(ErrorCode.ValidationFailed, aboutBody ? (FIXED_MESSAGES[ErrorCode.ValidationFailed] as string) : 'malformed request');
 }

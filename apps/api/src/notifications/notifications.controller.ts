@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { Scope } from '@herald/contracts';
 import { ValidationError } from '@herald/errors';
@@ -30,7 +30,7 @@ export class NotificationsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: PublishNotificationDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<PublishAnswer | SendAcceptedAnswer> {
     if (key !== undefined && (key.length < 1 || key.length > 255)) {
       throw ValidationError.field('Idempotency-Key', 'must be 1-255 characters');
@@ -40,7 +40,7 @@ export class NotificationsController {
       ? await this.ingest.ingest(principal.sub, body, key)
       : await this.sends.publish(principal.sub, body, key);
     if ('status' in result) res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { LimitName } from '@herald/bus';
 import { Scope, type PublishedTopicEvent } from '@herald/contracts';
@@ -41,7 +41,7 @@ export class TopicsController {
     @Param('topic') topic: string,
     @Body() body: PublishTopicEventDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<PublishedTopicEvent> {
     const result = await this.publisher.publish(principal.sub, [{ topic, ...body }], checkKey(key));
     return answered(result, res).events[0];
@@ -57,7 +57,7 @@ export class TopicsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: PublishTopicEventsDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<{ events: PublishedTopicEvent[] }> {
     return answered(await this.publisher.publish(principal.sub, body.events, checkKey(key)), res);
   }
@@ -82,7 +82,7 @@ function checkKey(key: string | undefined): string | undefined {
   return key;
 }
 
-function answered(result: TopicPublishResult, res: Response): TopicPublishResult['body'] {
-  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+function answered(result: TopicPublishResult, res: FastifyReply): TopicPublishResult['body'] {
+  if (result.replayed) res.header('Idempotent-Replayed', 'true');
   return result.body;
 }
