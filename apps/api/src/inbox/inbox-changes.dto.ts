@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { BULK_ACTIONS, LINK_INTERACTION, MAX_BULK_IDS, MAX_COUNT_FILTERS, type BulkAction } from '@herald/contracts';
-import { MAX_SEQ } from './list-notifications.query.js';
+import { MAX_SEQ } from './notification-page.query.js';
 
 const FILTER_SCHEMA: Record<string, unknown> = {
   type: 'object',

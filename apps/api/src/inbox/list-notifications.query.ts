@@ -2,36 +2,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { INBOX_STATES, SEVERITIES, TAG_MATCHES, type InboxState, type Severity, type TagMatch } from '@herald/contracts';
-
-/**
- * The largest seq a cursor may name: past 2^53 a number is no longer exact
- * in JSON or JavaScript, long before Postgres's bigint ends at 2^63 - 1, and
- * no user's seq comes near it.
- */
-export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+import { MAX_SEQ, NotificationPageQuery } from './notification-page.query.js';
 
 /**
  * Query of `GET /v1/notifications`: newest activity first by default, oldest
  * first with `after`. The filter fields are checked by parseInboxFilter
  * (one set of rules with counts and bulk); here they are only typed.
  */
-export class ListNotificationsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Cursor: only activitySeq below this (newest-first paging; the previous nextCursor)', minimum: 1, maximum: MAX_SEQ })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_SEQ)
-  before?: number;
-
+export class ListNotificationsQuery extends NotificationPageQuery {
   @ApiPropertyOptional({ description: 'Catch-up: seq above this, oldest first (the other filters are ignored)', minimum: 0, maximum: MAX_SEQ })
   @IsOptional()
   @Type(() => Number)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTION_STYLES, SEVERITIES, type ActionStyle, type Severity } from '@herald/contracts';
 import type * as contracts from '@herald/contracts';
-import { MAX_SEQ } from './list-notifications.query.js';
+import { MAX_SEQ } from './notification-page.query.js';
 
 const SEQ = { type: 'integer', minimum: 1, maximum: MAX_SEQ } as const;
 const TIME = { type: 'string', format: 'date-time', nullable: true } as const;

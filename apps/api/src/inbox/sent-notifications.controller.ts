@@ -1,33 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@herald/auth';
 import { Scope, type NotificationPage } from '@herald/contracts';
 import { NotificationLookup } from '@herald/database';
 import { NotFoundError, ValidationError } from '@herald/errors';
-import { MAX_SEQ } from './list-notifications.query.js';
+import { NotificationPageQuery } from './notification-page.query.js';
 import { checkId } from './notification-id.js';
 import { Notification as NotificationSchema, NotificationPage as NotificationPageSchema } from './notification.responses.js';
-
-export class RecipientPageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SEQ, description: 'The previous page\'s nextCursor' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_SEQ)
-  before?: number;
-}
 
 /**
  * What a service sent, as its recipients left it: states and times
@@ -52,7 +31,7 @@ export class SentNotificationsController {
   @Get('recipients/:userId/notifications')
   @RequireScopes(Scope.Publish)
   @ApiOkResponse({ type: NotificationPageSchema, description: 'Newest activity first, every state' })
-  async recipient(@CurrentPrincipal() p: Principal, @Param('userId') userId: string, @Query() q: RecipientPageQuery): Promise<NotificationPage> {
+  async recipient(@CurrentPrincipal() p: Principal, @Param('userId') userId: string, @Query() q: NotificationPageQuery): Promise<NotificationPage> {
     if (userId.length < 1 || userId.length > 128) throw ValidationError.field('userId', 'must be 1-128 characters');
     const limit = q.limit ?? 20;
     const items = await this.lookup.recipientPage(p.sub, userId, limit, q.before);

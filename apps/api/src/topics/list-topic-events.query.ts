@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_SEQ } from '../inbox/list-notifications.query.js';
+import { MAX_SEQ } from '../inbox/notification-page.query.js';
 
 /** Query of `GET /v1/topics/{topic}/events`: catch-up and polling, oldest first. */
 export class ListTopicEventsQuery {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TOPIC_NAME_PATTERN } from '@herald/contracts';
 import type * as contracts from '@herald/contracts';
-import { MAX_SEQ } from '../inbox/list-notifications.query.js';
+import { MAX_SEQ } from '../inbox/notification-page.query.js';
 import type { TopicEventsAnswer } from './topic-catch-up.service.js';
 
 /** One entry of a publish answer (`PublishedTopicEvent`). */
