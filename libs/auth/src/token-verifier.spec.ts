@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import jwt from 'jsonwebtoken';
 import type { HeraldConfig } from '@herald/config';
 import { signToken } from './sign-token.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -14,8 +15,11 @@ describe('TokenVerifier, remembering verified tokens', () => {
     const sut = new TokenVerifier(config);
     const token = signToken(SECRET, { sub: 'svc', scope: 'notifications:publish' });
 
+    const checks = jest.spyOn(jwt, 'verify');
     const first = await sut.verify(token);
     const again = await sut.verify(token);
+    // The signature was checked once; the second answer came from memory.
+    expect(checks).toHaveBeenCalledTimes(1);
     const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
 
     expect(again).toEqual(first);
