@@ -60,4 +60,23 @@ describe('credentials never reach the logs (api and gateway as real processes, L
     expect(logs).toContain('API key'); // the refusals were logged, at debug level
     for (const secret of [key, altered]) expect(logs).not.toContain(secret.slice(22)); // not even the secret part
   }, 30000);
+
+  it('writes one line per answered request, with its status and time, and none for health probes', async () => {
+    const before = sys.api.output().length;
+    await http(sys.api.url, 'GET', '/healthz');
+    await http(sys.api.url, 'GET', '/v1/notifications?limit=3', { token: sys.userToken('log-line-user') });
+    await http(sys.api.url, 'GET', '/v1/notifications');
+    await new Promise((r) => setTimeout(r, 300));
+
+    const lines = sys.api.output().slice(before).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+    const requests = lines.filter((l) => l.msg === 'request completed');
+    expect(requests.map((l) => [l.req.method, l.req.url, l.res.statusCode])).toEqual([
+      ['GET', '/v1/notifications?limit=3', 200],
+      ['GET', '/v1/notifications', 401],
+    ]);
+    for (const l of requests) {
+      expect(l).toMatchObject({ app: 'api', level: 30, req: { id: expect.anything() } });
+      expect(l.responseTime).toEqual(expect.any(Number));
+    }
+  }, 30000);
 });

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { HeraldConfig } from '@herald/config';
+import { logRequests } from '@herald/observability';
 import { ApiAppModule } from './api-app.module.js';
 import { configureHttp } from './bootstrap/configure-http.js';
 import { createHttpAdapter } from './bootstrap/http-adapter.js';
@@ -10,6 +11,7 @@ import { createHttpAdapter } from './bootstrap/http-adapter.js';
 export async function createApiApp(config: HeraldConfig): Promise<INestApplication> {
   const app = await NestFactory.create(ApiAppModule.forRoot(config), createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  logRequests(app);
   configureHttp(app);
   return app;
 }

@@ -8,3 +8,4 @@ export * from './label-budget.js';
 export * from './metrics-server.js';
 export * from './client-address.js';
 export * from './audit-log.js';
+export * from './request-log.js';

@@ -1,0 +1,32 @@
+import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+
+/** Probed every few seconds by orchestrators and load balancers: not worth a line each. */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * One line per request, as pino-http wrote it ("request completed" with
+ * `req`, `res` and `responseTime`, through the root logger's serializers,
+ * which mask credentials), from Fastify's own hooks.
+ *
+ * Why not nestjs-pino's request middleware (loggerParams turns it off): it
+ * binds each request's logger with AsyncLocalStorage, and on Node 20 the
+ * first `run` turns on a promise hook that then costs every promise the
+ * process makes; with pino-http behind middie that was about a fifth of the
+ * api's CPU per POST (docs/benchmarks.md). What that binding gave, the
+ * request's id on lines logged while handling it, is the price.
+ */
+export function logRequests(app: INestApplication): void {
+  const root = PinoLogger.root;
+  if (!root) throw new Error('logRequests needs the app logger: import LoggerModule.forRoot(loggerParams(...))');
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (!UNLOGGED_PATHS.has(request.url)) root.info({ req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    if (!UNLOGGED_PATHS.has(request.url)) root.info({ req: request }, 'request aborted');
+    done();
+  });
+}
