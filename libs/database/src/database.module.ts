@@ -4,6 +4,7 @@ import { createDataSource, isEmbedded } from './data-source.js';
 import { AdvisoryLocks } from './advisory-locks.js';
 import { ApiKeysRepository } from './repositories/api-keys.repository.js';
 import { Database, type SqlExecutor } from './database.js';
+import { createPublishPool } from './publish-pool.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
 import { NotificationReader } from './repositories/notification-reader.js';
@@ -53,7 +54,10 @@ export class DatabaseModule {
             const dataSource = createDataSource(config, { inMemory: options.inMemory });
             await dataSource.initialize();
             if (options.migrate) await runMigrationsLocked(dataSource, isEmbedded(config));
-            return new Database(dataSource, isEmbedded(config));
+            // Connects lazily: a process that never publishes (gateway, worker) opens no connection on it.
+            const logger = new Logger('Database');
+            const publishPool = config.database.url ? createPublishPool(config.database.url, (message) => logger.warn(message)) : undefined;
+            return new Database(dataSource, isEmbedded(config), publishPool);
           },
         },
         ...REPOSITORIES.map((R) => ({ provide: R, inject: [Database], useFactory: (db: Database) => new R(db) })),
@@ -82,6 +86,7 @@ class DatabaseShutdown implements OnApplicationShutdown {
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.replica?.close();
+    await this.db.closePublishing();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

@@ -20,11 +20,26 @@ export interface SqlExecutor {
  */
 export class Database implements SqlExecutor {
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Where the publish path's batches run: over `publishPool` when given
+   * (publish-pool.ts: sessions with generic plans), else this Database.
+   */
+  readonly publishing: Database;
 
   constructor(
     readonly dataSource: DataSource,
     private readonly serialize: boolean,
-  ) {}
+    publishPool?: Pool,
+    /** This Database's own pool in place of TypeORM's (the publishing view). */
+    private readonly ownPool?: Pool,
+  ) {
+    this.publishing = publishPool ? new Database(dataSource, serialize, undefined, publishPool) : this;
+  }
+
+  /** Ends the publish path's pool, when it has one (TypeORM's own ends with the DataSource). */
+  async closePublishing(): Promise<void> {
+    if (this.publishing !== this) await this.publishing.ownPool?.end();
+  }
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     const pool = this.pool();
@@ -75,10 +90,10 @@ export class Database implements SqlExecutor {
     }
   }
 
-  /** TypeORM's pg Pool on real Postgres; undefined for PGlite (embedded). */
+  /** TypeORM's pg Pool (or this view's own) on real Postgres; undefined for PGlite (embedded). */
   private pool(): Pool | undefined {
     if (this.serialize) return undefined;
-    return (this.dataSource.driver as unknown as { master?: Pool }).master;
+    return this.ownPool ?? (this.dataSource.driver as unknown as { master?: Pool }).master;
   }
 
   private async withRunner<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {

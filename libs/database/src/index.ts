@@ -5,6 +5,7 @@ export * from './data-source.js';
 export * from './database.js';
 export * from './database.module.js';
 export * from './prepared.js';
+export * from './publish-pool.js';
 export * from './notification-row.js';
 export * from './repositories/api-keys.repository.js';
 export * from './repositories/idempotency-keys.repository.js';

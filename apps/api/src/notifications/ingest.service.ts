@@ -50,7 +50,7 @@ export class IngestService {
   }
 
   private commit(batch: IngestRequest[]): Promise<(IngestOutcome | Error)[]> {
-    return writeBatch(this.db, this.writer, batch, this.config.idempotencyTtlHours);
+    return writeBatch(this.db.publishing, this.writer, batch, this.config.idempotencyTtlHours);
   }
 
   /**

@@ -42,7 +42,7 @@ export class TopicPublishService {
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {
     this.commits = commitThenPublish(
-      (batch) => writeBatch(this.db, this.writer, batch, this.config.idempotencyTtlHours),
+      (batch) => writeBatch(this.db.publishing, this.writer, batch, this.config.idempotencyTtlHours),
       (r) => r.events.length,
       (batch, outcomes) => this.publishCommitted(batch, outcomes),
     );
