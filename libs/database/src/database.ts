@@ -36,9 +36,10 @@ export class Database implements SqlExecutor {
     this.publishing = publishPool ? new Database(dataSource, serialize, undefined, publishPool) : this;
   }
 
-  /** Ends the publish path's pool, when it has one (TypeORM's own ends with the DataSource). */
+  /** Ends the publish path's pool, when it has one and it is not ended yet (TypeORM's own ends with the DataSource). */
   async closePublishing(): Promise<void> {
-    if (this.publishing !== this) await this.publishing.ownPool?.end();
+    const pool = this.publishing.ownPool;
+    if (this.publishing !== this && pool && !pool.ended) await pool.end();
   }
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {

@@ -4,32 +4,35 @@ import pg from 'pg';
 const PUBLISH_POOL_SIZE = 4;
 
 /**
- * The pool the publish path's batches run on (Database.publishing), on
- * sessions that plan every statement generically.
+ * The pool the publish path's batches run on (Database.publishing). Its
+ * sessions plan every statement generically: the append, and also the
+ * key claims, the preference check, the stored answers, the grouping and
+ * the topic writes of a batch.
  *
- * Why its own sessions: the append statement is prepared once per
- * connection (prepared()), yet Postgres re-planned it on every execution.
- * Its parameters are arrays, so each custom plan knows the batch's real
- * size while the generic plan must assume ten rows, and the plan cache
- * never found the generic one cheaper. Planning was 0.2 of the 0.45 ms a
- * one-POST append took in Postgres (docs/benchmarks.md). The generic plan
- * hash-joins the arrays, which is as fast from one row to 500. Reads keep
- * the main pool and Postgres's usual choice: a generic plan is a guess
+ * Why the path has sessions of its own: the append statement is prepared
+ * once per connection (prepared()), yet Postgres planned it again on every
+ * execution. Its parameters are arrays, so a custom plan knows the batch's
+ * real size while the generic plan must assume ten rows, and the plan cache
+ * never found the generic plan cheaper. Planning was 0.2 ms of the 0.45 ms
+ * a one-POST append took (docs/benchmarks.md). The generic plan hash-joins
+ * the arrays and is as fast from one row to 500. Reads stay on the main
+ * pool, where Postgres chooses as usual: a generic plan is a guess made
  * without the parameters' values (a LIMIT, a time range), and only the
- * publish path's statements were measured with it.
+ * publish path was measured with it.
  */
 export function createPublishPool(url: string, onProblem: (message: string) => void): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: PUBLISH_POOL_SIZE,
     connectionTimeoutMillis: 5000,
-  });
-  // A SET queued ahead of the first statement, not the `options` startup
-  // parameter: PgBouncer refuses a connection that sends one. Behind a
-  // transaction-mode PgBouncer the setting may not follow the statement;
-  // Postgres then plans as it would have, which costs time, never rows.
-  pool.on('connect', (client) => {
-    client.query('SET plan_cache_mode = force_generic_plan').catch((err: Error) => onProblem(`publish pool setting: ${err.message}`));
+    // This runs before pg-pool hands the connection out. The setting is a
+    // SET rather than the `options` startup parameter, because PgBouncer
+    // refuses a connection that sends one (docs/deployment.md has the
+    // transaction-mode caveat). If the SET fails, the connection is broken:
+    // pg-pool closes it and the checkout fails like any other lost connection.
+    onConnect: async (client) => {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+    },
   });
   // An idle client whose server went away must not crash the process: the next batch reconnects.
   pool.on('error', (err) => onProblem(`publish pool connection: ${err.message}`));

@@ -6,9 +6,10 @@ import { PinoLogger } from 'nestjs-pino';
 const UNLOGGED_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
- * One line per request, as pino-http wrote it ("request completed" with
- * `req`, `res` and `responseTime`, through the root logger's serializers,
- * which mask credentials), from Fastify's own hooks.
+ * One line per request, as pino-http wrote it ("request completed", or
+ * "request errored" for a 5xx, with `req`, `res` and `responseTime`,
+ * through the root logger's serializers, which mask credentials), from
+ * Fastify's own hooks.
  *
  * Why not nestjs-pino's request middleware (loggerParams turns it off): it
  * binds each request's logger with AsyncLocalStorage, and on Node 20 the
@@ -22,7 +23,12 @@ export function logRequests(app: INestApplication): void {
   if (!root) throw new Error('logRequests needs the app logger: import LoggerModule.forRoot(loggerParams(...))');
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!UNLOGGED_PATHS.has(request.url)) root.info({ req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+    if (!UNLOGGED_PATHS.has(request.url)) {
+      const line = { req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
+      // As pino-http wrote a 5xx (alerts may key on it): its own message, with an `err`.
+      if (reply.statusCode >= 500) root.info({ ...line, err: new Error(`failed with status code ${reply.statusCode}`) }, 'request errored');
+      else root.info(line, 'request completed');
+    }
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {

@@ -14,7 +14,8 @@ const config = {
 
 /** `publish`: what the bus answers to each batch's publish (by default, the broker took it all). */
 function setup(published: boolean, publish: (events: EventToPush[]) => Promise<boolean> = async () => published) {
-  const db = { transaction: async <T>(work: (tx: SqlExecutor) => Promise<T>) => work(db as unknown as SqlExecutor), query: async () => [] };
+  const db = { transaction: async <T>(work: (tx: SqlExecutor) => Promise<T>) => work(db as unknown as SqlExecutor), query: async () => [], publishing: undefined as unknown };
+  db.publishing = db; // batches run on Database.publishing (its own pool on Postgres)
   const writer = {
     needsTransaction: () => false,
     write: jest.fn(async (_tx: SqlExecutor, batch: TopicPublishRequest[]) =>
