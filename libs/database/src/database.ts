@@ -121,6 +121,11 @@ async function run<T>(qr: QueryRunner, sql: string, params?: unknown[]): Promise
 
 async function inTransaction<T>(client: PoolClient, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
   let broken: Error | undefined;
+  // pg-pool drops its own error listener while a client is checked out: a
+  // connection lost between two statements would otherwise emit an
+  // unhandled 'error' and end the process. The next statement fails anyway.
+  const lost = (err: Error) => (broken = err);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work({ query: (sql, params) => client.query(queryConfig(sql, params)).then((r) => r.rows) });
@@ -130,7 +135,8 @@ async function inTransaction<T>(client: PoolClient, work: (tx: SqlExecutor) => P
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
-    // A connection that could not even roll back is destroyed, not reused.
+    // A connection that was lost or could not even roll back is destroyed, not reused.
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }
