@@ -27,8 +27,10 @@ export interface PublishBatchWriter<T, R> {
  * - A batch whose statement stalls (an fsync, a lock) past STALLED_BATCH_MS
  *   lets the next one start beside it, so the tail does not queue behind it.
  * - `publish` runs after commit, outside the batch's slot: the next batch's
- *   statement overlaps this publish, and a request answers once its frames
- *   were handed to Redis. Batches publish in the order they complete; two
+ *   statement overlaps this publish. A request answers when `publish`
+ *   resolves: ingest resolves it once the frames are handed to the publisher
+ *   connection, topics once Redis took them (a live event's only effect is
+ *   its publish). Batches publish in the order they complete; two
  *   batches holding the same stream (a user, a topic) commit in order (they
  *   serialise on its state row) but may complete the other way round, and
  *   the gateway's gap fill puts that right (read the committed rows).

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import type { PublishedNotification } from '@herald/contracts';
 import { Database, IdempotencyKeysRepository } from '@herald/database';
@@ -23,8 +23,10 @@ export interface IngestResult {
  * carries the whole batch.
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements BeforeApplicationShutdown {
   private readonly commits: GroupCommit<IngestRequest, IngestOutcome>;
+  /** Batches' publishes not yet answered by Redis. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -37,8 +39,13 @@ export class IngestService {
     this.commits = commitThenPublish(
       (batch) => this.commit(batch),
       (r) => r.input.recipients.length,
-      (_items, outcomes) => this.publish(outcomes),
+      (_items, outcomes) => this.startPublishing(outcomes),
     );
+  }
+
+  /** Publishes still waiting for Redis's reply finish before the bus closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.publishing);
   }
 
   /** `hashed`: what the Idempotency-Key's request hash covers (the request as sent, when recipients were expanded from an audience). */
@@ -54,9 +61,24 @@ export class IngestService {
   }
 
   /**
+   * Hands a batch's frames to the publisher connection now, in commit
+   * order, and lets its POSTs answer without waiting for Redis's reply.
+   * A publish never decided a POST's answer (a failed one is logged and
+   * counted, and the rows are the truth), so the wait only added a Redis
+   * round trip, and under load its queueing, to every POST
+   * (docs/benchmarks.md, round 4).
+   */
+  private startPublishing(outcomes: (IngestOutcome | Error)[]): Promise<void> {
+    const sent = this.publish(outcomes);
+    this.publishing.add(sent);
+    void sent.finally(() => this.publishing.delete(sent));
+    return Promise.resolve();
+  }
+
+  /**
    * What a batch committed, to the users' channels in the order its
    * positions were taken: every plain POST's, then each grouping POST's
-   * (InboxAppender); the POSTs answer once it is sent.
+   * (InboxAppender). Never rejects: UserFramePublisher logs and counts failures.
    */
   private async publish(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o]));
