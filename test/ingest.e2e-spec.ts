@@ -41,6 +41,20 @@ describe('ingest: validation, idempotency, batches', () => {
     expect(malformed).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
   });
 
+  it('keeps data keys named like Object methods, on the fast lane and the full pipe, in the inbox and on the socket', async () => {
+    const data = { valueOf: 1, toString: { hasOwnProperty: [2] }, plain: 'x' };
+    const socket = await TestSocket.connect(sys.socketUrl(0, 'u-keys'));
+    const fast = await sys.publish(['u-keys'], { data });
+    const full = await sys.publish(['u-keys'], { data, link: 'https://example.com/k' }); // a link takes the full pipe
+
+    expect([fast.status, full.status]).toEqual([201, 201]);
+    await socket.waitForNotifications(2);
+    expect(socket.notifications().map((n: { data: unknown }) => n.data)).toEqual([data, data]);
+    const list = await http(sys.apis[0].url, 'GET', '/v1/notifications?limit=5', { token: sys.userToken('u-keys') });
+    expect(list.body.items.map((n: { data: unknown }) => n.data)).toEqual([data, data]);
+    await socket.close();
+  });
+
   it('gives each of 1000 recipients their own next seq in one POST', async () => {
     await sys.publish(['batch-0']);
     const recipients = Array.from({ length: 1000 }, (_, i) => `batch-${i}`);

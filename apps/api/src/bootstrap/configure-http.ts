@@ -5,12 +5,13 @@ import { AuditLog, ClientAddress } from '@herald/observability';
 import { AuthFailureAudit } from '../errors/auth-failure-audit.js';
 import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { createValidationPipe } from '../errors/validation-pipe.js';
+import { publishNotificationFastLane } from '../notifications/publish-notification.fast-lane.js';
 import { createOpenApiDocument } from '../openapi/openapi-document.js';
 
 /** Validation, error shape and OpenAPI (the body limit is the adapter's, http-adapter.ts): shared by the api and embedded mode. */
 export function configureHttp(app: INestApplication): void {
   app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe([publishNotificationFastLane]));
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   app.enableShutdownHooks();

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { jest } from '@jest/globals';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from '@herald/errors';
 import { ListNotificationsQuery } from '../inbox/list-notifications.query.js';
+import { publishNotificationFastLane } from '../notifications/publish-notification.fast-lane.js';
 import { PublishNotificationDto } from '../notifications/publish-notification.dto.js';
 import { PublishTopicEventsDto } from '../topics/topic-event.dto.js';
 import { findUnsafeInput } from './input-safety.js';
@@ -20,6 +22,8 @@ function nested(levels: number): Record<string, unknown> {
 /** Inputs, each made afresh per run (the pipe may change what it is given). */
 const cases: [name: string, input: () => unknown, metadata: ArgumentMetadata][] = [
   ['bench body', () => ({ recipients: ['u1'], type: 'bench', title: 'bench', data: { k: 'x'.repeat(100) } }), publish],
+  ['data keys named like Object methods', () => ({ recipients: ['u1'], type: 't', title: 't', data: { valueOf: 1, n: { toString: 'x', hasOwnProperty: [2] } } }), publish],
+  ['the same, on the full pipe (a link)', () => ({ recipients: ['u1'], type: 't', title: 't', link: 'https://example.com/', data: { valueOf: 1 } }), publish],
   ['every field', () => ({
     recipients: ['u1', 'u2'], sendAt: later, type: 'quiz_result', title: 't', body: 'b', severity: 'warning', data: { a: [1, { b: null }] },
     link: 'https://example.com/x', expiresAt: later, category: 'news', tags: ['a', 'b:c'], actions: [action('one'), { id: 'two', label: 'Two' }],
@@ -81,13 +85,23 @@ const reference: Transform = async (value, metadata) => {
 };
 
 describe('createValidationPipe', () => {
+  it('hands a body its fast lane takes straight over, and the rest to the full pipe', async () => {
+    const accept = jest.spyOn(publishNotificationFastLane, 'accept');
+    const lanePipe = createValidationPipe([publishNotificationFastLane]);
+    const taken = await lanePipe.transform({ recipients: ['u1'], type: 't', title: 't' }, publish);
+    expect(accept).toHaveReturnedWith(taken);
+    await expect(lanePipe.transform({ recipients: ['u1'], type: 't', title: '' }, publish)).rejects.toMatchObject({ message: 'invalid fields: title' });
+    expect(accept).toHaveLastReturnedWith(undefined);
+    accept.mockRestore();
+  });
+
   let expected: Awaited<ReturnType<typeof outcomes>>;
   let pipe: ValidationPipe;
 
   beforeAll(async () => {
     // Before the cache is installed: class-validator's storage as it comes.
     expected = await outcomes(reference);
-    pipe = createValidationPipe();
+    pipe = createValidationPipe([publishNotificationFastLane]);
   });
 
   it('accepts, transforms and rejects exactly as the stock pipe did, cold and with the cache warm', async () => {
@@ -114,6 +128,9 @@ describe('createValidationPipe', () => {
       { field: 'more', message: 'property more should not exist' },
     ]);
     expect(at('__proto__ key').error?.message).toBe('invalid fields: data.__proto__');
+    // class-transformer alone would drop these keys in silence (keep-as-sent.ts).
+    expect((at('data keys named like Object methods').value as PublishNotificationDto).data).toEqual({ valueOf: 1, n: { toString: 'x', hasOwnProperty: [2] } });
+    expect((at('the same, on the full pipe (a link)').value as PublishNotificationDto).data).toEqual({ valueOf: 1 });
     expect(expected.filter((o) => 'value' in o).length).toBeGreaterThanOrEqual(6);
     expect(expected.filter((o) => 'error' in o).length).toBeGreaterThanOrEqual(20);
   });

@@ -2,6 +2,7 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError as ClassVal
 import { getMetadataStorage } from 'class-validator';
 import type { FieldError } from '@herald/contracts';
 import { ValidationError } from '@herald/errors';
+import type { BodyFastLane } from './body-fast-lane.js';
 import { findUnsafeInput } from './input-safety.js';
 import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
@@ -19,8 +20,17 @@ function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
  * otherwise fail deep inside (a 500) or be dropped in silence: NUL and
  * unpaired surrogates in any string, reserved keys (`__proto__`,
  * `constructor`, `prototype`) and nesting beyond MAX_DEPTH (input-safety.ts).
+ * A body that passed that look may then take its DTO's fast lane
+ * (body-fast-lane.ts) instead of class-transformer and class-validator.
  */
 class SafeInputValidationPipe extends ValidationPipe {
+  private readonly lanes: ReadonlyMap<unknown, BodyFastLane>;
+
+  constructor(options: ValidationPipeOptions, lanes: readonly BodyFastLane[]) {
+    super(options);
+    this.lanes = new Map(lanes.map((lane) => [lane.metatype, lane]));
+  }
+
   /**
    * Input that findUnsafeInput passed. It walked every own enumerable key at
    * every level and refused `__proto__`, `constructor` and `prototype`, so
@@ -35,6 +45,10 @@ class SafeInputValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const problem = findUnsafeInput(value, metadata.data);
       if (problem) throw new ValidationError(`invalid fields: ${problem.field}`, [problem]);
+      if (metadata.type === 'body') {
+        const dto = this.lanes.get(metadata.metatype)?.accept(value);
+        if (dto) return dto;
+      }
       if (typeof value === 'object' && value !== null) this.checked.add(value);
     }
     return super.transform(value, metadata);
@@ -62,8 +76,11 @@ export const validationPipeOptions: ValidationPipeOptions = {
   },
 };
 
-/** The api's pipe, with class-validator's rule lookup cached for every request after the first. */
-export function createValidationPipe(): ValidationPipe {
+/**
+ * The api's pipe, with class-validator's rule lookup cached for every
+ * request after the first, and the given DTOs' fast lanes.
+ */
+export function createValidationPipe(lanes: readonly BodyFastLane[] = []): ValidationPipe {
   cacheValidationMetadata(getMetadataStorage());
-  return new SafeInputValidationPipe(validationPipeOptions);
+  return new SafeInputValidationPipe(validationPipeOptions, lanes);
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { BULK_ACTIONS, LINK_INTERACTION, MAX_BULK_IDS, MAX_COUNT_FILTERS, type BulkAction } from '@herald/contracts';
+import { KeepAsSent } from '../errors/keep-as-sent.js';
 import { MAX_SEQ } from './notification-page.query.js';
 
 const FILTER_SCHEMA: Record<string, unknown> = {
@@ -20,6 +21,7 @@ const FILTER_SCHEMA: Record<string, unknown> = {
 export class CountsRequestDto {
   @ApiProperty({ type: 'object', additionalProperties: FILTER_SCHEMA as never, description: `1-${MAX_COUNT_FILTERS} named filters; names 1-64 characters` })
   @IsObject()
+  @KeepAsSent()
   filters: Record<string, unknown>;
 }
 
@@ -40,6 +42,7 @@ export class BulkChangeDto {
   @ApiPropertyOptional(FILTER_SCHEMA as never)
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   filter?: Record<string, unknown>;
 }
 

@@ -5,18 +5,22 @@ import {
   ValidateIf, ValidateNested,
 } from 'class-validator';
 import { AUDIENCE_KEY, MAX_ACTIONS, MAX_TAGS, SEVERITIES, type Severity } from '@herald/contracts';
+import { KeepAsSent } from '../errors/keep-as-sent.js';
 import { NotificationActionDto } from './notification-content.dto.js';
+import {
+  ACTOR_LENGTH, CATEGORY_PATTERN, GROUP_KEY_PATTERN, GROUP_KEY_SOURCE, MAX_BODY_LENGTH, MAX_DATA_BYTES, MAX_RECIPIENTS, RECIPIENT_LENGTH, TAG_PATTERN, TITLE_LENGTH, TYPE_PATTERN,
+} from './publish-notification.limits.js';
 import { IsFutureDate, MaxJsonBytes } from './validators.js';
 
 /** Body of `POST /v1/notifications`. */
 export class PublishNotificationDto {
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 1000, description: 'User ids, 1-128 characters each. Exactly one of recipients and audience.' })
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: MAX_RECIPIENTS, description: 'User ids, 1-128 characters each. Exactly one of recipients and audience.' })
   @ValidateIf((o: PublishNotificationDto) => o.audience === undefined || o.recipients !== undefined)
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MAX_RECIPIENTS)
   @IsString({ each: true })
-  @Length(1, 128, { each: true })
+  @Length(RECIPIENT_LENGTH.min, RECIPIENT_LENGTH.max, { each: true })
   recipients: string[];
 
   @ApiPropertyOptional({ pattern: AUDIENCE_KEY.source, description: 'Every member of this audience; instead of recipients' })
@@ -31,20 +35,20 @@ export class PublishNotificationDto {
   @IsFutureDate()
   sendAt?: string;
 
-  @ApiProperty({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$', example: 'quiz_result' })
+  @ApiProperty({ pattern: TYPE_PATTERN.source, example: 'quiz_result' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/, { message: 'type must match ^[a-z0-9][a-z0-9_.-]{0,63}$' })
+  @Matches(TYPE_PATTERN, { message: `type must match ${TYPE_PATTERN.source}` })
   type: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @ApiProperty({ minLength: TITLE_LENGTH.min, maxLength: TITLE_LENGTH.max })
   @IsString()
-  @Length(1, 200)
+  @Length(TITLE_LENGTH.min, TITLE_LENGTH.max)
   title: string;
 
-  @ApiPropertyOptional({ maxLength: 4000 })
+  @ApiPropertyOptional({ maxLength: MAX_BODY_LENGTH })
   @IsOptional()
   @IsString()
-  @MaxLength(4000)
+  @MaxLength(MAX_BODY_LENGTH)
   body?: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES, default: 'info' })
@@ -59,7 +63,8 @@ export class PublishNotificationDto {
   })
   @IsOptional()
   @IsObject()
-  @MaxJsonBytes(8 * 1024)
+  @MaxJsonBytes(MAX_DATA_BYTES)
+  @KeepAsSent()
   data?: Record<string, unknown>;
 
   @ApiPropertyOptional({ format: 'uri' })
@@ -74,18 +79,18 @@ export class PublishNotificationDto {
   @IsFutureDate()
   expiresAt?: string;
 
-  @ApiPropertyOptional({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$', description: "The inbox tab it belongs to; preferences file it under 'general' without one" })
+  @ApiPropertyOptional({ pattern: CATEGORY_PATTERN.source, description: "The inbox tab it belongs to; preferences file it under 'general' without one" })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/, { message: 'category must match ^[a-z0-9][a-z0-9_.-]{0,63}$' })
+  @Matches(CATEGORY_PATTERN, { message: `category must match ${CATEGORY_PATTERN.source}` })
   category?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, description: 'Distinct, each ^[a-z0-9][a-z0-9_.:-]{0,63}$' })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, description: `Distinct, each ${TAG_PATTERN.source}` })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_TAGS)
   @ArrayUnique()
-  @Matches(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, { each: true, message: 'each tag must match ^[a-z0-9][a-z0-9_.:-]{0,63}$' })
+  @Matches(TAG_PATTERN, { each: true, message: `each tag must match ${TAG_PATTERN.source}` })
   tags?: string[];
 
   @ApiPropertyOptional({ type: [NotificationActionDto], maxItems: MAX_ACTIONS })
@@ -103,16 +108,16 @@ export class PublishNotificationDto {
   @MaxLength(2048)
   avatar?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Who caused it, as shown ("Ana"); grouped entries keep the last 5' })
+  @ApiPropertyOptional({ minLength: ACTOR_LENGTH.min, maxLength: ACTOR_LENGTH.max, description: 'Who caused it, as shown ("Ana"); grouped entries keep the last 5' })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(ACTOR_LENGTH.min, ACTOR_LENGTH.max)
   actor?: string;
 
-  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$', example: 'comment:post-42', description: 'Groups into the recipient\'s unread entry with the same key (HERALD_INBOX_GROUP_WINDOW_SECONDS)' })
+  @ApiPropertyOptional({ pattern: GROUP_KEY_SOURCE, example: 'comment:post-42', description: 'Groups into the recipient\'s unread entry with the same key (HERALD_INBOX_GROUP_WINDOW_SECONDS)' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/, { message: 'groupKey must match ^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$' })
+  @Matches(GROUP_KEY_PATTERN, { message: `groupKey must match ${GROUP_KEY_SOURCE}` })
   groupKey?: string;
 }
 
