@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationAction } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
+import { APPEND_ONE } from './append-one.sql.js';
 import { inLockOrder } from '../lock-order.js';
 import { addCounters, counterFlags, COUNTERS, type StateCounts } from './inbox-state.sql.js';
 import { DEFAULT_PARTITION } from '../partition-periods.js';
@@ -42,6 +43,18 @@ export interface AppendedRow {
   seq: number;
   createdAt: string;
 }
+
+/**
+ * A notification's content as the append statements take it, in their
+ * parameter order (the batch statement's $7-$19 as arrays, APPEND_ONE's
+ * $3-$15 as scalars): JSON travels as text, absent fields as NULL.
+ */
+const CONTENT_PARAMS: ((n: NewNotification) => unknown)[] = [
+  (n) => n.type, (n) => n.title, (n) => n.body ?? null, (n) => n.severity ?? 'info',
+  (n) => (n.data === undefined ? null : JSON.stringify(n.data)), (n) => n.link ?? null, (n) => n.expiresAt ?? null,
+  (n) => n.category ?? null, (n) => JSON.stringify(n.tags ?? []), (n) => (n.actions?.length ? JSON.stringify(n.actions) : null),
+  (n) => n.avatar ?? null, (n) => n.actor ?? null, (n) => n.groupKey ?? null,
+];
 
 /** Expired, or older than the retention window (`$1` days). */
 const OUT_OF_RETENTION = '(expires_at < now() OR created_at < now() - make_interval(days => $1::int))';
@@ -87,6 +100,7 @@ export class InboxRepository {
    */
   async append(exec: SqlExecutor, requests: AppendRequest[]): Promise<AppendedRow[][]> {
     if (requests.length === 0) return [];
+    if (requests.length === 1 && requests[0].recipients.length === 1) return [[await this.appendOne(exec, requests[0])]];
     const perUser = new Map<string, number>();
     for (const { recipients } of requests) for (const u of recipients) perUser.set(u, (perUser.get(u) ?? 0) + 1);
     const users = inLockOrder(perUser.keys());
@@ -130,10 +144,7 @@ export class InboxRepository {
        SELECT id, seq, created_at FROM ins`),
       [
         users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
-        field((n) => n.type), field((n) => n.title), field((n) => n.body ?? null), field((n) => n.severity ?? 'info'),
-        field((n) => (n.data === undefined ? null : JSON.stringify(n.data))), field((n) => n.link ?? null), field((n) => n.expiresAt ?? null),
-        field((n) => n.category ?? null), field((n) => JSON.stringify(n.tags ?? [])), field((n) => (n.actions?.length ? JSON.stringify(n.actions) : null)),
-        field((n) => n.avatar ?? null), field((n) => n.actor ?? null), field((n) => n.groupKey ?? null), requests.map((r) => r.publisher ?? null),
+        ...CONTENT_PARAMS.map(field), requests.map((r) => r.publisher ?? null),
       ],
     );
     const byId = new Map(inserted.map((row) => [row.id, row]));
@@ -145,6 +156,16 @@ export class InboxRepository {
         return { id, userId, seq: Number(row.seq), createdAt: new Date(row.created_at).toISOString() };
       }),
     );
+  }
+
+  /** One request to one recipient: the batch statement's rules with scalar parameters (append-one.sql.ts). */
+  private async appendOne(exec: SqlExecutor, { notification, recipients: [userId], publisher }: AppendRequest): Promise<AppendedRow> {
+    const id = randomUUID();
+    const [row] = await exec.query<{ seq: string; created_at: Date }>(
+      prepared(APPEND_ONE),
+      [userId, id, ...CONTENT_PARAMS.map((f) => f(notification)), publisher ?? null],
+    );
+    return { id, userId, seq: Number(row.seq), createdAt: new Date(row.created_at).toISOString() };
   }
 
   /**
