@@ -1,4 +1,4 @@
-import { createDataSource, createPublishPool, Database, InboxRepository, type NewNotification } from '@herald/database';
+import { createDataSource, createPublishPool, Database, InboxRepository, type NewNotification, type SqlExecutor } from '@herald/database';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /** Contents from bare to every field, the edge values included (null data, empty tags, a lone actor). */
@@ -45,8 +45,16 @@ describe('one request to one recipient writes what the batch statement writes (r
     await testDb.drop();
   });
 
-  it.each([['publish pool', () => db.publishing], ['main pool', () => db]] as const)('on the %s', async (pool, exec) => {
+  it.each([['publish pool', () => db.publishing], ['main pool', () => db]] as const)('on the %s', async (pool, executor) => {
     const tag = pool === 'main pool' ? 'm' : 'p';
+    // Which statement each append ran: the one-row statement names one user in VALUES, the batch's unnests arrays.
+    const ran: string[] = [];
+    const exec = (): SqlExecutor => ({
+      query: (sql, params) => {
+        ran.push(/VALUES \(\$1::varchar/.test(sql) ? 'one' : /unnest\(\$1::varchar\[\]/.test(sql) ? 'batch' : 'other');
+        return executor().query(sql, params);
+      },
+    });
     for (const [k, notification] of CONTENTS.entries()) {
       const user = `${k}`;
       for (const round of [0, 1]) { // a new user's first row (insert), then its second (conflict, update)
@@ -59,6 +67,7 @@ describe('one request to one recipient writes what the batch statement writes (r
         expect({ ...one, id: 'x', userId: 'x', createdAt: 'x' }).toEqual({ ...batch, id: 'x', userId: 'x', createdAt: 'x' });
       }
     }
+    expect(ran).toEqual(CONTENTS.flatMap(() => ['one', 'batch', 'one', 'batch']));
     const [ones, batches] = await Promise.all(['one-', 'batch-'].map((prefix) => written(`${prefix}${tag}`)));
     expect(ones.rows).toHaveLength(CONTENTS.length * 2);
     expect(ones).toEqual(batches);
@@ -68,7 +77,8 @@ describe('one request to one recipient writes what the batch statement writes (r
   async function written(prefix: string) {
     const strip = <T extends { user_id: string }>(rows: T[]) => rows.map((r) => ({ ...r, user_id: r.user_id.slice(prefix.length) }));
     const rows = await db.query<{ user_id: string }>(
-      `SELECT to_jsonb(n) - 'id' - 'created_at' AS row, n.user_id, n.expires_at = '2999-01-01T00:00:00Z' AS expires_then
+      `SELECT to_jsonb(n) - 'id' - 'created_at' AS row, n.user_id, n.expires_at = '2999-01-01T00:00:00Z' AS expires_then,
+              n.created_at > now() - interval '1 minute' AND n.created_at <= now() AS created_now
          FROM notifications n WHERE user_id LIKE $1 || '%' ORDER BY user_id, seq`,
       [prefix],
     );

@@ -79,7 +79,7 @@ describe('demo page: web push service worker and preferences panel', () => {
     // the service worker and its notification are what this test is about. Nothing else may fail (no CSP error).
     expect(sut.errors.filter((e) => !/does not support the Push API/.test(e))).toEqual([]);
     expect(await sut.page.locator('[data-testid=push-status]').textContent()).toMatch(/^Push is (on|off)/);
-  });
+  }, 60_000); // its waits add up to about 36 s at worst (10 + 10 + 3 × 5), above the 30 s of jest.config.js
 
   it('marks the notification a click opened, and saves a preference from the panel', async () => {
     const sent = await sys.publish(['alice'], { title: 'Click me', link: 'https://app.example/click' });

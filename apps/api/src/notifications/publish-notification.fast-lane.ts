@@ -8,14 +8,17 @@ import { jsonBytes } from './validators.js';
 
 /**
  * Characters that validator.js's isLength (behind @Length) does not count
- * one for one: surrogate pairs and variation selectors. Without them its
- * count is the string's length; with them the full pipe decides.
+ * one for one: surrogate pairs and variation selectors (each pair of code
+ * units counts once). Its count is never above the string's length, and
+ * never below 1 for a string that is not empty (a pair and a selector
+ * sequence share at most one code unit), so a minimum of 0 or 1 needs no
+ * look at the characters; a higher one leaves such text to the full pipe.
  */
 const UNEVEN_WIDTH = /[\uD800-\uDFFF]|\uFE0E|\uFE0F/;
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 const lengthWithin = (v: unknown, { min, max }: { min: number; max: number }) =>
-  isText(v) && v.length >= min && v.length <= max && !UNEVEN_WIDTH.test(v);
+  isText(v) && v.length >= min && v.length <= max && (min <= 1 || !UNEVEN_WIDTH.test(v));
 /** isLength's count is never above the string's length, so this one needs no look at the characters. */
 const atMost = (v: unknown, max: number) => isText(v) && v.length <= max;
 const matches = (v: unknown, pattern: RegExp) => isText(v) && pattern.test(v);
