@@ -17,7 +17,7 @@ const CONTENTS: NewNotification[] = [
 
 /**
  * A POST to one recipient alone in its batch takes its own statement
- * (append-one.sql.ts); in a batch it takes the batch statement. Both must
+ * (append.sql.ts); in a batch it takes the batch statement. Both must
  * write the same: the same row, the same state and counters, the same
  * outbox entry, on the publish pool's generic plans as on the main pool.
  */

@@ -1,7 +1,7 @@
 import { createDataSource, createPublishPool, Database, InboxRepository, type SqlExecutor } from '@herald/database';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
-/** The two append statements: a batch's (array parameters) and one request to one recipient's (append-one.sql.ts). */
+/** The two append statements: a batch's (array parameters) and one request to one recipient's (append.sql.ts). */
 const STATEMENTS = { batch: '%INSERT INTO user_states%unnest(%INSERT INTO notifications%', one: '%INSERT INTO user_states%VALUES ($1::varchar%INSERT INTO notifications%' };
 
 /**

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationAction } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
-import { APPEND_ONE } from './append-one.sql.js';
+import { APPEND_BATCH, APPEND_ONE } from './append.sql.js';
 import { inLockOrder } from '../lock-order.js';
 import { addCounters, counterFlags, COUNTERS, type StateCounts } from './inbox-state.sql.js';
 import { DEFAULT_PARTITION } from '../partition-periods.js';
 import { prepared } from '../prepared.js';
-import { OUTBOX_DELIVERED } from './outbox.sql.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
 /** A validated notification on its way in; a field left out gets its column default. */
@@ -122,26 +121,7 @@ export class InboxRepository {
     const field = <T>(f: (n: NewNotification) => T) => requests.map(({ notification }) => f(notification));
     // Fixed text whatever the batch (every value is an array parameter): prepared once per connection.
     const inserted = await exec.query<{ id: string; seq: string; created_at: Date }>(
-      prepared(`WITH st AS (
-         INSERT INTO user_states AS s (user_id, last_seq, unread_count, inbox_count, unseen_count)
-           SELECT u, n, n, n, n FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS t(u, n, o) ORDER BY o
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq, unread_count = s.unread_count + EXCLUDED.unread_count,
-           inbox_count = s.inbox_count + EXCLUDED.inbox_count, unseen_count = s.unseen_count + EXCLUDED.unseen_count
-         RETURNING user_id, last_seq
-       ), ins AS (
-       INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, body, severity, data, link, expires_at, created_at,
-                                  category, tags, actions, avatar, actor, group_key, group_actors, publisher)
-         SELECT i.id, i.u, st.last_seq - i.back, st.last_seq - i.back, q.ty, q.ti, q.b, q.sv, q.d::jsonb, q.l, q.e::timestamptz, now(),
-                q.ca, ARRAY(SELECT jsonb_array_elements_text(q.tg::jsonb))::varchar[], q.ac::jsonb, q.av, q.at, q.gk,
-                CASE WHEN q.at IS NULL THEN '{}' ELSE ARRAY[q.at] END, q.pb
-           FROM unnest($3::uuid[], $4::varchar[], $5::bigint[], $6::int[]) AS i(id, u, back, r)
-           JOIN st ON st.user_id = i.u
-           JOIN unnest($7::varchar[], $8::varchar[], $9::text[], $10::varchar[], $11::text[], $12::text[], $13::text[],
-                       $14::varchar[], $15::text[], $16::text[], $17::text[], $18::varchar[], $19::varchar[], $20::varchar[])
-             WITH ORDINALITY AS q(ty, ti, b, sv, d, l, e, ca, tg, ac, av, at, gk, pb, r) ON q.r = i.r
-       RETURNING id, user_id, seq, type, category, created_at
-       ), ${OUTBOX_DELIVERED}
-       SELECT id, seq, created_at FROM ins`),
+      prepared(APPEND_BATCH),
       [
         users, users.map((u) => perUser.get(u)), ids, rowUsers, backs, owners,
         ...CONTENT_PARAMS.map(field), requests.map((r) => r.publisher ?? null),
@@ -158,7 +138,7 @@ export class InboxRepository {
     );
   }
 
-  /** One request to one recipient: the batch statement's rules with scalar parameters (append-one.sql.ts). */
+  /** One request to one recipient: the batch statement's rules with scalar parameters (append.sql.ts). */
   private async appendOne(exec: SqlExecutor, { notification, recipients: [userId], publisher }: AppendRequest): Promise<AppendedRow> {
     const id = randomUUID();
     const [row] = await exec.query<{ seq: string; created_at: Date }>(
