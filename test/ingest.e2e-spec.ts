@@ -55,6 +55,15 @@ describe('ingest: validation, idempotency, batches', () => {
     await socket.close();
   });
 
+  it('refuses, and stores nothing for, a field named like an Object method, at the top or in an action', async () => {
+    const top = await sys.publish(['u-method-keys'], { toString: 'x' });
+    const inAction = await sys.publish(['u-method-keys'], { actions: [{ id: 'a', label: 'A', valueOf: 1 }] });
+
+    expect(top).toMatchObject({ status: 400, body: { code: 'validation_failed', details: [{ field: 'toString', message: 'property toString should not exist' }] } });
+    expect(inAction).toMatchObject({ status: 400, body: { code: 'validation_failed', details: [{ field: 'actions.0.valueOf' }] } });
+    expect(await count('u-method-keys')).toBe(0);
+  });
+
   it('gives each of 1000 recipients their own next seq in one POST', async () => {
     await sys.publish(['batch-0']);
     const recipients = Array.from({ length: 1000 }, (_, i) => `batch-${i}`);

@@ -4,6 +4,7 @@ import type { FieldError } from '@herald/contracts';
 import { ValidationError } from '@herald/errors';
 import type { BodyFastLane } from './body-fast-lane.js';
 import { findUnsafeInput } from './input-safety.js';
+import { findSkippedKey } from './skipped-key.js';
 import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 /** Flattens nested class-validator errors into `{ field, message }` pairs. */
@@ -22,6 +23,8 @@ function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
  * `constructor`, `prototype`) and nesting beyond MAX_DEPTH (input-safety.ts).
  * A body that passed that look may then take its DTO's fast lane
  * (body-fast-lane.ts) instead of class-transformer and class-validator.
+ * What those built is then held against the input for keys they skipped
+ * in silence (skipped-key.ts). A lane never takes such a body.
  */
 class SafeInputValidationPipe extends ValidationPipe {
   private readonly lanes: ReadonlyMap<unknown, BodyFastLane>;
@@ -51,7 +54,12 @@ class SafeInputValidationPipe extends ValidationPipe {
       }
       if (typeof value === 'object' && value !== null) this.checked.add(value);
     }
-    return super.transform(value, metadata);
+    const dto: unknown = await super.transform(value, metadata);
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const skipped = findSkippedKey(value, dto);
+      if (skipped) throw new ValidationError(`invalid fields: ${skipped.field}`, [skipped]);
+    }
+    return dto;
   }
 
   protected override stripProtoKeys(value: unknown): void {
