@@ -9,6 +9,8 @@
 //                      ingest_batched, fanout, topics, reconnect, worker, inbox
 //   --cpu-profile      record V8 CPU profiles of the api and gateways during
 //                      the measured phases (<out>/profiles/<stamp>/)
+//   --syscalls         post_latency: count each api's system calls per POST
+//                      with strace (the phases' other figures are void then)
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
 //                      work on the machine to stop (default 20 full, 0 quick)
 //   --set a.b=v        override a profile setting, e.g. --set reconnect.sockets=5000
@@ -65,6 +67,7 @@ const { values: args } = parseArgs({
     'no-docs': { type: 'boolean', default: false },
     scenario: { type: 'string', multiple: true, default: [] },
     'cpu-profile': { type: 'boolean', default: false },
+    syscalls: { type: 'boolean', default: false },
     'wait-quiet': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
     scale: { type: 'boolean', default: false },
@@ -125,6 +128,7 @@ const ctx = {
   machine: await describeMachine(),
   figures: new Figures(profileName),
   cpuProfile: args['cpu-profile'],
+  syscalls: args.syscalls,
   profileDir: path.join(outDir, 'profiles', stamp),
   baselines: null,
 };

@@ -23,6 +23,7 @@ import { loadFlags, requestNotes, worst } from '../lib/figures.mjs';
 import { merge, summarize } from '../lib/hist.mjs';
 import { cpuMeter } from '../lib/procs.mjs';
 import { profileDuring } from '../lib/cpuprofile.mjs';
+import { countSyscallsDuring, perOperation } from '../lib/syscalls.mjs';
 import { distDir } from '../lib/system.mjs';
 import { log, round } from '../lib/util.mjs';
 
@@ -63,11 +64,14 @@ async function measureMode(ctx, sessions, cfg, mode) {
   const out = Object.fromEntries(sessions.map((s) => [s.label, {}]));
   const both = async (name, opts) => {
     for (const s of sessions) {
-      const run = () => phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
+      const measure = () => phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
+      // --syscalls: the api's system calls per POST, for every system (the phase's other figures are void then).
+      const run = ctx.syscalls && name !== 'warmup' ? () => countSyscallsDuring([s.system.api], measure) : measure;
       // --cpu-profile: V8 profiles of Herald's api at each rate (<out>/profiles/<stamp>/).
       const r = ctx.cpuProfile && s.kind === 'herald' && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
       out[s.label][name] = r;
       log(`  post_latency ${s.label} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
+      if (r.syscalls) log(`    ${s.label} api system calls: ${perOperation(Object.values(r.syscalls)[0], r.ok)}`);
     }
   };
   await both('warmup', { mode: 'open', rate: Math.max(...cfg.rates) / 2, durationMs: cfg.warmupMs, maxInFlight: 256 });
