@@ -15,7 +15,8 @@
 // (earlier commits: `git archive` one, link node_modules, `npm run build`)
 // to the same alternation, so each lever is measured before/after under the
 // same load; they are logged and kept in the result's details, not figures.
-// `label=dist|--node-flag …` runs that build with NODE_OPTIONS (GC settings).
+// `label=dist|--flag …` runs that build with those flags on its command line
+// (GC settings; V8 flags NODE_OPTIONS refuses, such as --single-threaded-gc, too).
 import { fileURLToPath } from 'node:url';
 import { contentionFlags, startContention } from '../lib/contention.mjs';
 import { withClients, withDeployment } from '../lib/deploy.mjs';
@@ -106,14 +107,13 @@ const variants = () =>
     .split(',')
     .filter(Boolean)
     .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)])
-    .map(([label, spec]) => ({ label, dist: spec.split('|')[0], nodeOptions: spec.split('|')[1] }));
+    .map(([label, spec]) => ({ label, dist: spec.split('|')[0], flags: spec.split('|')[1]?.split(/\s+/).filter(Boolean) ?? [] }));
 
 /** Runs `fn(sessions)` with a deployment (and a load client) per system, all torn down afterwards. */
 async function withSessions(ctx, specs, mode, fn, sessions = []) {
   if (!specs.length) return fn(sessions);
   const [spec, ...rest] = specs;
-  const apiEnv = spec.nodeOptions ? { NODE_OPTIONS: spec.nodeOptions } : {};
-  return withDeployment(ctx, spec.kind, { gateways: 0, mode, dist: spec.dist, label: spec.label, apiEnv }, (d) =>
+  return withDeployment(ctx, spec.kind, { gateways: 0, mode, dist: spec.dist, label: spec.label, apiExecArgv: spec.flags }, (d) =>
     withClients(1, `post-${spec.label}`, ([client]) => withSessions(ctx, rest, mode, fn, [...sessions, { ...d, client }])),
   );
 }
