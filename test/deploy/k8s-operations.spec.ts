@@ -1,9 +1,11 @@
 import { loadConfig } from '@herald/config';
+import { PUBLISH_POOL_SIZE } from '@herald/database';
+import { QUEUE_CONNECTIONS } from '../../apps/worker/src/queue/job-queue.js';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { get, overlays, renderOverlay, type K8sObject } from './support/kustomize.js';
 import { container, envValue, podSpec, preStopSleepSeconds } from './support/pods.js';
-import { npmScript } from './support/repo.js';
+import { npmScript, readRepoFile } from './support/repo.js';
 
 /** Seconds left after preStop + drain for closing Redis/Postgres and exiting. */
 const shutdownMarginSeconds = 5;
@@ -176,6 +178,21 @@ describe('Kubernetes operations: overlay differences', () => {
     // Base sets NODE_ENV=production; a key everyone who cloned the repo knows must not start.
     expect(() => loadConfig({ defaultPort: 3000, env: { ...env, NODE_ENV: 'production' } })).toThrow(/placeholder/);
     expect(prod.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  it("keeps docs/deployment.md's Postgres connection budget equal to what prod can open at its maximum", () => {
+    const defaultPool = loadConfig({ defaultPort: 3000, env: {} }).database.poolSize;
+    const pool = (o: K8sObject, name: string) => Number(envValue(container(o, name), 'DATABASE_POOL_SIZE', prod) ?? defaultPool);
+    const replicas = (o: K8sObject) => (o.spec as { replicas?: number }).replicas ?? 1;
+    const [api, gateway, worker] = ['api', 'gateway', 'worker'].map((name) => get(prod, 'Deployment', `herald-${name}`));
+    const parts = [
+      [replicas(api), pool(api, 'api') + PUBLISH_POOL_SIZE],
+      [hpa(prod)!.spec!.maxReplicas, pool(gateway, 'gateway')],
+      [replicas(worker), pool(worker, 'worker') + QUEUE_CONNECTIONS],
+    ];
+    const documented = readRepoFile('docs/deployment.md').replace(/\s+/g, ' ').match(/At prod maximum that is ([\d ×+]+) = (\d+)/);
+    expect(documented?.[1].trim()).toBe(parts.map(([n, each]) => `${n} × ${each}`).join(' + '));
+    expect(Number(documented?.[2])).toBe(parts.reduce((sum, [n, each]) => sum + n * each, 0));
   });
 
   it('adds a ServiceMonitor for the Prometheus Operator in prod only', () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /** Connections of the publish path: its group commit runs at most two batches for notifications and two for topics. */
-const PUBLISH_POOL_SIZE = 4;
+export const PUBLISH_POOL_SIZE = 4;
 
 /**
  * The pool the publish path's batches run on (Database.publishing). Its

@@ -15,6 +15,11 @@ const STOP_TIMEOUT_MS = 20_000;
  * of ours (the outbox drain, a handler's follow-up), so a job exists
  * exactly when the change that asked for it committed.
  */
+/** pg-boss's own pool, beside the worker's DATABASE_POOL_SIZE. */
+export const QUEUE_POOL_SIZE = 4;
+/** Postgres connections pg-boss holds: its pool and the session it keeps for LISTEN (useListenNotify). */
+export const QUEUE_CONNECTIONS = QUEUE_POOL_SIZE + 1;
+
 @Injectable()
 export class JobQueue {
   private readonly logger = new Logger(JobQueue.name);
@@ -32,7 +37,7 @@ export class JobQueue {
     const common = { application_name: 'herald-worker', schedule: false, useListenNotify: true, monitorIntervalSeconds: 10, superviseIntervalSeconds: 10 } as const;
     const boss = this.db.embedded
       ? new PgBoss({ ...common, db: await pgliteQueueDatabase(this.db), backend: 'pglite' })
-      : new PgBoss({ ...common, connectionString: this.config.database.url, max: 4 });
+      : new PgBoss({ ...common, connectionString: this.config.database.url, max: QUEUE_POOL_SIZE });
     boss.on('error', (err: Error) => this.logger.warn(`queue: ${err.message}`));
     await boss.start();
     if (!(await boss.getQueue(Queue.Dead))) await boss.createQueue(Queue.Dead).catch(ignoreExists);
