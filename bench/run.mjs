@@ -11,6 +11,7 @@
 //                      the measured phases (<out>/profiles/<stamp>/)
 //   --syscalls         post_latency: count each api's system calls per POST
 //                      with strace (the phases' other figures are void then)
+//   --alloc-profile    post_latency: sample what each api allocates per POST
 //   --wait-quiet <s>   before each scenario wait up to <s> seconds for other
 //                      work on the machine to stop (default 20 full, 0 quick)
 //   --set a.b=v        override a profile setting, e.g. --set reconnect.sockets=5000
@@ -68,6 +69,7 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', multiple: true, default: [] },
     'cpu-profile': { type: 'boolean', default: false },
     syscalls: { type: 'boolean', default: false },
+    'alloc-profile': { type: 'boolean', default: false },
     'wait-quiet': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
     scale: { type: 'boolean', default: false },
@@ -129,6 +131,7 @@ const ctx = {
   figures: new Figures(profileName),
   cpuProfile: args['cpu-profile'],
   syscalls: args.syscalls,
+  allocProfile: args['alloc-profile'],
   profileDir: path.join(outDir, 'profiles', stamp),
   baselines: null,
 };

@@ -25,7 +25,7 @@ export async function withDeployment(ctx, kind, opts, fn) {
     if (opts.mode) await db.setSyncCommit(opts.mode === 'durable');
     if (kind === 'herald') migrate(env);
     else await createReferenceSchema(db); // the reference and the Socket.IO peer share its tables
-    system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile, apiEnv: opts.apiEnv, apiExecArgv: opts.apiExecArgv, dist: opts.dist });
+    system = await startSystem(kind, { env, gateways: opts.gateways ?? 1, inspect: opts.inspect || ctx.cpuProfile || ctx.allocProfile, apiEnv: opts.apiEnv, apiExecArgv: opts.apiExecArgv, dist: opts.dist });
     let mode = opts.mode ?? 'durable';
     /** Switches synchronous_commit and restarts the api (its pool must reconnect to pick it up). */
     const useMode = async (next) => {

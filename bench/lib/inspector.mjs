@@ -1,10 +1,11 @@
 /* global AbortSignal */
 // Talks to a child started with `--inspect=127.0.0.1:<port>` over the
 // DevTools protocol: forces a full GC (HeapProfiler.collectGarbage) and reads
-// the V8 heap, and records CPU profiles of a measurement window. The gateway
-// has no GC endpoint and we do not change app code; the inspector reaches the
-// same V8 calls without one. (`node --cpu-prof` writes its profile only on a
-// normal exit, and Nest re-raises SIGTERM, so it would never be written.)
+// the V8 heap, and records CPU and allocation profiles of a measurement
+// window. The gateway has no GC endpoint and we do not change app code; the
+// inspector reaches the same V8 calls without one. (`node --cpu-prof` writes
+// its profile only on a normal exit, and Nest re-raises SIGTERM, so it would
+// never be written.)
 import WebSocket from 'ws';
 import { withTimeout } from './util.mjs';
 
@@ -33,6 +34,18 @@ async function session(inspectPort) {
   return { call, on: (method, fn) => listeners.set(method, fn), close: () => ws.close() };
 }
 
+/** stop() for a profiler started on session `s`: calls `method`, closes the session, resolves to the profile. */
+function profileStopper(s, method) {
+  return async () => {
+    try {
+      const res = await s.call(method);
+      return res.result?.profile;
+    } finally {
+      s.close();
+    }
+  };
+}
+
 /** Two full GCs (the second collects what finalizers of the first released), then heap used/total in bytes. */
 export async function forceGc(inspectPort) {
   const s = await session(inspectPort);
@@ -52,14 +65,19 @@ export async function startCpuProfile(inspectPort, intervalUs = 1000) {
   await s.call('Profiler.enable');
   await s.call('Profiler.setSamplingInterval', { interval: intervalUs });
   await s.call('Profiler.start');
-  return async () => {
-    try {
-      const res = await s.call('Profiler.stop');
-      return res.result?.profile;
-    } finally {
-      s.close();
-    }
-  };
+  return profileStopper(s, 'Profiler.stop');
+}
+
+/**
+ * Starts V8's sampling heap profiler, counting what is allocated whether or
+ * not a GC has collected it since (the bytes allocated, not the bytes kept);
+ * resolves to stop(), which returns the sampled allocation profile.
+ */
+export async function startAllocationSampling(inspectPort, samplingInterval = 4096) {
+  const s = await session(inspectPort);
+  await s.call('HeapProfiler.enable');
+  await s.call('HeapProfiler.startSampling', { samplingInterval, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return profileStopper(s, 'HeapProfiler.stopSampling');
 }
 
 /** A full heap snapshot (after a GC), parsed: the .heapsnapshot JSON. */

@@ -23,8 +23,10 @@ import { withClients, withDeployment } from '../lib/deploy.mjs';
 import { loadFlags, requestNotes, worst } from '../lib/figures.mjs';
 import { merge, summarize } from '../lib/hist.mjs';
 import { cpuMeter } from '../lib/procs.mjs';
+import { mainThreadCpuSeconds } from '../../scripts/harness/proc-stat.mjs';
 import { profileDuring } from '../lib/cpuprofile.mjs';
 import { countSyscallsDuring, perOperation } from '../lib/syscalls.mjs';
+import { allocationLine, allocationsDuring } from '../lib/allocprofile.mjs';
 import { distDir } from '../lib/system.mjs';
 import { log, round } from '../lib/util.mjs';
 
@@ -38,12 +40,14 @@ async function phase(ctx, session, cfg, opts) {
   const [{ n: before }] = await db.query(`SELECT count(*)::int AS n FROM ${TABLE[kind]}`);
   const stopContention = startContention();
   const stopCpu = cpuMeter([system.api]);
+  const mainBefore = mainThreadCpuSeconds(system.api.pid);
   const res = await client.call(
     'publish',
     { apiUrl: system.api.url, token: ctx.serviceToken, users: { prefix: 'u' }, cycleUsers: cfg.users, padData: PAD, ...opts },
     opts.durationMs + 60_000,
   );
   const cpu = stopCpu();
+  const mainCpu = mainThreadCpuSeconds(system.api.pid) - mainBefore;
   const contention = await stopContention();
   const [{ n: after }] = await db.query(`SELECT count(*)::int AS n FROM ${TABLE[kind]}`);
   return {
@@ -54,6 +58,8 @@ async function phase(ctx, session, cfg, opts) {
     postsPerSecond: res.ok / (res.elapsedMs / 1000),
     latency: summarize(merge([res.postLatency])),
     apiCpuMsPerPost: (cpu.total * 1000) / res.ok,
+    // The rest of the api's CPU went to its other threads (V8's GC and compiler helpers).
+    apiMainThreadCpuMsPerPost: (mainCpu * 1000) / res.ok,
     apiCorePct: (cpu.total * 100) / (res.elapsedMs / 1000),
     flags: [...loadFlags([res.load]), ...contentionFlags(contention)],
     notes: requestNotes(res),
@@ -67,11 +73,14 @@ async function measureMode(ctx, sessions, cfg, mode) {
     for (const s of sessions) {
       const measure = () => phase(ctx, s, cfg, { ...opts, tag: `post-${mode}-${name}` });
       // --syscalls: the api's system calls per POST, for every system (the phase's other figures are void then).
-      const run = ctx.syscalls && name !== 'warmup' ? () => countSyscallsDuring([s.system.api], measure) : measure;
-      // --cpu-profile: V8 profiles of Herald's api at each rate (<out>/profiles/<stamp>/).
-      const r = ctx.cpuProfile && s.kind === 'herald' && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
+      const counted = ctx.syscalls && name !== 'warmup' ? () => countSyscallsDuring([s.system.api], measure) : measure;
+      // --alloc-profile: what each system's api allocates per POST, and where.
+      const run = ctx.allocProfile && name !== 'warmup' ? () => allocationsDuring(s.system.api, counted) : counted;
+      // --cpu-profile: V8 profiles of each system's api at each rate (<out>/profiles/<stamp>/).
+      const r = ctx.cpuProfile && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
       out[s.label][name] = r;
-      log(`  post_latency ${s.label} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
+      log(`  post_latency ${s.label} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST (main thread ${round(r.apiMainThreadCpuMsPerPost, 3)})${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
+      if (r.allocations) log(`    ${s.label} api ${allocationLine(r.allocations, r.ok)}`);
       if (r.syscalls) log(`    ${s.label} api system calls: ${perOperation(Object.values(r.syscalls)[0], r.ok)}`);
     }
   };

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 export const TICKS_PER_SECOND = 100;
 
 /**
- * /proc/<pid>/stat: { comm, ppid, ticks (user + system CPU), start (clock
+ * /proc/<pid>/stat (or one thread's, /proc/<pid>/task/<tid>/stat): { comm, ppid, ticks (user + system CPU), start (clock
  * ticks after boot) }. Throws once the process is gone, or off Linux.
  */
-export function procStat(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export function procStat(pid, tid) {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { comm, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), start: Number(fields[19]) };
@@ -18,3 +18,10 @@ export function procStat(pid) {
 
 /** user + system CPU time of a process so far, in seconds; throws once it is gone. */
 export const cpuSeconds = (pid) => procStat(pid).ticks / TICKS_PER_SECOND;
+
+/**
+ * CPU time of a process's main thread (the event loop's, in Node) so far, in
+ * seconds. What the process used beyond it went to its other threads: V8's
+ * garbage collector and compiler helpers, libuv's pool.
+ */
+export const mainThreadCpuSeconds = (pid) => procStat(pid, pid).ticks / TICKS_PER_SECOND;
