@@ -63,7 +63,8 @@ function keyProblem(key: string, path: string, parent = path): FieldError | unde
   return undefined;
 }
 
-const isContainer = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+/** An object or an array: something with keys to walk. */
+export const isContainer = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** The top-level field of a path: the one the contract's limit is about. */
 const fieldOf = (path: string) => path.split('.')[0];

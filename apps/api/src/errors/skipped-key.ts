@@ -1,4 +1,5 @@
 import type { FieldError } from '@herald/contracts';
+import { isContainer } from './input-safety.js';
 
 /**
  * The first key of the parsed `input` that is missing from the DTO built
@@ -26,5 +27,3 @@ export function findSkippedKey(input: unknown, output: unknown, path = ''): Fiel
   }
   return undefined;
 }
-
-const isContainer = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

@@ -9,17 +9,17 @@ import { Queue, queuePolicies } from './queues.js';
 /** How long a stopping worker lets its running jobs finish before it leaves them to expire and retry elsewhere. */
 const STOP_TIMEOUT_MS = 20_000;
 
+/** pg-boss's own pool, beside the worker's DATABASE_POOL_SIZE. */
+export const QUEUE_POOL_SIZE = 4;
+/** Postgres connections pg-boss holds: its pool and the session it keeps for LISTEN (useListenNotify). */
+export const QUEUE_CONNECTIONS = QUEUE_POOL_SIZE + 1;
+
 /**
  * The job queue: pg-boss in Postgres (its own `pgboss` schema), or on the
  * embedded PGlite. Jobs enter only through `enqueue` inside a transaction
  * of ours (the outbox drain, a handler's follow-up), so a job exists
  * exactly when the change that asked for it committed.
  */
-/** pg-boss's own pool, beside the worker's DATABASE_POOL_SIZE. */
-export const QUEUE_POOL_SIZE = 4;
-/** Postgres connections pg-boss holds: its pool and the session it keeps for LISTEN (useListenNotify). */
-export const QUEUE_CONNECTIONS = QUEUE_POOL_SIZE + 1;
-
 @Injectable()
 export class JobQueue {
   private readonly logger = new Logger(JobQueue.name);
