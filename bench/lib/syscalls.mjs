@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** `strace -c`'s table: `% time  seconds  usecs/call  calls  [errors]  syscall`. */
-function parseSummary(text) {
+export function parseSummary(text) {
   const calls = {};
   for (const line of text.split('\n')) {
     const m = line.trim().match(/^[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?([a-z_0-9]+)$/);

@@ -76,8 +76,10 @@ async function measureMode(ctx, sessions, cfg, mode) {
       const counted = ctx.syscalls && name !== 'warmup' ? () => countSyscallsDuring([s.system.api], measure) : measure;
       // --alloc-profile: what each system's api allocates per POST, and where.
       const run = ctx.allocProfile && name !== 'warmup' ? () => allocationsDuring(s.system.api, counted) : counted;
-      // --cpu-profile: V8 profiles of each system's api at each rate (<out>/profiles/<stamp>/).
-      const r = ctx.cpuProfile && name !== 'warmup' ? await profileDuring(ctx.profileDir, `post-${mode}-${name}`, [s.system.api], run) : await run();
+      // --cpu-profile: V8 profiles of each system's api at each rate (<out>/profiles/<stamp>/);
+      // a variant's files carry its label, or they would overwrite Herald's (both apis are `herald-api`).
+      const file = `post-${mode}-${name}${s.label === s.kind ? '' : `-${s.label}`}`;
+      const r = ctx.cpuProfile && name !== 'warmup' ? await profileDuring(ctx.profileDir, file, [s.system.api], run) : await run();
       out[s.label][name] = r;
       log(`  post_latency ${s.label} ${mode} ${name}: p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${Math.round(r.postsPerSecond)} POST/s, api ${round(r.apiCpuMsPerPost, 3)} ms CPU/POST (main thread ${round(r.apiMainThreadCpuMsPerPost, 3)})${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
       if (r.allocations) log(`    ${s.label} api ${allocationLine(r.allocations, r.ok)}`);
