@@ -7,6 +7,7 @@ interface AllocationNode {
 export interface AllocationSummary {
   totalBytes: number;
   top: [where: string, bytes: number][];
+  byPackage: [owner: string, bytes: number][];
 }
 export function summarizeAllocations(profile: { head: AllocationNode }, top?: number): AllocationSummary;
 export function allocationsDuring<T>(proc: { inspectPort: number }, fn: () => Promise<T>): Promise<T>;

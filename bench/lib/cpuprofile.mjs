@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startCpuProfile } from './inspector.mjs';
 
 /** Which package (or app/lib folder, or node internal) a profile node's url belongs to. */
-function owner(url) {
+export function owner(url) {
   if (!url) return '(native/gc/idle)';
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {

@@ -33,6 +33,7 @@ describe('bench diagnostics', () => {
     expect(summarizeAllocations(profile)).toEqual({
       totalBytes: 450,
       top: [['write /apps/api/src/w.js:5', 300], ['handle node_modules/pkg/a.js:5', 150]],
+      byPackage: [['herald apps/api', 300], ['pkg', 150]],
     });
   });
 });
