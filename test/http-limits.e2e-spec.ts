@@ -84,6 +84,20 @@ describe('HTTP budgets per user and per client address, one across api replicas'
     expect(probe.status).toBe(200); // health probes are never limited
   });
 
+  it('spends the address budget before a body is read or a route is known', async () => {
+    // As a Nest guard the budget ran after Fastify had parsed the body: every one of these was a 400.
+    const malformed = await Promise.all(Array.from({ length: 60 }, (_, i) => http(sys.apis[i % 2].url, 'POST', '/v1/notifications', { token: 'not-a-token', from: '127.0.0.6', rawBody: '{not json' })));
+    // And a scanner's unknown paths were 404s that cost nothing.
+    const unknown = await Promise.all(Array.from({ length: 60 }, (_, i) => call(i, 'GET', '/wp-login.php', undefined, '127.0.0.7')));
+
+    expect(count(malformed, 400)).toBeLessThanOrEqual(2 * IP_PER_SECOND);
+    expect(count(malformed, 429)).toBeGreaterThanOrEqual(60 - 2 * IP_PER_SECOND);
+    expect(count(malformed, 400) + count(malformed, 429)).toBe(60);
+    expect(malformed.find((r) => r.status === 429)?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(count(unknown, 404)).toBeLessThanOrEqual(2 * IP_PER_SECOND);
+    expect(count(unknown, 404) + count(unknown, 429)).toBe(60);
+  });
+
   it('believes X-Forwarded-For only from a trusted proxy', async () => {
     // 40 clients behind the trusted proxy, and 40 made-up addresses from a peer that is not trusted.
     const viaProxy = (i: number) => call(i, 'GET', '/v1/notifications', undefined, '127.0.0.9', { 'x-forwarded-for': `198.51.100.${i}` });

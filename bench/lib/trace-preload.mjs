@@ -5,7 +5,8 @@
 // request with hrtime marks:
 //
 //   request   the server emits 'request'       body      the body has been read
-//   guards    Nest's guards (IP budget, auth, publish budget), of which
+//             (the per-address budget, an onRequest hook, runs in between)
+//   guards    Nest's guards (auth, publish budget), of which
 //   limit     the publish rate limit guard     pipes     validation (ValidationPipe)
 //   queued    handed to the group commit       batch     its batch starts
 //   sql       BatchWriter.write (the statement) published  the group commit answers (committed, published)

@@ -6,7 +6,6 @@ import { ConfigModule, type HeraldConfig } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
 import { loggerParams, ObservabilityModule } from '@herald/observability';
 import { ApiModule } from './api.module.js';
-import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 /** The api process. Outside production it applies pending migrations on boot. */
 @Module({})
@@ -20,8 +19,6 @@ export class ApiAppModule {
         DatabaseModule.forRoot({ migrate: config.env !== 'production' }),
         BusModule.forRoot('herald-api'),
         ObservabilityModule,
-        // Before AuthModule: its global guard then runs first (per-address budget before any token check).
-        RateLimitModule,
         AuthModule,
         ApiModule,
       ],

@@ -6,7 +6,6 @@ import { ConfigModule, type HeraldConfig } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
 import { loggerParams, ObservabilityModule } from '@herald/observability';
 import { ApiModule } from '../../api/src/api.module.js';
-import { RateLimitModule } from '../../api/src/rate-limit/rate-limit.module.js';
 import { GatewayModule } from '../../gateway/src/gateway.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 
@@ -27,8 +26,6 @@ export class EmbeddedAppModule {
         DatabaseModule.forRoot({ migrate: true, inMemory: options.inMemory }),
         BusModule.forRoot('herald-embedded'),
         ObservabilityModule,
-        // Before AuthModule: its global guard then runs first (per-address budget before any token check).
-        RateLimitModule,
         AuthModule,
         ApiModule,
         GatewayModule,

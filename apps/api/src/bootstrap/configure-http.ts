@@ -7,10 +7,13 @@ import { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { createValidationPipe } from '../errors/validation-pipe.js';
 import { publishNotificationFastLane } from '../notifications/publish-notification.fast-lane.js';
 import { createOpenApiDocument } from '../openapi/openapi-document.js';
+import { limitRequestsPerAddress } from '../rate-limit/ip-rate-limit.hook.js';
 
-/** Validation, error shape and OpenAPI (the body limit is the adapter's, http-adapter.ts): shared by the api and embedded mode. */
+/** The per-address budget, validation, error shape and OpenAPI (the body limit is the adapter's, http-adapter.ts): shared by the api and embedded mode. */
 export function configureHttp(app: INestApplication): void {
-  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress))));
+  const errors = new HttpExceptionFilter(app.getHttpAdapter(), new AuthFailureAudit(app.get(AuditLog), app.get(ClientAddress)));
+  app.useGlobalFilters(errors);
+  limitRequestsPerAddress(app, errors);
   app.useGlobalPipes(createValidationPipe([publishNotificationFastLane]));
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });

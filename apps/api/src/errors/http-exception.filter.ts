@@ -25,10 +25,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res: unknown = ctx.getResponse();
+    this.answer(ctx.getRequest(), ctx.getResponse(), exception);
+  }
+
+  /** Answers `exception` on `res`; also for what runs before Nest's router (the per-address budget's hook). */
+  answer(req: Parameters<AuthFailureAudit['record']>[0], res: unknown, exception: unknown): void {
     const error = this.toHeraldError(exception);
     const status = HTTP_STATUS[error.code];
-    this.authAudit?.record(ctx.getRequest(), error, status);
+    this.authAudit?.record(req, error, status);
     if (error.retryAfterSeconds !== undefined) this.http.setHeader(res, 'Retry-After', String(error.retryAfterSeconds));
     this.http.reply(res, toBody(error), status);
   }
