@@ -18,7 +18,7 @@ describe('bench diagnostics', () => {
     expect(perOperation({ writev: 20, read: 30 }, 10, 1)).toBe('5.00 calls/op: read 3.00');
   });
 
-  it('sums every node of a sampled allocation profile and ranks functions by their own bytes', () => {
+  it('sums every node of a sampled allocation profile and ranks functions and packages by their own bytes', () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 4, columnNumber: 0, scriptId: '1' });
     const profile = {
       head: {

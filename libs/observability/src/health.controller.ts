@@ -6,6 +6,7 @@ import { Bus } from '@herald/bus';
 import { Database } from '@herald/database';
 import { DrainState } from './drain-state.js';
 import { Alive, Readiness } from './health.responses.js';
+import { ALIVE_PATH, READY_PATH } from './probe-paths.js';
 
 /** /healthz (alive), /readyz (Postgres and the bus reachable, not draining). Metrics: MetricsServer, on a port of their own. */
 @Public()
@@ -17,14 +18,14 @@ export class HealthController {
     @Inject(DrainState) private readonly drain: DrainState,
   ) {}
 
-  @Get('healthz')
+  @Get(ALIVE_PATH)
   @HttpCode(200)
   @ApiOkResponse({ type: Alive, description: 'The process is up' })
   healthz(): Alive {
     return { status: 'ok' };
   }
 
-  @Get('readyz')
+  @Get(READY_PATH)
   @ApiOkResponse({ type: Readiness, description: 'Ready for traffic' })
   @ApiServiceUnavailableResponse({ type: Readiness, description: 'Not ready: `checks` says why' })
   async readyz(@Res({ passthrough: true }) res: FastifyReply): Promise<Readiness> {

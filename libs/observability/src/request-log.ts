@@ -1,9 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-
-/** Probed every few seconds by orchestrators and load balancers: not worth a line each. */
-const UNLOGGED_PATHS = new Set(['/healthz', '/readyz']);
+import { PROBE_PATHS } from './probe-paths.js';
 
 /**
  * One line per request, as pino-http wrote it ("request completed", or
@@ -23,7 +21,7 @@ export function logRequests(app: INestApplication): void {
   if (!root) throw new Error('logRequests needs the app logger: import LoggerModule.forRoot(loggerParams(...))');
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!UNLOGGED_PATHS.has(request.url)) {
+    if (!PROBE_PATHS.has(request.url)) {
       const line = { req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
       // As pino-http wrote a 5xx (alerts may key on it): its own message, with an `err`.
       if (reply.statusCode >= 500) root.info({ ...line, err: new Error(`failed with status code ${reply.statusCode}`) }, 'request errored');
@@ -32,7 +30,7 @@ export function logRequests(app: INestApplication): void {
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    if (!UNLOGGED_PATHS.has(request.url)) root.info({ req: request }, 'request aborted');
+    if (!PROBE_PATHS.has(request.url)) root.info({ req: request }, 'request aborted');
     done();
   });
 }

@@ -6,7 +6,8 @@ import { AuditEvent, clientHeaders, type AuditLog, type ClientAddress, type Requ
 /** The codes the auth guard answers with; each such answer is one audit line. */
 const AUTH_CODES: ReadonlySet<string> = new Set([ErrorCode.Unauthorized, ErrorCode.TokenExpired, ErrorCode.Forbidden]);
 
-type Request = RequestLike & { method?: string; url?: string; originalUrl?: string; user?: Principal };
+/** What the audit line reads of a request (a Fastify request has it all). */
+export type AuditedRequest = RequestLike & { method?: string; url?: string; originalUrl?: string; user?: Principal };
 
 /**
  * Writes the audit line of an HTTP answer that refused a credential (401,
@@ -19,7 +20,7 @@ export class AuthFailureAudit {
     private readonly address: ClientAddress,
   ) {}
 
-  record(req: Request, error: HeraldError, status: number): void {
+  record(req: AuditedRequest, error: HeraldError, status: number): void {
     if (!AUTH_CODES.has(error.code)) return;
     const user = req.user;
     this.audit.record({

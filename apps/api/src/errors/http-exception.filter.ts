@@ -3,7 +3,7 @@ import type { HttpServer } from '@nestjs/common';
 import { ErrorCode, type ApiError } from '@herald/contracts';
 import { HeraldError, UnavailableError } from '@herald/errors';
 import { BodyParseError } from './body-parse.error.js';
-import type { AuthFailureAudit } from './auth-failure-audit.js';
+import type { AuthFailureAudit, AuditedRequest } from './auth-failure-audit.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 import { CODE_BY_STATUS, HTTP_STATUS } from './http-status.js';
 
@@ -29,7 +29,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   /** Answers `exception` on `res`; also for what runs before Nest's router (the per-address budget's hook). */
-  answer(req: Parameters<AuthFailureAudit['record']>[0], res: unknown, exception: unknown): void {
+  answer(req: AuditedRequest, res: unknown, exception: unknown): void {
     const error = this.toHeraldError(exception);
     const status = HTTP_STATUS[error.code];
     this.authAudit?.record(req, error, status);

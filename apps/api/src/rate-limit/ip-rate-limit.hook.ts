@@ -1,37 +1,44 @@
 import type { INestApplication } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LimitName, RateLimits, unlimited } from '@herald/bus';
-import { RateLimitedError } from '@herald/errors';
-import { addressKey, ClientAddress } from '@herald/observability';
+import { addressKey, ClientAddress, PROBE_PATHS } from '@herald/observability';
 import type { HttpExceptionFilter } from '../errors/http-exception.filter.js';
-
-/** The health probes' routes: a 429 on /readyz would take the pod out of its load balancer. */
-const EXEMPT_ROUTES = new Set(['/healthz', '/readyz']);
+import { admitOrThrow } from './rate-limited.js';
 
 /**
  * Every HTTP request spends one point of its client address's budget
  * (HERALD_IP_REQUESTS_PER_SECOND) as it arrives, in Fastify's onRequest
- * hook: before its body is read and parsed and before its token is looked
- * at, so a flood from one address costs the api neither (as a Nest guard it
- * ran after Fastify had parsed up to a body limit of JSON). Requests for
- * unknown routes spend it too. The refusal is answered by the api's
- * exception filter, as any other error.
+ * hook: before its body is parsed and its token verified, so a flood from
+ * one address costs the api neither. Unknown routes spend it too; the
+ * health probes never do. The refusal is answered by the api's exception
+ * filter, as any other error. With the budget off (0) no hook is installed:
+ * the budgets are fixed at boot.
  */
 export function limitRequestsPerAddress(app: INestApplication, errors: HttpExceptionFilter): void {
-  const limits = app.get(RateLimits);
+  const limiter = app.get(RateLimits).get(LimitName.IpRequests);
+  if (limiter === unlimited) return;
   const address = app.get(ClientAddress);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onRequest', async (request, reply) => {
-    const limiter = limits.get(LimitName.IpRequests);
-    // Budget off (0): no address to work out (trusted proxies, IPv6 /64) on every request.
-    if (limiter === unlimited || EXEMPT_ROUTES.has(request.routeOptions.url ?? '')) return;
+    // The route as registered: trailing slash, letter case, HEAD and the query all match it; a 404 has none.
+    if (PROBE_PATHS.has(request.routeOptions.url ?? '')) return;
     try {
-      const decision = await limiter.consume(addressKey(address.of(request)));
-      if (decision.allowed) return;
-      errors.answer(request, reply, new RateLimitedError('request rate limit exceeded for this address', decision.retryAfterMs / 1000));
+      admitOrThrow(await limiter.consume(addressKey(address.of(request))), 'request rate limit exceeded for this address');
+      return;
     } catch (err) {
+      if (declaresBody(request)) reply.header('Connection', 'close');
       errors.answer(request, reply, err);
+      return reply;
     }
-    return reply;
   });
+}
+
+/**
+ * A refused request's body is never read. Node would drain it to keep the
+ * connection (as long as the sender goes on, no body limit applies to a
+ * drain), so the connection is closed instead.
+ */
+function declaresBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
