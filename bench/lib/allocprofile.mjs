@@ -26,7 +26,8 @@ export function summarizeAllocations(profile, top = 12) {
     total += node.selfSize;
     if (node.selfSize) {
       add(byFunction, where(node.callFrame), node.selfSize);
-      add(byPackage, owner(node.callFrame.url), node.selfSize);
+      // No script: V8's builtins (JSON.parse, string and array methods) and its API.
+      add(byPackage, node.callFrame.url ? owner(node.callFrame.url) : '(V8 builtins)', node.selfSize);
     }
     stack.push(...node.children);
   }

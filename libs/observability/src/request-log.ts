@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { PROBE_PATHS } from './probe-paths.js';
+import { isProbeRequest } from './probe-paths.js';
 
 /**
  * One line per request, as pino-http wrote it ("request completed", or
@@ -21,7 +21,7 @@ export function logRequests(app: INestApplication): void {
   if (!root) throw new Error('logRequests needs the app logger: import LoggerModule.forRoot(loggerParams(...))');
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!PROBE_PATHS.has(request.url)) {
+    if (!isProbeRequest(request.url)) {
       const line = { req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
       // As pino-http wrote a 5xx (alerts may key on it): its own message, with an `err`.
       if (reply.statusCode >= 500) root.info({ ...line, err: new Error(`failed with status code ${reply.statusCode}`) }, 'request errored');
@@ -30,7 +30,7 @@ export function logRequests(app: INestApplication): void {
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    if (!PROBE_PATHS.has(request.url)) root.info({ req: request }, 'request aborted');
+    if (!isProbeRequest(request.url)) root.info({ req: request }, 'request aborted');
     done();
   });
 }

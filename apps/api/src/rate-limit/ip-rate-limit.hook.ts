@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LimitName, RateLimits, unlimited } from '@herald/bus';
-import { addressKey, ClientAddress, PROBE_PATHS } from '@herald/observability';
+import { addressKey, ClientAddress, isProbeRequest } from '@herald/observability';
 import type { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { admitOrThrow } from './rate-limited.js';
 
@@ -20,11 +20,9 @@ export function limitRequestsPerAddress(app: INestApplication, errors: HttpExcep
   const address = app.get(ClientAddress);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onRequest', async (request, reply) => {
-    // The route as registered: trailing slash, letter case, HEAD and the query all match it; a 404 has none.
-    if (PROBE_PATHS.has(request.routeOptions.url ?? '')) return;
+    if (isProbeRequest(request.url)) return;
     try {
       admitOrThrow(await limiter.consume(addressKey(address.of(request))), 'request rate limit exceeded for this address');
-      return;
     } catch (err) {
       if (declaresBody(request)) reply.header('Connection', 'close');
       errors.answer(request, reply, err);
