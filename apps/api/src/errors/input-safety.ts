@@ -24,42 +24,54 @@ const TEXT_PROBLEM = 'must not contain NUL or unpaired surrogate characters';
 /**
  * The first reason `input` (a body, a query or a route parameter; its own
  * keys are the field names) cannot be stored or validated safely, naming
- * the field; undefined when there is none. Walks with its own stack, so
- * input of any depth is looked at without recursion.
+ * the field; undefined when there is none. It runs on every request, so
+ * it allocates nothing for input that passes: a field's path is written
+ * out only to name a problem or to go down into an object or array.
+ * Recursion stops at MAX_DEPTH, so input of any depth is safe to look at.
+ * Order: a container's keys first, then its values from the last one back.
  */
 export function findUnsafeInput(input: unknown, name?: string): FieldError | undefined {
-  const stack: [value: unknown, path: string, depth: number][] = [];
-  if (isContainer(input) && name === undefined) {
-    for (const [key, value] of Object.entries(input)) {
-      const problem = keyProblem(key, key);
-      if (problem) return problem;
-      stack.push([value, key, 1]);
-    }
-  } else {
-    stack.push([input, name ?? 'value', 1]);
+  if (!isContainer(input) || name !== undefined) return problemIn(input, name ?? 'value', undefined, 1);
+  const keys = Object.keys(input);
+  for (const key of keys) {
+    const problem = keyProblem(key, undefined);
+    if (problem) return problem;
   }
-  while (stack.length) {
-    const [value, path, depth] = stack.pop() as [unknown, string, number];
-    if (typeof value === 'string') {
-      if (UNSAFE_TEXT.test(value)) return { field: path, message: TEXT_PROBLEM };
-      continue;
-    }
-    if (!isContainer(value)) continue;
-    if (depth > MAX_DEPTH) return { field: fieldOf(path), message: `must not be nested more than ${MAX_DEPTH} levels deep` };
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = `${path}.${key}`;
-      const problem = keyProblem(key, Array.isArray(value) ? path : childPath, path);
-      if (problem) return problem;
-      stack.push([child, childPath, depth + 1]);
-    }
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const problem = problemIn(input[keys[i]], keys[i], undefined, 1);
+    if (problem) return problem;
   }
   return undefined;
 }
 
-function keyProblem(key: string, path: string, parent = path): FieldError | undefined {
-  if (RESERVED_KEYS.has(key)) return { field: path, message: `is a reserved key (${[...RESERVED_KEYS].join(', ')})` };
+/** The first problem in `value`, the field at `parent.key` (or `parent` without a key), `depth` levels down. */
+function problemIn(value: unknown, parent: string, key: string | undefined, depth: number): FieldError | undefined {
+  if (typeof value === 'string') {
+    return UNSAFE_TEXT.test(value) ? { field: pathOf(parent, key), message: TEXT_PROBLEM } : undefined;
+  }
+  if (!isContainer(value)) return undefined;
+  const path = pathOf(parent, key);
+  if (depth > MAX_DEPTH) return { field: fieldOf(path), message: `must not be nested more than ${MAX_DEPTH} levels deep` };
+  const keys = Object.keys(value);
+  const isArray = Array.isArray(value);
+  for (const childKey of keys) {
+    const problem = keyProblem(childKey, path, isArray);
+    if (problem) return problem;
+  }
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const problem = problemIn(value[keys[i]], path, keys[i], depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+const pathOf = (parent: string, key: string | undefined) => (key === undefined ? parent : `${parent}.${key}`);
+
+/** A problem with `key` of the container at `parent` (undefined: the input itself, whose keys are the fields). */
+function keyProblem(key: string, parent: string | undefined, inArray = false): FieldError | undefined {
+  if (RESERVED_KEYS.has(key)) return { field: parent === undefined ? key : inArray ? parent : `${parent}.${key}`, message: `is a reserved key (${[...RESERVED_KEYS].join(', ')})` };
   // Name the parent: a bad key would make a bad field name.
-  if (UNSAFE_TEXT.test(key)) return { field: parent, message: `has a key that ${TEXT_PROBLEM}` };
+  if (UNSAFE_TEXT.test(key)) return { field: parent ?? key, message: `has a key that ${TEXT_PROBLEM}` };
   return undefined;
 }
 
