@@ -126,6 +126,8 @@ describe('publishNotificationFastLane', () => {
     await fc.assert(
       fc.asyncProperty(everyday, async (raw) => {
         const input = asParsed(raw);
+        // fc.jsonValue now and then makes a "__proto__" key in data, which the pipe refuses before any lane.
+        fc.pre(!unsafeKey(input));
         runs++;
         const dto = lane.accept(asParsed(input));
         if (dto) {
