@@ -16,8 +16,9 @@ import { TopicAuthorizer } from './topic-access.js';
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier, CredentialVerifier, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier],
+  // The guard is its own provider as well, so the publish route (which runs without Nest's per-request layers) gets the instance Nest runs.
+  providers: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier, CredentialVerifier, JwtStrategy, JwtAuthGuard, { provide: APP_GUARD, useExisting: JwtAuthGuard }],
+  exports: [TokenVerifier, TopicAuthorizer, ApiKeyVerifier, JwtAuthGuard],
 })
 export class AuthModule {}
 
