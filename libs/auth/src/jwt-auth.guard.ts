@@ -19,6 +19,12 @@ import type { Principal } from './principal.js';
  * for all. Like passport's by-name lookup, each request gets a fresh object
  * over the strategy, so concurrent requests never share passport's actions.
  */
+interface RouteRules {
+  isPublic: boolean;
+  /** Empty: a user route. */
+  scopes: readonly string[];
+}
+
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger(JwtAuthGuard.name);
@@ -28,16 +34,19 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(JwtStrategy) private readonly strategy: JwtStrategy,
   ) {}
 
+  /** Each route's @Public and @RequireScopes, read once: decorators are fixed at boot, and the lookup allocated per request. */
+  private readonly rules = new WeakMap<object, Map<unknown, RouteRules>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const rules = this.rulesOf(context);
+    if (rules.isPublic) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<{ user?: Principal }>();
     const principal = await new Promise<Principal>((resolve, reject) => {
       const done = (err: unknown, user: Principal | false, info: unknown) => {
         if (user) req.user = user; // verified: a 403's audit line can name who it was
         try {
-          resolve(this.admit(err, user, info, context));
+          resolve(this.admit(err, user, info, rules.scopes));
         } catch (e) {
           reject(e);
         }
@@ -48,7 +57,24 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  private admit(err: unknown, user: Principal | false, info: unknown, context: ExecutionContext): Principal {
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    let perHandler = this.rules.get(owner);
+    if (!perHandler) this.rules.set(owner, (perHandler = new Map()));
+    let rules = perHandler.get(handler);
+    if (!rules) {
+      const targets = [handler, owner];
+      rules = {
+        isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets),
+        scopes: this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets) ?? [],
+      };
+      perHandler.set(handler, rules);
+    }
+    return rules;
+  }
+
+  private admit(err: unknown, user: Principal | false, info: unknown, required: readonly string[]): Principal {
     // Not a refused credential but a failure to check one (Postgres down): answered as that failure.
     if (err && !(err instanceof AuthError)) throw err;
     if (err || !user) {
@@ -57,8 +83,7 @@ export class JwtAuthGuard implements CanActivate {
       if (authError.detail) this.logger.debug(`refused HTTP credentials: ${authError.detail}`);
       throw authError;
     }
-    const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
-    if (!required?.length) {
+    if (!required.length) {
       if (user.kind === 'service') throw new ForbiddenError('a service token cannot act as a user');
       return user;
     }

@@ -10,6 +10,8 @@ export interface Keyed {
   hash: string;
 }
 
+const NO_CLAIMS: ReadonlySet<number> = new Set();
+
 const keyOf = (r: Keyed) => `${r.principal}\u0000${r.key}`;
 
 /**
@@ -19,12 +21,13 @@ const keyOf = (r: Keyed) => `${r.principal}\u0000${r.key}`;
  * request not among them replays (or is a conflict) after commit. Shared by
  * the publish routes: notifications and topic events.
  */
-export async function claimFirstKeys(keys: IdempotencyKeysRepository, tx: SqlExecutor, requests: Keyed[], ttlHours: number): Promise<Set<number>> {
+export async function claimFirstKeys(keys: IdempotencyKeysRepository, tx: SqlExecutor, requests: Keyed[], ttlHours: number): Promise<ReadonlySet<number>> {
+  // Most batches name no key: no tables built for them.
+  if (!requests.some((r) => r.key !== undefined)) return NO_CLAIMS;
   const first = new Map<string, number>();
   requests.forEach((r, i) => {
     if (r.key !== undefined && !first.has(keyOf(r))) first.set(keyOf(r), i);
   });
-  if (first.size === 0) return new Set();
   const claimants = [...first.values()];
   const owned = await keys.claim(
     tx,

@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
 import type { HeraldConfig } from '@herald/config';
+import type { ChangeFrame, Notification } from '@herald/contracts';
 import type { AppendRequest, IdempotencyKeysRepository, InboxAppender, KeyClaim, SqlExecutor } from '@herald/database';
 import type { InAppGate } from '../preferences/in-app-gate.js';
-import { BatchWriter, type IngestRequest } from './batch-writer.js';
+import { BatchWriter, outcomeOf, type IngestRequest } from './batch-writer.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 
 const post = (principal: string, recipients: string[], key?: string): IngestRequest => ({
@@ -72,6 +73,35 @@ describe('BatchWriter', () => {
 
     expect(keys.storeResponses).toHaveBeenCalledWith(tx, [
       { principal: 'svc', key: 'k1', response: { notifications: [{ id: 'id1', userId: 'ann', seq: 1, createdAt: '2030-01-01T00:00:00.000Z' }] } },
+    ]);
+  });
+});
+
+describe('outcomeOf', () => {
+  const at = '2030-01-01T00:00:00.000Z';
+  const input = { type: 't', title: 'x' } as PublishNotificationDto;
+  const row = (userId: string, seq: number) => ({ id: `n-${userId}`, userId, seq, createdAt: at });
+  const grouped = (userId: string, seq: number) =>
+    ({ userId, notification: { id: `g-${userId}`, createdAt: at } as Notification, frame: { seq } as ChangeFrame });
+
+  it('answers a row per recipient, in recipient order', () => {
+    const outcome = outcomeOf({ created: [row('ann', 1), row('bob', 4)], grouped: [], grouping: false }, ['ann', 'bob'], input);
+
+    expect(outcome.kind === 'created' && outcome.answer).toEqual([
+      { id: 'n-ann', userId: 'ann', seq: 1, createdAt: at },
+      { id: 'n-bob', userId: 'bob', seq: 4, createdAt: at },
+    ]);
+  });
+
+  it('puts entries grouped into among new ones in recipient order, marked grouped, and leaves out recipients without a row', () => {
+    const result = { created: [row('cy', 2), row('ann', 7)], grouped: [grouped('bob', 9)], grouping: true };
+
+    const outcome = outcomeOf(result, ['ann', 'bob', 'cy', 'dan'], input);
+
+    expect(outcome.kind === 'created' && outcome.answer).toEqual([
+      { id: 'n-ann', userId: 'ann', seq: 7, createdAt: at },
+      { id: 'g-bob', userId: 'bob', seq: 9, createdAt: at, grouped: true },
+      { id: 'n-cy', userId: 'cy', seq: 2, createdAt: at },
     ]);
   });
 });

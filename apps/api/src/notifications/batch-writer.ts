@@ -60,50 +60,79 @@ export class BatchWriter {
 
   needsTransaction(requests: IngestRequest[]): boolean {
     return requests.some((r) => r.key !== undefined) ||
-      this.appender.needsTransaction(requests.map((r) => ({ notification: toNewNotification(r.input), recipients: r.input.recipients })), this.config.inbox.groupWindowSeconds);
+      this.appender.needsTransaction(requests.map((r) => ({ notification: r.input, recipients: r.input.recipients })), this.config.inbox.groupWindowSeconds);
   }
 
+  /**
+   * Allocates little for what it does (issue 16: the api's tail follows its
+   * bytes per request, and most batches are one POST to one recipient):
+   * each request's content is built once, and no table is built for a
+   * batch without keys or for a recipient list of one.
+   */
   async write(tx: SqlExecutor, requests: IngestRequest[], ttlHours: number): Promise<IngestOutcome[]> {
-    const outcomes: (IngestOutcome | undefined)[] = new Array(requests.length);
+    const outcomes: IngestOutcome[] = new Array(requests.length);
     const claimants = await claimFirstKeys(this.keys, tx, requests, ttlHours);
-    requests.forEach((r, i) => {
-      if (r.key !== undefined && !claimants.has(i)) outcomes[i] = { kind: 'key_taken' };
-    });
-    const active = requests.map((r, i) => ({ r, i })).filter(({ i }) => outcomes[i] === undefined);
-    const recipients = await this.inApp.recipients(tx, active.map(({ r }) => ({ input: r.input, recipients: [...new Set(r.input.recipients)] })));
+    const active: number[] = [];
+    for (let i = 0; i < requests.length; i++) {
+      if (requests[i].key !== undefined && !claimants.has(i)) outcomes[i] = KEY_TAKEN;
+      else active.push(i);
+    }
+    const contents = active.map((i) => toNewNotification(requests[i].input));
+    const recipients = await this.inApp.recipients(tx, active.map((i) => ({ input: requests[i].input, recipients: distinct(requests[i].input.recipients) })));
 
     const written = await this.appender.append(
       tx,
-      active.map(({ r }, k) => ({ notification: toNewNotification(r.input), recipients: recipients[k], publisher: r.principal })),
+      active.map((i, k) => ({ notification: contents[k], recipients: recipients[k], publisher: requests[i].principal })),
       this.config.inbox.groupWindowSeconds,
     );
-    active.forEach(({ r, i }, k) => {
-      outcomes[i] = outcomeOf(written[k], recipients[k], r.input);
+    const answers: { principal: string; key: string; response: ReturnType<typeof responseBody> }[] = [];
+    active.forEach((i, k) => {
+      const { principal, key, input } = requests[i];
+      const outcome = (outcomes[i] = outcomeOf(written[k], recipients[k], input, contents[k]));
+      if (key !== undefined) answers.push({ principal, key, response: responseBody(outcome) });
     });
-    const keyed = active.filter(({ r }) => r.key !== undefined);
-    await this.keys.storeResponses(
-      tx,
-      keyed.map(({ r, i }) => ({ principal: r.principal, key: r.key as string, response: responseBody(outcomes[i] as IngestOutcome) })),
-    );
-    return outcomes as IngestOutcome[];
+    if (answers.length) await this.keys.storeResponses(tx, answers);
+    return outcomes;
   }
 }
 
-/** What one request's append became, with its answer in recipient order. */
-export function outcomeOf(result: AppendResult, recipients: string[], input: Omit<PublishNotificationDto, 'recipients'>): IngestOutcome {
-  const notifications = result.created.map((row) => toNotification(row, input));
-  const byUser = new Map<string, PublishedNotification>();
-  for (const n of notifications) byUser.set(n.userId, { id: n.id, userId: n.userId, seq: n.seq, createdAt: n.createdAt });
-  for (const g of result.grouped) {
-    byUser.set(g.userId, { id: g.notification.id, userId: g.userId, seq: g.frame.seq, createdAt: g.notification.createdAt, grouped: true });
-  }
+/** Shared by every request whose key another took: nothing changes an outcome once made. */
+const KEY_TAKEN: IngestOutcome = Object.freeze({ kind: 'key_taken' });
+
+/** Each recipient once, in first-seen order; a list of one is its own answer. */
+const distinct = (list: string[]): string[] => (list.length < 2 ? list : [...new Set(list)]);
+
+/**
+ * What one request's append became, with its answer in recipient order.
+ * `content` is toNewNotification(input), when the caller has it already.
+ */
+export function outcomeOf(
+  result: AppendResult, recipients: string[], input: Omit<PublishNotificationDto, 'recipients'>, content = toNewNotification(input),
+): IngestOutcome {
+  const notifications = result.created.map((row) => toNotification(row, input, content));
   return {
     kind: 'created',
     notifications,
     grouped: result.grouped.map((g) => ({ userId: g.userId, frame: g.frame })),
     grouping: result.grouping,
-    answer: recipients.flatMap((u) => byUser.get(u) ?? []),
+    answer: answerInRecipientOrder(notifications, result.grouped, recipients),
   };
+}
+
+/**
+ * The 201 body's entries. Nothing grouped and a row per recipient: the rows
+ * are in recipient order already (the append writes them so), and no table
+ * is needed to put them there.
+ */
+function answerInRecipientOrder(notifications: Notification[], grouped: AppendResult['grouped'], recipients: string[]): PublishedNotification[] {
+  const entry = (n: Notification): PublishedNotification => ({ id: n.id, userId: n.userId, seq: n.seq, createdAt: n.createdAt });
+  if (grouped.length === 0 && notifications.length === recipients.length) return notifications.map(entry);
+  const byUser = new Map<string, PublishedNotification>();
+  for (const n of notifications) byUser.set(n.userId, entry(n));
+  for (const g of grouped) {
+    byUser.set(g.userId, { id: g.notification.id, userId: g.userId, seq: g.frame.seq, createdAt: g.notification.createdAt, grouped: true });
+  }
+  return recipients.flatMap((u) => byUser.get(u) ?? []);
 }
 
 /** The 201 body; also what a replay of the same key answers. */
@@ -131,8 +160,7 @@ export function toNewNotification(input: Omit<PublishNotificationDto, 'recipient
 }
 
 /** A committed new row as the wire notification, from what the request said; the worker's sends share it. */
-export function toNotification(row: AppendedRow, input: Omit<PublishNotificationDto, 'recipients'>): Notification {
-  const content = toNewNotification(input);
+export function toNotification(row: AppendedRow, input: Omit<PublishNotificationDto, 'recipients'>, content = toNewNotification(input)): Notification {
   return {
     id: row.id,
     seq: row.seq,

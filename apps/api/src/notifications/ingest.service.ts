@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import type { PublishedNotification } from '@herald/contracts';
+import type { Notification, PublishedNotification } from '@herald/contracts';
 import { Database, IdempotencyKeysRepository } from '@herald/database';
 import { Metrics } from '@herald/observability';
 import { storedAnswer } from '../idempotency/key-claims.js';
@@ -10,6 +10,11 @@ import { commitThenPublish, writeBatch } from './commit-then-publish.js';
 import type { GroupCommit } from './group-commit.js';
 import type { PublishNotificationDto } from './publish-notification.dto.js';
 import { requestHash } from './request-hash.js';
+
+type Created = Extract<IngestOutcome, { kind: 'created' }>;
+
+/** What startPublishing answers at once: the POSTs need not wait for Redis (one settled promise serves every batch). */
+const STARTED = Promise.resolve();
 
 export interface IngestResult {
   body: { notifications: PublishedNotification[] };
@@ -71,8 +76,9 @@ export class IngestService implements BeforeApplicationShutdown {
   private startPublishing(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const sent = this.publish(outcomes);
     this.publishing.add(sent);
-    void sent.finally(() => this.publishing.delete(sent));
-    return Promise.resolve();
+    // publish never rejects, so a then() does what finally() would, with one promise fewer.
+    void sent.then(() => this.publishing.delete(sent));
+    return STARTED;
   }
 
   /**
@@ -81,10 +87,18 @@ export class IngestService implements BeforeApplicationShutdown {
    * (InboxAppender). Never rejects: UserFramePublisher logs and counts failures.
    */
   private async publish(outcomes: (IngestOutcome | Error)[]): Promise<void> {
-    const created = outcomes.flatMap((o) => (o instanceof Error || o.kind !== 'created' ? [] : [o]));
-    this.metrics.notificationsCreated.inc(created.reduce((n, o) => n + o.notifications.length, 0));
-    await this.publisher.publishNotifications(created.filter((o) => !o.grouping).map((o) => o.notifications));
-    for (const o of created.filter((c) => c.grouping)) {
+    const plain: Notification[][] = [];
+    let grouping: Created[] | undefined;
+    let count = 0;
+    for (const o of outcomes) {
+      if (o instanceof Error || o.kind !== 'created') continue;
+      count += o.notifications.length;
+      if (o.grouping) (grouping ??= []).push(o);
+      else plain.push(o.notifications);
+    }
+    this.metrics.notificationsCreated.inc(count);
+    await this.publisher.publishNotifications(plain);
+    for (const o of grouping ?? []) {
       await this.publisher.publishNotifications([o.notifications]);
       await this.publisher.publish(o.grouped);
     }

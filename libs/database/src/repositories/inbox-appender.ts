@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../database.js';
 import { InboxGroupingRepository, type GroupedRow } from './inbox-grouping.repository.js';
-import { InboxRepository, type AppendedRow, type AppendRequest } from './inbox.repository.js';
+import { InboxRepository, type AppendedRow, type AppendRequest, type NewNotification } from './inbox.repository.js';
 
 /** What one request became: new entries, and the entries it grouped into. */
 export interface AppendResult {
@@ -24,7 +24,7 @@ export class InboxAppender {
   private readonly grouping = new InboxGroupingRepository();
 
   /** Whether `append` would group anything, and so needs the caller's transaction. */
-  needsTransaction(requests: AppendRequest[], windowSeconds: number): boolean {
+  needsTransaction(requests: readonly { notification: Pick<NewNotification, 'groupKey'>; recipients: readonly string[] }[], windowSeconds: number): boolean {
     return windowSeconds > 0 && requests.some((r) => !!r.notification.groupKey && r.recipients.length > 0);
   }
 
