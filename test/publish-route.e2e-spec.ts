@@ -1,15 +1,19 @@
 import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, HEADERS_METADATA, HTTP_CODE_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
-import type { ApplicationConfig } from '@nestjs/core';
+import {
+  CUSTOM_ROUTE_ARGS_METADATA, EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, HEADERS_METADATA, HTTP_CODE_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA, ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { GuardsConsumer } from '@nestjs/core/guards/guards-consumer.js';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@herald/config';
-import { JwtAuthGuard, signToken } from '@herald/auth';
+import { signToken } from '@herald/auth';
 import { Scope } from '@herald/contracts';
 import { createApiApp } from '../apps/api/src/create-api-app.js';
 import { NotificationsController } from '../apps/api/src/notifications/notifications.controller.js';
 import { PublishRateLimitGuard } from '../apps/api/src/rate-limit/publish-rate-limit.guard.js';
+import { expectOnlyEnhancersTheLeanPublishRuns } from './support/publish-route-enhancers.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 /** Two tags of one length, so that answers normalised of them match byte for byte (Content-Length included). */
@@ -45,9 +49,16 @@ describe('publish route without Nest layers answers as Nest does', () => {
   let sys: TestSystem;
   let nestApp: INestApplication;
   let nestUrl: string;
+  /** Postgres for both apps, so that a test can take it away. */
+  let postgres: TcpProxy;
 
   beforeAll(async () => {
-    sys = await startTestSystem({ gateways: 0, env: { HERALD_PUBLISH_RATE_PER_SECOND: '40' } });
+    postgres = await new TcpProxy({ host: '127.0.0.1', port: 5432 }).start();
+    sys = await startTestSystem({
+      gateways: 0,
+      env: { HERALD_PUBLISH_RATE_PER_SECOND: '40' },
+      wrapDatabaseUrl: (url) => Object.assign(new URL(url), { port: String(postgres.port) }).toString(),
+    });
     nestApp = await createApiApp(loadConfig({ defaultPort: 0, env: sys.env }), { nestPublishHandler: true });
     await nestApp.listen(0, '127.0.0.1');
     nestUrl = `http://127.0.0.1:${(nestApp.getHttpServer().address() as AddressInfo).port}`;
@@ -55,6 +66,7 @@ describe('publish route without Nest layers answers as Nest does', () => {
   afterAll(async () => {
     await nestApp?.close();
     await sys?.close();
+    await postgres?.close();
   });
 
   const sides = () => [
@@ -82,21 +94,23 @@ describe('publish route without Nest layers answers as Nest does', () => {
   });
   const note = (tag: string, fields: Record<string, unknown> = {}) => ({ recipients: [`${tag}-u1`], type: 'test', title: 'Hello', ...fields });
 
-  it('has no enhancer on the route, or on the app, beyond those the lean handler runs', () => {
+  it('has no enhancer or parameter on the route, or enhancer on the app, beyond those the lean handler runs', () => {
     const method = NotificationsController.prototype.publish;
     const on = (key: string) => [Reflect.getMetadata(key, NotificationsController), Reflect.getMetadata(key, method)];
     expect(on(GUARDS_METADATA)).toEqual([undefined, [PublishRateLimitGuard]]);
     for (const key of [INTERCEPTORS_METADATA, PIPES_METADATA, EXCEPTION_FILTERS_METADATA, HEADERS_METADATA]) expect(on(key)).toEqual([undefined, undefined]);
     expect(Reflect.getMetadata(HTTP_CODE_METADATA, method)).toBe(201);
-    // Nest's own record of the app's global enhancers (internal, hence the cast): one guard, the instance the lean handler runs; one pipe and one filter, the ones it is given.
-    const app = sys.apis[0].app;
-    const config = (app as unknown as { config: ApplicationConfig }).config;
-    expect(config.getGlobalGuards()).toEqual([app.get(JwtAuthGuard)]);
-    expect(config.getGlobalGuards()[0]).toBe(app.get(JwtAuthGuard));
-    expect(config.getGlobalInterceptors()).toEqual([]);
-    expect(config.getGlobalPipes()).toHaveLength(1);
-    expect(config.getGlobalFilters()).toHaveLength(1);
-    for (const requestScoped of [config.getGlobalRequestGuards(), config.getGlobalRequestInterceptors(), config.getGlobalRequestPipes(), config.getGlobalRequestFilters()]) expect(requestScoped).toEqual([]);
+    // The parameters the lean handler passes, read as it reads them, with no pipe of their own.
+    const args = Object.entries(Reflect.getMetadata(ROUTE_ARGS_METADATA, NotificationsController, 'publish') as Record<string, { index: number; data?: unknown; pipes: unknown[] }>)
+      .map(([key, arg]) => ({ kind: key.slice(0, key.lastIndexOf(':')), index: arg.index, data: arg.data, pipes: arg.pipes.length }))
+      .sort((a, b) => a.index - b.index);
+    expect(args).toEqual([
+      { kind: expect.stringContaining(CUSTOM_ROUTE_ARGS_METADATA), index: 0, data: undefined, pipes: 0 },
+      { kind: String(RouteParamtypes.BODY), index: 1, data: undefined, pipes: 0 },
+      { kind: String(RouteParamtypes.HEADERS), index: 2, data: 'idempotency-key', pipes: 0 },
+      { kind: String(RouteParamtypes.RESPONSE), index: 3, data: undefined, pipes: 0 },
+    ]);
+    expectOnlyEnhancersTheLeanPublishRuns(sys.apis[0].app);
   });
 
   it('never runs Nest guards for the route on the lean side, and does on the Nest side', async () => {
@@ -131,11 +145,11 @@ describe('publish route without Nest layers answers as Nest does', () => {
     ['a reserved key', (t: string) => json(t, `{"recipients":["${t}-u1"],"type":"test","title":"x","data":{"__proto__":{"a":1}}}`)],
     ['a NUL in a string', (t: string) => json(t, note(t, { title: 'a\u0000b' }))],
     ['too many recipients', (t: string) => json(t, note(t, { recipients: Array.from({ length: 1001 }, (_, i) => `${t}-${i}`) }))],
-    ['malformed JSON', (t: string) => json(t, '{"recipients": [')],
+    ['malformed JSON (refused by the body parser, before any handler)', (t: string) => json(t, '{"recipients": [')],
     ['a JSON array', (t: string) => json(t, '[]')],
-    ['JSON null', (t: string) => json(t, 'null')],
+    ['JSON null (refused by the body parser, before any handler)', (t: string) => json(t, 'null')],
     ['a body that is not JSON', (t: string) => ({ ...json(t, 'recipients=a'), headers: { authorization: `Bearer ${service(t)}`, 'content-type': 'text/plain' } })],
-    ['a body past the limit', (t: string) => json(t, note(t, { body: 'x'.repeat(2_000_000) }))],
+    ['a body past the limit (refused by Fastify, before any handler)', (t: string) => json(t, note(t, { body: 'x'.repeat(2_000_000) }))],
     ['an Idempotency-Key past 255 characters', (t: string) => json(t, note(t), { 'idempotency-key': 'k'.repeat(256) })],
     ['an empty Idempotency-Key', (t: string) => json(t, note(t), { 'idempotency-key': '' })],
   ])('%s', async (_name, build) => {
@@ -159,5 +173,14 @@ describe('publish route without Nest layers answers as Nest does', () => {
       answers.push(normalise(limited!, side.tag));
     }
     expect(answers[0]).toEqual(answers[1]);
+  });
+
+  it('answers the same with Postgres gone (503, Retry-After)', async () => {
+    postgres.cut();
+    try {
+      expect((await expectSameAnswer((t) => json(t, note(t, { title: 'during outage' })))).status).toBe(503);
+    } finally {
+      postgres.restore();
+    }
   });
 });

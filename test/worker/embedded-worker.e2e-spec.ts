@@ -8,6 +8,7 @@ import { createEmbeddedApp } from '../../apps/embedded/src/create-embedded-app.j
 import { newSecret } from '../../scripts/harness/tokens.mjs';
 import { waitUntil } from '../../scripts/harness/wait.mjs';
 import { http } from '../support/http-client.js';
+import { expectOnlyEnhancersTheLeanPublishRuns } from '../support/publish-route-enhancers.js';
 import { browserKeys, decryptPush, PushEndpoint } from '../support/push-endpoint.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -37,6 +38,10 @@ describe('embedded mode: the worker on PGlite', () => {
   afterAll(async () => {
     await app?.close();
     await Promise.all([endpoint.close(), receiver.close()]);
+  });
+
+  it('has only the global enhancers the lean publish handler runs, with the gateway and worker modules in the same app', () => {
+    expectOnlyEnhancersTheLeanPublishRuns(app);
   });
 
   it('pushes and calls webhooks from the one process', async () => {

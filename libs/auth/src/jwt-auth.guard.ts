@@ -7,6 +7,13 @@ import { AuthError, AuthFailure } from './auth.error.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import type { Principal } from './principal.js';
 
+/** A route's @Public and @RequireScopes. */
+interface RouteRules {
+  isPublic: boolean;
+  /** Empty: a user route. */
+  scopes: readonly string[];
+}
+
 /**
  * The one global guard: a token on every route unless @Public. A route with
  * @RequireScopes is a service route and needs those scopes; any other route
@@ -19,12 +26,6 @@ import type { Principal } from './principal.js';
  * for all. Like passport's by-name lookup, each request gets a fresh object
  * over the strategy, so concurrent requests never share passport's actions.
  */
-interface RouteRules {
-  isPublic: boolean;
-  /** Empty: a user route. */
-  scopes: readonly string[];
-}
-
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger(JwtAuthGuard.name);
@@ -60,18 +61,20 @@ export class JwtAuthGuard implements CanActivate {
   private rulesOf(context: ExecutionContext): RouteRules {
     const handler = context.getHandler();
     const owner = context.getClass();
+    // Keyed by class and handler: an inherited handler may sit under other class decorators. A context without both is read each time.
+    if (!owner || !handler) return this.readRules([handler, owner]);
     let perHandler = this.rules.get(owner);
     if (!perHandler) this.rules.set(owner, (perHandler = new Map()));
     let rules = perHandler.get(handler);
-    if (!rules) {
-      const targets = [handler, owner];
-      rules = {
-        isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets),
-        scopes: this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets) ?? [],
-      };
-      perHandler.set(handler, rules);
-    }
+    if (!rules) perHandler.set(handler, (rules = this.readRules([handler, owner])));
     return rules;
+  }
+
+  private readRules(targets: Parameters<Reflector['getAllAndOverride']>[1]): RouteRules {
+    return {
+      isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets),
+      scopes: this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets) ?? [],
+    };
   }
 
   private admit(err: unknown, user: Principal | false, info: unknown, required: readonly string[]): Principal {

@@ -21,9 +21,10 @@ export class RedisDeadlineError extends UnavailableError {
  * has its answer.
  */
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  // One promise and one timer: a deadline promise, Promise.race and finally
-  // cost four promises and their reactions per call, and the publish path
-  // calls this once per batch (issue 16: the api's tail follows its bytes).
+  // The answer's promise, one then() and one timer: a deadline promise,
+  // Promise.race and finally() cost twice the promises and reactions per
+  // call, and the publish path calls this once per batch (issue 16: the
+  // api's tail follows its bytes per request).
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new RedisDeadlineError(what, ms)), ms);
     timer.unref();

@@ -6,17 +6,17 @@ import { pino } from 'pino';
 import { logRequests } from './request-log.js';
 
 /** A Fastify app behind the shape logRequests reads from a Nest app, and the lines its root logger wrote. */
-function setup(): { fastify: FastifyInstance; lines: Record<string, any>[] } {
+function setup(level = 'info'): { fastify: FastifyInstance; lines: Record<string, any>[]; root: pino.Logger } {
   const lines: Record<string, any>[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
-  const root = pino({ base: { app: 'spec' }, serializers: { req: (r) => ({ id: r.id, method: r.method, url: r.url }), res: (r) => ({ statusCode: r.statusCode }) } }, sink);
+  const root = pino({ level, base: { app: 'spec' }, serializers: { req: (r) => ({ id: r.id, method: r.method, url: r.url }), res: (r) => ({ statusCode: r.statusCode }) } }, sink);
   (PinoLogger as unknown as { root: unknown }).root = root;
   const fastify = Fastify();
   fastify.get('/ok', async () => ({ ok: true }));
   fastify.get('/boom', async (_req, reply) => reply.code(503).send({ code: 'unavailable' }));
   fastify.get('/healthz', async () => ({ ok: true }));
   logRequests({ getHttpAdapter: () => ({ getInstance: () => fastify }) } as unknown as INestApplication);
-  return { fastify, lines };
+  return { fastify, lines, root };
 }
 
 describe('logRequests', () => {
@@ -35,6 +35,19 @@ describe('logRequests', () => {
     ]);
     expect(lines[1].err.message).toBe('failed with status code 503');
     expect(lines[0].err).toBeUndefined();
+  });
+
+  it('writes nothing while the level is above info, and lines again once it is lowered', async () => {
+    const { fastify, lines, root } = setup('warn');
+    const base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    await (await fetch(base + '/boom')).text();
+    await new Promise((r) => setTimeout(r, 50));
+    root.level = 'info';
+    await (await fetch(base + '/ok')).text();
+    await new Promise((r) => setTimeout(r, 50));
+    await fastify.close();
+
+    expect(lines.map((l) => [l.msg, l.req.url])).toEqual([['request completed', '/ok']]);
   });
 
   it('refuses an app without the app logger, rather than logging nothing', () => {

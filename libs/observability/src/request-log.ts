@@ -21,7 +21,8 @@ export function logRequests(app: INestApplication): void {
   if (!root) throw new Error('logRequests needs the app logger: import LoggerModule.forRoot(loggerParams(...))');
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!isProbeRequest(request.url)) {
+    // Above info (LOG_LEVEL warn, say) the line would be dropped: not built either, nor the URL looked at.
+    if (root.isLevelEnabled('info') && !isProbeRequest(request.url)) {
       const line = { req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
       // As pino-http wrote a 5xx (alerts may key on it): its own message, with an `err`.
       if (reply.statusCode >= 500) root.info({ ...line, err: new Error(`failed with status code ${reply.statusCode}`) }, 'request errored');

@@ -76,8 +76,9 @@ export class IngestService implements BeforeApplicationShutdown {
   private startPublishing(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const sent = this.publish(outcomes);
     this.publishing.add(sent);
-    // publish never rejects, so a then() does what finally() would, with one promise fewer.
-    void sent.then(() => this.publishing.delete(sent));
+    // finally() without its extra promise; the rejection branch is there should publish ever reject.
+    const settled = () => this.publishing.delete(sent);
+    void sent.then(settled, settled);
     return STARTED;
   }
 

@@ -1,6 +1,7 @@
 import { ForbiddenException, type ArgumentMetadata, type CanActivate, type INestApplication, type PipeTransform } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { JwtAuthGuard, type Principal } from '@herald/auth';
 import type { HttpExceptionFilter } from '../errors/http-exception.filter.js';
 import { PublishRateLimitGuard } from '../rate-limit/publish-rate-limit.guard.js';
@@ -20,9 +21,10 @@ type PublishRequest = FastifyRequest & { user?: Principal };
 
 /**
  * `POST /v1/notifications` without Nest's per-request layers (issue 16).
- * Nest's router, guard, pipe and param runners allocate about 10 KB per
- * request, a sixth of what a POST costs, and the api's p99 at 1,000/s
- * follows the scavenges those bytes bring.
+ * Nest's router, guard, pipe and param runners allocated 10.7 KB of a
+ * POST's 59 KB, and the api's p99 at 1,000/s follows the scavenges those
+ * bytes bring; this handler allocates about 3.7 KB in their place
+ * (docs/benchmarks.md, round 8).
  *
  * Nest still declares the route (the OpenAPI document, the route table,
  * the body limit and parser), and Fastify still registers it; only its
@@ -30,30 +32,38 @@ type PublishRequest = FastifyRequest & { user?: Principal };
  * pieces in Nest's order: the global guard (JwtAuthGuard, the instance Nest
  * runs), the route's guard (PublishRateLimitGuard), the 201, the global pipe
  * on the body, the controller's own method, and the api's exception filter
- * on whatever is thrown. The principal, Idempotency-Key and reply are read
- * as Nest's param decorators read them. `test/publish-route.e2e-spec.ts`
- * holds it to Nest's handler answer for answer, and its spec holds the
- * route's decorators to what this runs: a guard, pipe or interceptor added
- * to the route fails it.
+ * on whatever is thrown; the answer goes out through the adapter's reply,
+ * as Nest sends it. The principal, Idempotency-Key and reply are read as
+ * Nest's param decorators read them; the global pipe is not run on the
+ * principal, which it returns as it is (validateCustomDecorators is off).
+ * `test/publish-route.e2e-spec.ts` holds this handler to Nest's, request
+ * for request, and the route's and the app's enhancers and parameters to
+ * the ones it runs: a guard, pipe, interceptor or parameter added to the
+ * route, or a global one added to the app, fails it.
  *
  * Installed before Nest registers its routes (configureHttp); boot fails if
  * the route was never seen, so a renamed path cannot fall back in silence.
  */
 export function servePublishWithoutNestLayers(app: INestApplication, pipe: PipeTransform, errors: HttpExceptionFilter): void {
   const controller = app.get(NotificationsController);
+  // The global guard is the instance Nest runs (APP_GUARD useExisting). For the route guard Nest builds
+  // an instance of its own; it and ApiModule's hold the one PUBLISH_RATE_LIMITER and nothing else.
   const guards: readonly CanActivate[] = [app.get(JwtAuthGuard), app.get(PublishRateLimitGuard)];
+  const adapter = app.getHttpAdapter();
   const method = NotificationsController.prototype.publish;
 
   const publish = async (req: PublishRequest, reply: FastifyReply): Promise<FastifyReply> => {
     try {
       const context = new ExecutionContextHost([req, reply, undefined], NotificationsController, method);
       for (const guard of guards) {
-        if (!(await guard.canActivate(context))) throw new ForbiddenException(FORBIDDEN_MESSAGE);
+        // As Nest's guard runner takes an answer: a boolean, a promise of one, or an Observable's last value.
+        const answer: boolean | Promise<boolean> | Observable<boolean> = guard.canActivate(context);
+        if (!(isObservable(answer) ? await lastValueFrom(answer) : await answer)) throw new ForbiddenException(FORBIDDEN_MESSAGE);
       }
       reply.code(201);
       const body = (await pipe.transform(req.body, BODY)) as PublishNotificationDto;
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
-      reply.send(await controller.publish(req.user as Principal, body, idempotencyKey, reply));
+      adapter.reply(reply, await controller.publish(req.user as Principal, body, idempotencyKey, reply));
     } catch (err) {
       errors.answer(req, reply, err);
     }
@@ -61,7 +71,7 @@ export function servePublishWithoutNestLayers(app: INestApplication, pipe: PipeT
   };
 
   let swapped = 0;
-  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const fastify = adapter.getInstance() as FastifyInstance;
   fastify.addHook('onRoute', (route) => {
     if (route.method !== PUBLISH_ROUTE.method || route.url !== PUBLISH_ROUTE.url) return;
     route.handler = publish;
