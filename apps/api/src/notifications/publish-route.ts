@@ -23,7 +23,7 @@ type PublishRequest = FastifyRequest & { user?: Principal };
  * `POST /v1/notifications` without Nest's per-request layers (issue 16).
  * Nest's router, guard, pipe and param runners allocated 10.7 KB of a
  * POST's 59 KB, and the api's p99 at 1,000/s follows the scavenges those
- * bytes bring; this handler allocates about 3.7 KB in their place
+ * bytes bring; this handler allocates 2–4 KB in their place
  * (docs/benchmarks.md, round 8).
  *
  * Nest still declares the route (the OpenAPI document, the route table,
