@@ -62,7 +62,7 @@ export class JwtAuthGuard implements CanActivate {
     const handler = context.getHandler();
     const owner = context.getClass();
     // Keyed by class and handler: an inherited handler may sit under other class decorators. A context without both is read each time.
-    if (!owner || !handler) return this.readRules([handler, owner]);
+    if (!owner || !handler) return this.readRules([handler, owner].filter(Boolean));
     let perHandler = this.rules.get(owner);
     if (!perHandler) this.rules.set(owner, (perHandler = new Map()));
     let rules = perHandler.get(handler);

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import type { HeraldConfig } from '@herald/config';
 import type { Notification } from '@herald/contracts';
 import type { Database, IdempotencyKeysRepository, SqlExecutor } from '@herald/database';
@@ -46,5 +47,19 @@ describe('IngestService', () => {
     redisReplies();
     await shutdown;
     expect(drained).toBe(true);
+  });
+
+  it('logs a publish that rejects (it is built not to) and does not hold shutdown on it', async () => {
+    const { sut, publisher } = setup();
+    publisher.publishNotifications.mockImplementationOnce(() => Promise.reject(new Error('frame build failed')));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await sut.ingest('svc', input);
+      await sut.beforeApplicationShutdown();
+      await new Promise((r) => setImmediate(r));
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('frame build failed'));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

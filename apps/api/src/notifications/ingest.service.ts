@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import type { Notification, PublishedNotification } from '@herald/contracts';
 import { Database, IdempotencyKeysRepository } from '@herald/database';
@@ -29,6 +29,7 @@ export interface IngestResult {
  */
 @Injectable()
 export class IngestService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(IngestService.name);
   private readonly commits: GroupCommit<IngestRequest, IngestOutcome>;
   /** Batches' publishes not yet answered by Redis. */
   private readonly publishing = new Set<Promise<void>>();
@@ -50,7 +51,7 @@ export class IngestService implements BeforeApplicationShutdown {
 
   /** Publishes still waiting for Redis's reply finish before the bus closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.publishing);
+    await Promise.allSettled(this.publishing);
   }
 
   /** `hashed`: what the Idempotency-Key's request hash covers (the request as sent, when recipients were expanded from an audience). */
@@ -76,9 +77,12 @@ export class IngestService implements BeforeApplicationShutdown {
   private startPublishing(outcomes: (IngestOutcome | Error)[]): Promise<void> {
     const sent = this.publish(outcomes);
     this.publishing.add(sent);
-    // finally() without its extra promise; the rejection branch is there should publish ever reject.
+    // finally() without its extra promise. publish is built never to reject; should it, say so.
     const settled = () => this.publishing.delete(sent);
-    void sent.then(settled, settled);
+    void sent.then(settled, (err: unknown) => {
+      settled();
+      this.logger.error(`publishing a committed batch failed: ${(err as Error).message}`);
+    });
     return STARTED;
   }
 

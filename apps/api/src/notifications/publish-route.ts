@@ -56,9 +56,11 @@ export function servePublishWithoutNestLayers(app: INestApplication, pipe: PipeT
     try {
       const context = new ExecutionContextHost([req, reply, undefined], NotificationsController, method);
       for (const guard of guards) {
-        // As Nest's guard runner takes an answer: a boolean, a promise of one, or an Observable's last value.
+        // As Nest's guard runner takes an answer: a boolean, or what it settles to, an Observable's last value if that is one.
         const answer: boolean | Promise<boolean> | Observable<boolean> = guard.canActivate(context);
-        if (!(isObservable(answer) ? await lastValueFrom(answer) : await answer)) throw new ForbiddenException(FORBIDDEN_MESSAGE);
+        let allowed: unknown = typeof answer === 'boolean' ? answer : await answer;
+        if (isObservable(allowed)) allowed = await lastValueFrom(allowed);
+        if (!allowed) throw new ForbiddenException(FORBIDDEN_MESSAGE);
       }
       reply.code(201);
       const body = (await pipe.transform(req.body, BODY)) as PublishNotificationDto;
