@@ -109,6 +109,9 @@ describe('demo inbox tabs and actions in Chromium', () => {
     const snooze = item(sut, 'Snooze me').locator('[data-testid=snooze]');
     await snooze.focus();
     await sut.page.keyboard.press('Enter');
+    // A new item re-renders the list while the menu is open: the menu and its focus survive it.
+    await sys.publish(['demo-keys'], { title: 'Arrives meanwhile', category: 'social' });
+    await sut.waitForTitle('Arrives meanwhile');
     const expanded = await snooze.getAttribute('aria-expanded');
     const focused = await sut.page.evaluate(() => document.activeElement?.textContent);
     await sut.page.keyboard.press('Enter'); // "1 hour"

@@ -48,16 +48,20 @@ function snoozeControl(n) {
   menu.hidden = true;
   menu.setAttribute('role', 'menu');
   menu.setAttribute('aria-label', 'Snooze until');
-  const options = [['1 hour', () => new Date(Date.now() + 3600000)], ['Tomorrow', tomorrowMorning]].map(([label, until]) => {
+  const options = [['1 hour', () => new Date(Date.now() + 3600000)], ['Tomorrow', tomorrowMorning]].map(([label, until], index) => {
     const item = el('button', '', label);
     item.type = 'button';
     item.tabIndex = -1;
+    // Named like a control so a re-render can put focus back on the same option (see restoreFocus).
+    item.dataset.control = 'snooze-option-' + index;
     item.setAttribute('role', 'menuitem');
     item.setAttribute('data-testid', 'snooze-option');
     item.addEventListener('click', () => act(n, 'snooze', () => client.inbox.snooze(n.id, until())));
     return item;
   });
   menu.append(...options);
+  // A re-render builds the item anew with its menu closed; restoreFocus reopens it through this.
+  menu.reopen = () => toggleMenu(true);
   function toggleMenu(open) {
     menu.hidden = !open;
     button.setAttribute('aria-expanded', String(open));

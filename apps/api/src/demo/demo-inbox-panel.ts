@@ -147,7 +147,12 @@ function restoreFocus(place) {
   const li = same || list.children[Math.min(place.index, list.children.length - 1)];
   if (!li) return $('inbox-tabpanel').focus();
   const target = (same && place.control && li.querySelector('[data-control="' + place.control + '"]')) || li.querySelector('button');
-  if (target) target.focus();
+  if (!target) return;
+  // An update that lands while the snooze menu is open (a tab's first page, a read elsewhere)
+  // must not close it under the person's keyboard: reopen it, then focus the same option.
+  const menu = target.closest('[role=menu]');
+  if (menu && menu.hidden) menu.reopen();
+  target.focus();
 }
 
 function render() {
