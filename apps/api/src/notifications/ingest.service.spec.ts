@@ -49,6 +49,27 @@ describe('IngestService', () => {
     expect(drained).toBe(true);
   });
 
+  it('waits at shutdown for every publish still out, even when another one rejects meanwhile', async () => {
+    const { sut, publisher, redisReplies } = setup();
+    let failFirst!: (err: Error) => void;
+    publisher.publishNotifications.mockImplementationOnce(() => new Promise<void>((_resolve, reject) => (failFirst = reject)));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await sut.ingest('svc', input); // its publish hangs until failFirst
+      await sut.ingest('svc', input); // its publish hangs until Redis replies
+      let outcome = 'pending';
+      const shutdown = sut.beforeApplicationShutdown().then(() => (outcome = 'drained'), () => (outcome = 'rejected'));
+      failFirst(new Error('frame build failed'));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(outcome).toBe('pending'); // Promise.all would have given up on the first rejection
+      redisReplies();
+      await shutdown;
+      expect(outcome).toBe('drained');
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it('logs a publish that rejects (it is built not to) and does not hold shutdown on it', async () => {
     const { sut, publisher } = setup();
     publisher.publishNotifications.mockImplementationOnce(() => Promise.reject(new Error('frame build failed')));
