@@ -83,7 +83,8 @@ for (const kv of args.set) {
   const keys = keyPath.split('.');
   const parent = keys.slice(0, -1).reduce((o, k) => o?.[k], profile);
   if (!parent || !(keys.at(-1) in parent)) throw new Error(`--set ${kv}: no such setting`);
-  parent[keys.at(-1)] = raw.startsWith('[') ? JSON.parse(raw) : Number.isNaN(Number(raw)) ? raw : Number(raw);
+  // JSON for lists and true/false (the string "false" would be truthy), a number, else the text as is.
+  parent[keys.at(-1)] = raw.startsWith('[') || raw === 'true' || raw === 'false' ? JSON.parse(raw) : Number.isNaN(Number(raw)) ? raw : Number(raw);
 }
 const wanted = args.scenario.flatMap((s) => s.split(',')).filter(Boolean);
 for (const s of wanted) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}; one of ${Object.keys(SCENARIOS).join(', ')}`);

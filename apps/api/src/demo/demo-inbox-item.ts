@@ -56,15 +56,24 @@ function snoozeControl(n) {
     item.dataset.control = 'snooze-option-' + index;
     item.setAttribute('role', 'menuitem');
     item.setAttribute('data-testid', 'snooze-option');
-    item.addEventListener('click', () => act(n, 'snooze', () => client.inbox.snooze(n.id, until())));
+    item.addEventListener('click', () => {
+      // A chosen option closes its menu and hands focus back to the menu button (WAI-ARIA menu button).
+      toggleMenu(false);
+      button.focus();
+      act(n, 'snooze', () => client.inbox.snooze(n.id, until()));
+    });
     return item;
   });
   menu.append(...options);
-  // A re-render builds the item anew with its menu closed; restoreFocus reopens it through this.
-  menu.reopen = () => toggleMenu(true);
-  function toggleMenu(open) {
+  // A re-render builds the item anew with its menu closed: restoreFocus shows it again through this
+  // and then focuses the option that had focus (so no other option is focused, and announced, first).
+  menu.reopen = () => setExpanded(true);
+  function setExpanded(open) {
     menu.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
+  }
+  function toggleMenu(open) {
+    setExpanded(open);
     if (open) options[0].focus();
   }
   menu.addEventListener('keydown', (event) => {

@@ -151,7 +151,7 @@ function restoreFocus(place) {
   // An update that lands while the snooze menu is open (a tab's first page, a read elsewhere)
   // must not close it under the person's keyboard: reopen it, then focus the same option.
   const menu = target.closest('[role=menu]');
-  if (menu && menu.hidden) menu.reopen();
+  if (menu && menu.hidden && typeof menu.reopen === 'function') menu.reopen();
   target.focus();
 }
 
