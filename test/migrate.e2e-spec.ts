@@ -34,7 +34,7 @@ describe('npm run migrate', () => {
     );
     await client.end();
     expect(rows.map((r) => r.tablename)).toEqual([
-      'api_keys', 'audience_members', 'idempotency_keys', 'inbox_changes', 'migrations', 'notifications', 'outbox', 'preference_defaults', 'push_subscriptions',
+      'api_keys', 'audience_members', 'idempotency_keys', 'inbox_changes', 'migrations', 'notification_receipts', 'notifications', 'outbox', 'preference_defaults', 'push_subscriptions',
       'sends', 'topic_events', 'topic_namespace_states', 'topic_states', 'user_preferences', 'user_states', 'webhook_deliveries',
       'webhook_endpoints',
     ]);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PartitionsRepository } from '@herald/database';
+import { DeliveryReceiptsRepository, PartitionsRepository } from '@herald/database';
 import { PartitionMaintenanceService } from '../apps/api/src/retention/partition-maintenance.service.js';
 import { http } from './support/http-client.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
@@ -16,6 +16,20 @@ describe('ops: notifications partitions', () => {
   /** The seq of d-0's notification written after its partition was dropped (it went to DEFAULT). */
   let dZeroSeq = 0;
   const exec = { query: <T>(text: string, params?: unknown[]) => sql<T>(text, params) };
+  const receipts = new DeliveryReceiptsRepository(exec);
+  /** A receipt for each of `who`'s notifications, as a gateway writes it; answers their ids. */
+  async function deliver(who: string[]): Promise<string[]> {
+    const rows = await sql<{ id: string; created_at: Date }>('SELECT id, created_at FROM notifications WHERE user_id = ANY($1)', [who]);
+    expect(await receipts.markDelivered(rows.map((r) => ({ id: r.id, createdAt: r.created_at.toISOString() })), new Date())).toEqual([]);
+    return rows.map((r) => r.id);
+  }
+  /** The receipts table has a partition beside each of notifications', same bounds, same name suffix, and nothing else. */
+  async function expectReceiptsBeside(): Promise<void> {
+    const suffixes = async (table: string) =>
+      (await sql<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '${table}'::regclass ORDER BY 1`))
+        .map((p) => p.name.replace(/^(notification_receipts|notifications)_/, ''));
+    expect(await suffixes('notification_receipts')).toEqual(await suffixes('notifications'));
+  }
   /** Every counter of user_states equals its rows: unread, and the whole inbox (neither archived nor snoozed). */
   async function expectExactCounts(who: string[]): Promise<void> {
     const rows = await sql<{ user_id: string; unread_count: number; inbox_count: number; unread: number; inbox: number }>(
@@ -52,6 +66,7 @@ describe('ops: notifications partitions', () => {
     const now = await repo.clock(exec);
     const covered = (await repo.list(exec)).filter((p) => p.to > now);
     expect(covered[covered.length - 1].to.getTime() - now.getTime()).toBeGreaterThan(2 * DAY);
+    await expectReceiptsBeside();
   });
 
   it('drops whole partitions past retention once, from two replicas at once, with exact counts and seq going on', async () => {
@@ -65,6 +80,8 @@ describe('ops: notifications partitions', () => {
     const future = new Date((await repo.clock(exec)).getTime() + 3 * DAY);
     await sql("INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at) VALUES (gen_random_uuid(), 'd-keep', 1, 1, 't', 'future', now() + interval '2 days 12 hours')");
     await sql("INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count) VALUES ('d-keep', 1, 1, 1, 1)");
+    const deliveredGone = await deliver(who);
+    const [kept] = await deliver(['d-keep']);
 
     const [a, b] = await Promise.all([
       maintenance(0).runOnce(future, 7),
@@ -78,6 +95,10 @@ describe('ops: notifications partitions', () => {
     expect(await repo.retired(exec)).toEqual([]);
     expect(await sql("SELECT 1 FROM notifications WHERE user_id LIKE 'd-%' AND user_id <> 'd-keep'")).toEqual([]);
     await expectExactCounts([...who, 'd-keep']);
+    // Their receipts went with their partitions, not one by one; the kept row's stayed.
+    await expectReceiptsBeside();
+    expect(await sql('SELECT 1 FROM notification_receipts WHERE notification_id = ANY($1)', [deliveredGone])).toEqual([]);
+    expect(await sql('SELECT 1 FROM notification_receipts WHERE notification_id = $1', [kept])).toHaveLength(1);
     // seq goes on from user_states, which dropping rows never touches (d-0's read took a seq of its own).
     const [{ last_seq: lastSeq }] = await sql<{ last_seq: string }>("SELECT last_seq FROM user_states WHERE user_id = 'd-0'");
     const next = await sys.publish(['d-0']);
@@ -87,9 +108,15 @@ describe('ops: notifications partitions', () => {
 
   it('moves DEFAULT rows into a partition made late, and finishes a partition a stopped run had detached', async () => {
     // The run above, three days ahead, dropped today's partition: d-0's newest row went to DEFAULT.
+    const [late] = await deliver(['d-0']);
+    expect(await sql('SELECT 1 FROM notification_receipts_default WHERE notification_id = $1', [late])).toHaveLength(1);
     const remade = await maintenance(0).runOnce();
     expect(remade.created.length).toBeGreaterThanOrEqual(1);
     expect(await sql('SELECT 1 FROM notifications_default')).toEqual([]);
+    // Its receipt moved beside it, and the API still reads it.
+    expect(await sql('SELECT 1 FROM notification_receipts_default')).toEqual([]);
+    const read = await http(sys.apis[0].url, 'GET', `/v1/notifications/${late}`, { token: sys.serviceToken() });
+    expect(read.body.deliveredAt).toEqual(expect.any(String));
     expect((await sql("SELECT seq FROM notifications WHERE user_id = 'd-0'")).map((r) => Number(r.seq))).toEqual([dZeroSeq]);
     expect((await sys.publish(['s-ann', 's-bob'])).status).toBe(201);
     const now = await repo.clock(exec);
@@ -104,5 +131,6 @@ describe('ops: notifications partitions', () => {
     expect(run.created).toContain(current.name);
     expect(await repo.retired(exec)).toEqual([]);
     await expectExactCounts(['s-ann', 's-bob', 'd-0']);
+    await expectReceiptsBeside();
   });
 });

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { RETENTION_LOCK_KEY } from '@herald/database';
+import { DeliveryReceiptsRepository, RETENTION_LOCK_KEY } from '@herald/database';
 import { RetentionService } from '../apps/api/src/retention/retention.service.js';
 import { http } from './support/http-client.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
@@ -56,12 +56,23 @@ describe('ops: retention', () => {
     await expire(who, [3]);
     for (const u of who.slice(0, 6)) await markRead(u, 1);
     for (const u of who.slice(6, 9)) await markRead(u, 3);
+    // Receipts of the aged rows: the 40-day ones sit in both DEFAULT partitions (no partition is that old) and go; r-0's 29-day one stays.
+    const aged = await sql<{ id: string; created_at: Date }>("SELECT id, created_at FROM notifications WHERE created_at < now() - interval '1 day'");
+    const receipts = new DeliveryReceiptsRepository({ query: <T>(text: string, params?: unknown[]) => sql<T>(text, params) });
+    expect(await receipts.markDelivered(aged.map((r) => ({ id: r.id, createdAt: r.created_at.toISOString() })), new Date())).toEqual([]);
+    const inDefault = async () => (await sql<{ id: string }>('SELECT notification_id AS id FROM notification_receipts_default ORDER BY 1')).map((r) => r.id);
+    const defaultRows = async () => (await sql<{ id: string }>('SELECT id FROM notifications_default ORDER BY 1')).map((r) => r.id);
+    expect((await inDefault()).length).toBeGreaterThanOrEqual(24);
+    expect(await inDefault()).toEqual(await defaultRows());
 
     const sut = await retention().runOnce(10);
 
     expect(sut).toEqual({ skipped: false, notifications: 36, idempotencyKeys: 0, topicEvents: 0, batches: 4 });
     for (const u of who) expect(await seqsOf(u)).toEqual([4, 5]);
     await expectExactCounts(who);
+    const [kept] = await sql<{ id: string }>("SELECT id FROM notifications WHERE user_id = 'r-0' AND seq = 4");
+    expect(await sql('SELECT 1 FROM notification_receipts WHERE notification_id = $1', [kept.id])).toHaveLength(1);
+    expect(await inDefault()).toEqual(await defaultRows());
     const unread = await http(sys.apis[0].url, 'GET', '/v1/notifications/unread-count', { token: sys.userToken('r-0') });
     expect(unread.body).toEqual({ count: 2 });
     // Five notifications and one read (a change takes a position on the stream too): the next is 7, never a reused seq.

@@ -1,18 +1,22 @@
 import type { Notification, NotificationAction, Severity } from '@herald/contracts';
+import { RECEIPTS_TABLE, receiptCreatedAt } from './partition-periods.js';
 
 /** The notifications columns toNotification maps. */
 const COLUMNS =
   'id, user_id, seq, activity_seq, type, title, body, severity, data, link, created_at, read_at, expires_at, ' +
   'category, tags, actions, avatar, actor, group_key, group_count, group_actors, grouped_at, ' +
-  'seen_at, archived_at, snoozed_until, interacted_at, interaction, delivered_at';
+  'seen_at, archived_at, snoozed_until, interacted_at, interaction';
 
 /**
- * What a notification read selects over table alias `alias`: its columns,
- * and `state_seq`, its user's last_seq in the same snapshot (the position
- * the states read are exact at; see Notification.stateSeq).
+ * What a notification read selects over table alias `alias`: its columns;
+ * `delivered_at`, from its receipt (one primary-key probe in the one
+ * receipts partition its created_at falls in); and `state_seq`, its user's
+ * last_seq in the same snapshot (the position the states read are exact
+ * at; see Notification.stateSeq).
  */
 export const notificationColumnsOf = (alias: string): string =>
   `${COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ')}, ` +
+  `(SELECT r.delivered_at FROM ${RECEIPTS_TABLE} r WHERE r.notification_id = ${alias}.id AND r.created_at = ${receiptCreatedAt(`${alias}.created_at`)}) AS delivered_at, ` +
   `(SELECT s.last_seq FROM user_states s WHERE s.user_id = ${alias}.user_id) AS state_seq`;
 
 /** notificationColumnsOf for `FROM notifications` without an alias. */

@@ -12,6 +12,26 @@ export const NOTIFICATIONS_TABLE = 'notifications';
 export const DEFAULT_PARTITION = 'notifications_default';
 export const RETIRED_PREFIX = 'notifications_retired_';
 
+/**
+ * The delivery receipts (deliveredAt), partitioned like `notifications`:
+ * each of its partitions has the bounds and the name suffix of one of
+ * notifications', is created with it and goes when it is retired.
+ */
+export const RECEIPTS_TABLE = 'notification_receipts';
+export const RECEIPTS_DEFAULT_PARTITION = 'notification_receipts_default';
+
+/**
+ * A receipt's created_at for the notification created at SQL expression
+ * `createdAt`: truncated to the millisecond, as the frames the gateways
+ * write it from carry it (JavaScript dates have no microseconds).
+ */
+export const receiptCreatedAt = (createdAt: string): string => `date_trunc('milliseconds', ${createdAt})`;
+
+/** The receipts partition beside notifications partition `partition` (`notifications_20261101_20261201` → `notification_receipts_20261101_20261201`). */
+export function receiptsPartitionOf(partition: string): string {
+  return `${RECEIPTS_TABLE}_${partition.slice(NOTIFICATIONS_TABLE.length + 1)}`;
+}
+
 const DAY_MS = 86_400_000;
 
 /** Start of the period holding `at`, in UTC (weeks start on Monday, as ISO weeks do). */

@@ -1,11 +1,16 @@
 import { jest } from '@jest/globals';
 import { notificationFrame, ServerFrameType, type Notification } from '@herald/contracts';
+import type { Receipt } from '@herald/database';
 import { DeliveryReceipts } from './delivery-receipts.service.js';
 
-const frame = (id: string, deliveredAt: string | null = null) => notificationFrame({ id, seq: 1, userId: 'u', deliveredAt } as Notification);
+const CREATED = '2026-11-30T08:00:00.123Z';
+const frame = (id: string, deliveredAt: string | null = null) => notificationFrame({ id, seq: 1, userId: 'u', createdAt: CREATED, deliveredAt } as Notification);
 
-function setup(skip: string[] = []) {
-  const markDelivered = jest.fn(async (ids: string[], _at: Date) => ids.filter((id) => skip.includes(id)));
+function setup(fail = false) {
+  const markDelivered = jest.fn(async (_receipts: Receipt[], _at: Date): Promise<string[]> => {
+    if (fail) throw new Error('database gone');
+    return [];
+  });
   return { sut: new DeliveryReceipts({ markDelivered }), markDelivered };
 }
 
@@ -26,16 +31,18 @@ describe('DeliveryReceipts', () => {
     sut.written(frame('b'));
     await sut.flush();
 
-    expect(markDelivered.mock.calls.map(([ids]) => ids)).toEqual([['b']]);
+    expect(markDelivered.mock.calls.map(([receipts]) => receipts)).toEqual([[{ id: 'b', createdAt: CREATED }]]);
   });
 
-  it('tries an id the write skipped once more, then lets it go', async () => {
-    const { sut, markDelivered } = setup(['locked']);
-    sut.written(frame('locked'));
-    await sut.flush();
-    await sut.flush();
-    await sut.flush();
+  it('drops a batch whose write failed, and still tries the next one', async () => {
+    const failing = setup(true);
+    failing.sut.written(frame('lost'));
+    await failing.sut.flush();
+    await failing.sut.flush();
+    expect(failing.markDelivered).toHaveBeenCalledTimes(1);
 
-    expect(markDelivered.mock.calls.map(([ids]) => ids)).toEqual([['locked'], ['locked']]);
+    failing.sut.written(frame('next'));
+    await failing.sut.flush();
+    expect(failing.markDelivered.mock.calls.map(([receipts]) => receipts.map((r) => r.id))).toEqual([['lost'], ['next']]);
   });
 });

@@ -110,8 +110,12 @@ describe('InboxRepository on PGlite', () => {
     expect((await reader.list('gus', { limit: 10, filter: { tags: ['a', 'b'], tagsMatch: 'all' } })).map((n) => n.title)).toEqual(['p']);
     expect((await reader.list('gus', { limit: 10, filter: { tags: ['b'] } })).map((n) => n.title)).toEqual(['q', 'p']);
     expect(await reader.count('gus', { state: 'unread', tags: ['a'] })).toBe(1);
-    const ids = (await reader.list('gus', { limit: 10 })).map((n) => n.id);
-    await expect(receipts.markDelivered(ids, new Date())).resolves.toEqual([]);
-    await expect(receipts.markDelivered(ids, new Date())).resolves.toEqual(ids);
+    const listed = await reader.list('gus', { limit: 10 });
+    const ids = listed.map((n) => n.id);
+    const at = new Date('2026-11-30T08:00:00.456Z');
+    await expect(receipts.markDelivered(listed, at)).resolves.toEqual([]);
+    await expect(receipts.markDelivered(listed, new Date())).resolves.toEqual(ids);
+    // The first receipt wins, and every read finds it from the notification's own created_at.
+    expect((await reader.list('gus', { limit: 10 })).map((n) => n.deliveredAt)).toEqual([at.toISOString(), at.toISOString()]);
   });
 });

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '../database.js';
 import { APPEND_BATCH, APPEND_ONE } from './append.sql.js';
 import { inLockOrder } from '../lock-order.js';
 import { addCounters, counterFlags, COUNTERS, type StateCounts } from './inbox-state.sql.js';
-import { DEFAULT_PARTITION } from '../partition-periods.js';
+import { DEFAULT_PARTITION, RECEIPTS_DEFAULT_PARTITION } from '../partition-periods.js';
 import { prepared } from '../prepared.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
@@ -167,8 +167,17 @@ export class InboxRepository {
        SELECT count(*)::int AS changes FROM gone`,
       [retentionDays, batchSize],
     );
+    // Receipts in range partitions go with them; those of the DEFAULT partition's rows (deleted one by one) go here.
+    const [{ receipts }] = await tx.query<{ receipts: number }>(
+      `WITH gone AS (
+         DELETE FROM ${RECEIPTS_DEFAULT_PARTITION} WHERE (notification_id, created_at) IN (
+           SELECT notification_id, created_at FROM ${RECEIPTS_DEFAULT_PARTITION} WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS receipts FROM gone`,
+      [retentionDays, batchSize],
+    );
     const candidates = await tx.query<{ id: string; user_id: string }>(PURGE_CANDIDATES, [retentionDays, batchSize]);
-    if (candidates.length === 0) return { scanned: changes, deleted: 0 };
+    if (candidates.length === 0) return { scanned: Math.max(changes, receipts), deleted: 0 };
     await this.lockUsers(tx, candidates.map((c) => c.user_id));
     // Re-checked after the locks: a row the user deleted meanwhile is simply not returned.
     const [{ deleted }] = await tx.query<{ deleted: number }>(
@@ -183,7 +192,7 @@ export class InboxRepository {
        SELECT count(*)::int AS deleted FROM gone`,
       [retentionDays, candidates.map((c) => c.id)],
     );
-    return { scanned: Math.max(candidates.length, changes), deleted };
+    return { scanned: Math.max(candidates.length, changes, receipts), deleted };
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { SqlExecutor } from '../database.js';
-import { DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, RETIRED_PREFIX, type TimeRange } from '../partition-periods.js';
+import {
+  DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, RECEIPTS_DEFAULT_PARTITION, RECEIPTS_TABLE, receiptsPartitionOf, RETIRED_PREFIX, type TimeRange,
+} from '../partition-periods.js';
 import { COUNTERS, stateSql, type StateCounts } from './inbox-state.sql.js';
 
 /** One range partition of `notifications`. */
@@ -54,30 +56,43 @@ export class PartitionsRepository {
   }
 
   /**
-   * Creates and attaches the partition of `range`, inside the caller's
-   * transaction. Rows the DEFAULT partition holds in that range move into it
-   * first (ATTACH would refuse otherwise). ATTACH takes only a SHARE UPDATE
-   * EXCLUSIVE lock on the parent: reads and writes go on meanwhile.
+   * Creates and attaches the partition of `range`, and the receipts
+   * partition beside it, inside the caller's transaction. ATTACH takes only
+   * a SHARE UPDATE EXCLUSIVE lock on the parent: reads and writes go on
+   * meanwhile.
    */
   async create(tx: SqlExecutor, range: TimeRange): Promise<string> {
     const name = partitionName(range);
-    const [from, to] = [range.from.toISOString(), range.to.toISOString()];
     await tx.query(LOCK_TIMEOUT);
-    await tx.query(`CREATE TABLE ${name} (LIKE ${NOTIFICATIONS_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
-    await tx.query(
-      `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
-      [from, to],
-    );
-    await tx.query(`ALTER TABLE ${NOTIFICATIONS_TABLE} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+    await this.attachBeside(tx, NOTIFICATIONS_TABLE, DEFAULT_PARTITION, name, range);
+    await this.attachBeside(tx, RECEIPTS_TABLE, RECEIPTS_DEFAULT_PARTITION, receiptsPartitionOf(name), range);
     return name;
   }
 
-  /** Takes `partition` out of the table and renames it retired, inside the caller's transaction; answers the new name. */
+  /** `table`'s partition `name` for `range`, with the rows its DEFAULT partition holds in that range moved in first (ATTACH would refuse otherwise). */
+  private async attachBeside(tx: SqlExecutor, table: string, defaultPartition: string, name: string, range: TimeRange): Promise<void> {
+    const [from, to] = [range.from.toISOString(), range.to.toISOString()];
+    await tx.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+    await tx.query(
+      `WITH moved AS (DELETE FROM ${defaultPartition} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
+      [from, to],
+    );
+    await tx.query(`ALTER TABLE ${table} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+  }
+
+  /**
+   * Takes `partition` out of the table and renames it retired, inside the
+   * caller's transaction; answers the new name. The receipts partition of
+   * its range goes at once: no read can reach its rows from then on. Locks
+   * are taken notifications first, then receipts, the order every read
+   * takes them in.
+   */
   async detach(tx: SqlExecutor, partition: string): Promise<string> {
     const retired = RETIRED_PREFIX + partition.slice(NOTIFICATIONS_TABLE.length + 1);
     await tx.query(LOCK_TIMEOUT);
     await tx.query(`ALTER TABLE ${NOTIFICATIONS_TABLE} DETACH PARTITION ${quoteIdent(partition)}`);
     await tx.query(`ALTER TABLE ${quoteIdent(partition)} RENAME TO ${retired}`);
+    await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(receiptsPartitionOf(partition))}`);
     return retired;
   }
 

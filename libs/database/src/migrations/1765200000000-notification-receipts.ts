@@ -1,0 +1,53 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { NOTIFICATIONS_TABLE, RECEIPTS_TABLE, receiptCreatedAt, receiptsPartitionOf } from '../partition-periods.js';
+
+/**
+ * Moves deliveredAt out of `notifications` into `notification_receipts`,
+ * an insert-only table (expand: the old column keeps its values, unwritten
+ * from now on, for pods of the previous release during a rollout; a later
+ * release drops it). A receipt used to be an UPDATE of the notification's
+ * row: a new version of the whole row (about 800 bytes of WAL with its index
+ * entries) and a row lock, for every notification a socket got. A receipt
+ * row is three columns and one index entry (about 220 bytes), written with
+ * INSERT … ON CONFLICT DO NOTHING, so the first receipt still wins.
+ *
+ * `created_at` is the notification's, to the millisecond (what frames
+ * carry), so receipts are partitioned like notifications: one partition per
+ * notifications partition, same bounds, same name suffix, plus a DEFAULT.
+ * PartitionsRepository creates and drops them together from then on.
+ */
+export class NotificationReceipts1765200000000 implements MigrationInterface {
+  name = 'NotificationReceipts1765200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE TABLE ${RECEIPTS_TABLE} (
+         notification_id uuid NOT NULL,
+         created_at timestamptz NOT NULL,
+         delivered_at timestamptz NOT NULL,
+         PRIMARY KEY (notification_id, created_at)
+       ) PARTITION BY RANGE (created_at)`,
+    );
+    const partitions: { name: string; bound: string }[] = await q.query(
+      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`,
+      [NOTIFICATIONS_TABLE],
+    );
+    for (const { name, bound } of partitions) {
+      await q.query(`CREATE TABLE ${receiptsPartitionOf(name)} PARTITION OF ${RECEIPTS_TABLE} ${bound}`);
+    }
+    await q.query(
+      `INSERT INTO ${RECEIPTS_TABLE} (notification_id, created_at, delivered_at)
+       SELECT id, ${receiptCreatedAt('created_at')}, delivered_at FROM ${NOTIFICATIONS_TABLE} WHERE delivered_at IS NOT NULL`,
+    );
+  }
+
+  /** Receipts written since the up migration go back into the column. */
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(
+      `UPDATE ${NOTIFICATIONS_TABLE} n SET delivered_at = r.delivered_at FROM ${RECEIPTS_TABLE} r
+        WHERE r.notification_id = n.id AND r.created_at = ${receiptCreatedAt('n.created_at')} AND n.delivered_at IS NULL`,
+    );
+    await q.query(`DROP TABLE ${RECEIPTS_TABLE}`);
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../libs/database/src/migrations/index.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const RECEIPTS = 'NotificationReceipts1765200000000';
+
+/** deliveredAt moved from a column of notifications into notification_receipts, with the values it held, and back. */
+describe('migration: delivery receipts in a table of their own', () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await client.query(text, params)).rows as T[];
+  const dataSource = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, entities: [], migrations, migrationsRun: false });
+  const upTo = MIGRATIONS.findIndex((m) => m.name === RECEIPTS);
+  /** id → deliveredAt as the API reads it: the column before, the receipt after. */
+  let delivered: Map<string, string | null>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const before = dataSource(MIGRATIONS.slice(0, upTo));
+    await before.initialize();
+    await before.runMigrations({ transaction: 'each' });
+    await before.destroy();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // Rows with microseconds in created_at, in this month's partition and in DEFAULT (five years on), half delivered.
+    for (let i = 0; i < 10; i++) {
+      await sql(
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, delivered_at)
+         VALUES ($1, 'ann', $2, $2, 't', 'n', now() - interval '1 hour' + make_interval(secs => $3) + $4::interval, $5)`,
+        [randomUUID(), i + 1, i * 1.000123, i >= 8 ? '5 years' : '0', i % 2 === 0 ? new Date(Date.now() - i * 60_000) : null],
+      );
+    }
+    const rows = await sql<{ id: string; delivered_at: Date | null }>('SELECT id, delivered_at FROM notifications');
+    delivered = new Map(rows.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]));
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    await db.drop();
+  });
+
+  it('copies every deliveredAt into a receipt in the partition beside its notification', async () => {
+    const up = dataSource(MIGRATIONS.slice(0, upTo + 1));
+    await up.initialize();
+    await up.runMigrations({ transaction: 'each' });
+    await up.destroy();
+
+    const receipts = await sql<{ id: string; delivered_at: Date; partition: string }>(
+      `SELECT r.notification_id AS id, r.delivered_at, r.tableoid::regclass::text AS partition FROM notification_receipts r ORDER BY 1`,
+    );
+    expect(new Map(receipts.map((r) => [r.id, r.delivered_at.toISOString()]))).toEqual(new Map([...delivered].filter(([, at]) => at !== null)));
+    const partitionsOf = async (table: string) =>
+      (await sql<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '${table}'::regclass ORDER BY 1`))
+        .map((p) => p.name.replace(/^(notification_receipts|notifications)_/, ''));
+    expect(await partitionsOf('notification_receipts')).toEqual(await partitionsOf('notifications'));
+    expect(receipts.filter((r) => r.partition === 'notification_receipts_default')).toHaveLength(1); // the ninth row, delivered and five years on
+    // What every read selects finds each receipt from the notification's own created_at (microseconds and all).
+    const { notificationColumnsOf } = await import('../libs/database/src/notification-row.js');
+    const read = await sql<{ id: string; delivered_at: Date | null }>(`SELECT ${notificationColumnsOf('n')} FROM notifications n`);
+    expect(new Map(read.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]))).toEqual(delivered);
+  });
+
+  it('puts receipts written since back into the column on the way down', async () => {
+    const [later] = await sql<{ id: string; created_at: Date }>('SELECT id, created_at FROM notifications WHERE delivered_at IS NULL ORDER BY id LIMIT 1');
+    const at = new Date('2026-11-30T09:00:00.000Z');
+    await sql('INSERT INTO notification_receipts (notification_id, created_at, delivered_at) VALUES ($1, $2, $3)', [later.id, later.created_at.toISOString(), at]);
+    delivered.set(later.id, at.toISOString());
+    const back = dataSource(MIGRATIONS.slice(0, upTo + 1));
+    await back.initialize();
+    await back.undoLastMigration({ transaction: 'each' });
+    await back.destroy();
+
+    const rows = await sql<{ id: string; delivered_at: Date | null }>('SELECT id, delivered_at FROM notifications');
+    expect(new Map(rows.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]))).toEqual(delivered);
+    expect(await sql("SELECT 1 FROM pg_class WHERE relname = 'notification_receipts'")).toEqual([]);
+  });
+});
