@@ -7,11 +7,10 @@
 // Run after `npm run build`: node bench/micro/append-statement.mjs [N=3000]
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { createDataSource } from '../../dist/libs/database/src/data-source.js';
 import { APPEND_BATCH, APPEND_ONE } from '../../dist/libs/database/src/repositories/append.sql.js';
-import { createDatabase, databaseUrl, dropDatabase } from '../../scripts/harness/databases.mjs';
+import { dropDatabase } from '../../scripts/harness/databases.mjs';
 import { ensureServices } from '../../scripts/harness/services.mjs';
+import { openMigratedDatabase } from './migrated-database.mjs';
 import { createReferenceSchema, REFERENCE_INSERT } from '../lib/reference-schema.mjs';
 
 const N = Number(process.argv[2] ?? 3000);
@@ -29,15 +28,8 @@ const ways = {
 
 await ensureServices();
 const name = `herald_micro_append_${process.pid}`;
-await createDatabase(name);
 try {
-  const dataSource = createDataSource({ database: { url: databaseUrl(name), poolSize: 1, dataDir: '' } });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
-  const client = new pg.Client({ connectionString: databaseUrl(name) });
-  await client.connect();
-  await client.query('SET synchronous_commit = off');
+  const client = await openMigratedDatabase(name);
   await client.query('SET plan_cache_mode = force_generic_plan');
   await createReferenceSchema(client);
   const best = {};

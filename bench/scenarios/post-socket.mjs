@@ -4,17 +4,17 @@
 // frame on the socket. Three systems, each on its own deployment: Herald,
 // the reference (node:http + ws + ioredis + pg) and the Socket.IO peer
 // (bench/socketio-server.mjs: socket.io + @socket.io/redis-adapter), per
-// synchronous_commit mode.
+// synchronous_commit mode. `--set 'postSocket.kinds=["herald"]'` runs only
+// those systems (an A/B of two Herald builds needs no peers; the report
+// then has no peer figures to compare with).
 import { withSession } from '../lib/deploy.mjs';
 import { worst } from '../lib/figures.mjs';
 import { log } from '../lib/util.mjs';
 import { openLoopPhase } from './e2e.mjs';
 
-const KINDS = ['herald', 'reference', 'socketio'];
-
 export async function runPostSocket(ctx, cfg) {
-  const results = Object.fromEntries(KINDS.map((k) => [k, {}]));
-  for (const kind of KINDS) {
+  const results = { herald: {}, reference: {}, socketio: {} };
+  for (const kind of cfg.kinds) {
     await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode: cfg.modes[0] }, async (session) => {
       for (const mode of cfg.modes) {
         await session.useMode(mode);
