@@ -24,11 +24,12 @@ describe('migration: delivery receipts in a table of their own', () => {
     await before.destroy();
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    // Rows with microseconds in created_at, in this month's partition and in DEFAULT (five years on), half delivered.
+    // Rows with microseconds in created_at, in this month's or next month's partition (both exist from the migration,
+    // whatever the day) and in DEFAULT (five years on), half delivered.
     for (let i = 0; i < 10; i++) {
       await sql(
         `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, delivered_at)
-         VALUES ($1, 'ann', $2, $2, 't', 'n', now() - interval '1 hour' + make_interval(secs => $3) + $4::interval, $5)`,
+         VALUES ($1, 'ann', $2, $2, 't', 'n', now() + make_interval(secs => $3) + $4::interval, $5)`,
         [randomUUID(), i + 1, i * 1.000123, i >= 8 ? '5 years' : '0', i % 2 === 0 ? new Date(Date.now() - i * 60_000) : null],
       );
     }
@@ -55,10 +56,20 @@ describe('migration: delivery receipts in a table of their own', () => {
         .map((p) => p.name.replace(/^(notification_receipts|notifications)_/, ''));
     expect(await partitionsOf('notification_receipts')).toEqual(await partitionsOf('notifications'));
     expect(receipts.filter((r) => r.partition === 'notification_receipts_default')).toHaveLength(1); // the ninth row, delivered and five years on
-    // What every read selects finds each receipt from the notification's own created_at (microseconds and all).
+    // What every read selects finds each receipt from the notification's own created_at (microseconds and all), with the
+    // old column emptied; and where the previous release's gateway wrote the column first (a rolling upgrade), that wins.
     const { notificationColumnsOf } = await import('../libs/database/src/notification-row.js');
-    const read = await sql<{ id: string; delivered_at: Date | null }>(`SELECT ${notificationColumnsOf('n')} FROM notifications n`);
-    expect(new Map(read.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]))).toEqual(delivered);
+    const read = async () =>
+      new Map((await sql<{ id: string; delivered_at: Date | null }>(`SELECT ${notificationColumnsOf('n')} FROM notifications n`)).map((r) => [r.id, r.delivered_at?.toISOString() ?? null]));
+    await sql('BEGIN');
+    await sql('UPDATE notifications SET delivered_at = NULL');
+    expect(await read()).toEqual(delivered);
+    const [first] = [...delivered].filter(([, at]) => at !== null).map(([id]) => id);
+    const earlier = '2020-01-01T00:00:00.000Z';
+    await sql('UPDATE notifications SET delivered_at = $2 WHERE id = $1', [first, earlier]);
+    expect(await read()).toEqual(new Map([...delivered, [first, earlier]]));
+    await sql('ROLLBACK');
+    expect(await read()).toEqual(delivered);
   });
 
   it('puts receipts written since back into the column on the way down', async () => {

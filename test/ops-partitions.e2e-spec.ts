@@ -133,4 +133,25 @@ describe('ops: notifications partitions', () => {
     await expectExactCounts(['s-ann', 's-bob', 'd-0']);
     await expectReceiptsBeside();
   });
+
+  it('mends what an older release left during a rolling upgrade: a partition without receipts, receipts without a partition', async () => {
+    // A partition made with no receipts beside it, and the receipts of a partition retired without them.
+    await sql(`CREATE TABLE notification_receipts_20300101_20300201 PARTITION OF notification_receipts FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')`);
+    const now = await repo.clock(exec);
+    const [current] = (await repo.list(exec)).filter((p) => p.from <= now && p.to > now);
+    const bare = current.name.replace(/^notifications_/, 'notification_receipts_');
+    await sql(`ALTER TABLE notification_receipts DETACH PARTITION ${bare}`);
+    await sql(`DROP TABLE ${bare}`);
+    expect((await sys.publish(['u-upgrade'])).status).toBe(201);
+    const [late] = await deliver(['u-upgrade']);
+    expect(await sql('SELECT 1 FROM notification_receipts_default WHERE notification_id = $1', [late])).toHaveLength(1);
+
+    const run = await maintenance(1).runOnce();
+
+    expect(run.created).toEqual([bare]);
+    await expectReceiptsBeside();
+    expect(await sql('SELECT 1 FROM notification_receipts_default')).toEqual([]);
+    const read = await http(sys.apis[0].url, 'GET', `/v1/notifications/${late}`, { token: sys.serviceToken() });
+    expect(read.body.deliveredAt).toEqual(expect.any(String));
+  });
 });

@@ -37,6 +37,7 @@ async function generate(db, users, perUser) {
        FROM notifications GROUP BY user_id`,
   );
   // Nine in ten delivered, as the gateways would have recorded them (builds before round 10 had no receipts table).
+  // created_at as receiptCreatedAt (libs/database/src/partition-periods.ts) keys it: the benchmark runs against any build.
   const [{ receipts }] = await db.query("SELECT to_regclass('notification_receipts') IS NOT NULL AS receipts");
   if (receipts) {
     await db.query(

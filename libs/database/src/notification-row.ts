@@ -10,13 +10,17 @@ const COLUMNS =
 /**
  * What a notification read selects over table alias `alias`: its columns;
  * `delivered_at`, from its receipt (one primary-key probe in the one
- * receipts partition its created_at falls in); and `state_seq`, its user's
- * last_seq in the same snapshot (the position the states read are exact
- * at; see Notification.stateSeq).
+ * receipts partition its created_at falls in) or from the old column,
+ * whichever is earlier, so the first receipt wins across a rolling upgrade
+ * (the previous release's gateways still write the column; see the
+ * NotificationReceipts migration); and `state_seq`, its user's last_seq in
+ * the same snapshot (the position the states read are exact at; see
+ * Notification.stateSeq).
  */
 export const notificationColumnsOf = (alias: string): string =>
   `${COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ')}, ` +
-  `(SELECT r.delivered_at FROM ${RECEIPTS_TABLE} r WHERE r.notification_id = ${alias}.id AND r.created_at = ${receiptCreatedAt(`${alias}.created_at`)}) AS delivered_at, ` +
+  `LEAST(${alias}.delivered_at, (SELECT r.delivered_at FROM ${RECEIPTS_TABLE} r ` +
+  `WHERE r.notification_id = ${alias}.id AND r.created_at = ${receiptCreatedAt(`${alias}.created_at`)})) AS delivered_at, ` +
   `(SELECT s.last_seq FROM user_states s WHERE s.user_id = ${alias}.user_id) AS state_seq`;
 
 /** notificationColumnsOf for `FROM notifications` without an alias. */

@@ -27,9 +27,14 @@ export const RECEIPTS_DEFAULT_PARTITION = 'notification_receipts_default';
  */
 export const receiptCreatedAt = (createdAt: string): string => `date_trunc('milliseconds', ${createdAt})`;
 
+/** What follows `table`'s name in the name of one of its partitions (`20261101_20261201`, `default`). */
+export function partitionSuffix(partition: string, table = NOTIFICATIONS_TABLE): string {
+  return partition.slice(table.length + 1);
+}
+
 /** The receipts partition beside notifications partition `partition` (`notifications_20261101_20261201` → `notification_receipts_20261101_20261201`). */
 export function receiptsPartitionOf(partition: string): string {
-  return `${RECEIPTS_TABLE}_${partition.slice(NOTIFICATIONS_TABLE.length + 1)}`;
+  return `${RECEIPTS_TABLE}_${partitionSuffix(partition)}`;
 }
 
 const DAY_MS = 86_400_000;

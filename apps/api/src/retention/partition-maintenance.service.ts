@@ -21,7 +21,9 @@ export interface PartitionRun {
 /**
  * Keeps `notifications`' time partitions: creates the current one and
  * HERALD_PARTITIONS_AHEAD more of HERALD_PARTITION_PERIOD, so inserts never
- * land in the DEFAULT partition; detaches each partition whose every row is
+ * land in the DEFAULT partition, each with its receipts partition beside it
+ * (a partition an older release made without one gets one; receipts
+ * partitions whose notifications partition an older release retired go); detaches each partition whose every row is
  * older than HERALD_RETENTION_DAYS (its upper bound is), takes its rows
  * off their users' counters and drops it. Runs at boot and then with the
  * retention timer. Each step is one transaction under an advisory lock, so
@@ -72,6 +74,20 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
           return gap ? this.partitions.create(tx, gap) : null;
         },
         done: result.created,
+      },
+      {
+        step: async (tx) => {
+          const bare = await this.partitions.withoutReceipts(tx);
+          return bare ? this.partitions.createReceipts(tx, bare) : null;
+        },
+        done: result.created,
+      },
+      {
+        step: async (tx) => {
+          const orphan = await this.partitions.receiptsWithoutNotifications(tx);
+          return orphan ? this.partitions.dropReceipts(tx, orphan) : null;
+        },
+        done: [],
       },
       {
         step: async (tx) => {

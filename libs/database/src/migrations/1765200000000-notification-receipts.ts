@@ -3,13 +3,17 @@ import { NOTIFICATIONS_TABLE, RECEIPTS_TABLE, receiptCreatedAt, receiptsPartitio
 
 /**
  * Moves deliveredAt out of `notifications` into `notification_receipts`,
- * an insert-only table (expand: the old column keeps its values, unwritten
- * from now on, for pods of the previous release during a rollout; a later
- * release drops it). A receipt used to be an UPDATE of the notification's
- * row: a new version of the whole row (about 800 bytes of WAL with its index
+ * an insert-only table. A receipt used to be an UPDATE of the notification's
+ * row: a new version of the whole row (about 790 bytes of WAL with its index
  * entries) and a row lock, for every notification a socket got. A receipt
- * row is three columns and one index entry (about 220 bytes), written with
+ * row is three columns and one index entry (about 250 bytes), written with
  * INSERT … ON CONFLICT DO NOTHING, so the first receipt still wins.
+ *
+ * Expand, then contract: the old column stays. During a rolling upgrade the
+ * previous release's gateways still write it and its apis still read it;
+ * reads take the earlier of the column and the receipt (notification-row.ts).
+ * The release that drops the column must first copy what it holds into
+ * receipts, as this migration does.
  *
  * `created_at` is the notification's, to the millisecond (what frames
  * carry), so receipts are partitioned like notifications: one partition per

@@ -153,7 +153,8 @@ export class InboxRepository {
    * window and up to `batchSize` expired notifications, and too-old ones the
    * DEFAULT partition holds (the rest go with their whole partition,
    * PartitionsRepository), inside the caller's transaction, and takes them
-   * off the owners' counters. The
+   * off the owners' counters; then up to `batchSize` too-old receipts in the
+   * receipts' DEFAULT partition. The
    * owners' user_states rows are locked first, in lock order, so no state
    * can change under us and the decrements are exact.
    */
@@ -167,7 +168,27 @@ export class InboxRepository {
        SELECT count(*)::int AS changes FROM gone`,
       [retentionDays, batchSize],
     );
-    // Receipts in range partitions go with them; those of the DEFAULT partition's rows (deleted one by one) go here.
+    const candidates = await tx.query<{ id: string; user_id: string }>(PURGE_CANDIDATES, [retentionDays, batchSize]);
+    let deleted = 0;
+    if (candidates.length > 0) {
+      await this.lockUsers(tx, candidates.map((c) => c.user_id));
+      // Re-checked after the locks: a row the user deleted meanwhile is simply not returned.
+      [{ deleted }] = await tx.query<{ deleted: number }>(
+        `WITH gone AS (
+           DELETE FROM notifications n WHERE n.id = ANY($2::uuid[]) AND ${OUT_OF_RETENTION.replace(/\b(expires_at|created_at)\b/g, 'n.$1')}
+           RETURNING n.user_id, ${counterFlags('n')}
+         ), d AS (
+           SELECT user_id, ${COUNTERS.map(([st]) => `-sum(${st})::int AS ${st}`).join(', ')} FROM gone GROUP BY user_id
+         ), upd AS (
+           UPDATE user_states s SET ${addCounters('s', 'd')} FROM d WHERE s.user_id = d.user_id
+         )
+         SELECT count(*)::int AS deleted FROM gone`,
+        [retentionDays, candidates.map((c) => c.id)],
+      );
+    }
+    // A receipt in a range partition goes with its partition; those in the receipts' DEFAULT (beside rows
+    // deleted one by one) go here once past the window. After the notifications: the order in which
+    // partition maintenance locks the two tables.
     const [{ receipts }] = await tx.query<{ receipts: number }>(
       `WITH gone AS (
          DELETE FROM ${RECEIPTS_DEFAULT_PARTITION} WHERE (notification_id, created_at) IN (
@@ -176,22 +197,7 @@ export class InboxRepository {
        SELECT count(*)::int AS receipts FROM gone`,
       [retentionDays, batchSize],
     );
-    const candidates = await tx.query<{ id: string; user_id: string }>(PURGE_CANDIDATES, [retentionDays, batchSize]);
-    if (candidates.length === 0) return { scanned: Math.max(changes, receipts), deleted: 0 };
-    await this.lockUsers(tx, candidates.map((c) => c.user_id));
-    // Re-checked after the locks: a row the user deleted meanwhile is simply not returned.
-    const [{ deleted }] = await tx.query<{ deleted: number }>(
-      `WITH gone AS (
-         DELETE FROM notifications n WHERE n.id = ANY($2::uuid[]) AND ${OUT_OF_RETENTION.replace(/\b(expires_at|created_at)\b/g, 'n.$1')}
-         RETURNING n.user_id, ${counterFlags('n')}
-       ), d AS (
-         SELECT user_id, ${COUNTERS.map(([st]) => `-sum(${st})::int AS ${st}`).join(', ')} FROM gone GROUP BY user_id
-       ), upd AS (
-         UPDATE user_states s SET ${addCounters('s', 'd')} FROM d WHERE s.user_id = d.user_id
-       )
-       SELECT count(*)::int AS deleted FROM gone`,
-      [retentionDays, candidates.map((c) => c.id)],
-    );
+    // Another batch is worth running while any of the three filled this one.
     return { scanned: Math.max(candidates.length, changes, receipts), deleted };
   }
 

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../database.js';
 import {
-  DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, RECEIPTS_DEFAULT_PARTITION, RECEIPTS_TABLE, receiptsPartitionOf, RETIRED_PREFIX, type TimeRange,
+  DEFAULT_PARTITION, NOTIFICATIONS_TABLE, partitionName, partitionSuffix, RECEIPTS_DEFAULT_PARTITION, RECEIPTS_TABLE, receiptsPartitionOf, RETIRED_PREFIX,
+  type TimeRange,
 } from '../partition-periods.js';
 import { COUNTERS, stateSql, type StateCounts } from './inbox-state.sql.js';
 
@@ -26,8 +27,12 @@ const SETTLED_THROUGH = 'herald: unread counts settled through user ';
 
 /**
  * The partitions of `notifications` (range on created_at, plus a DEFAULT
- * one so an insert never fails): listing, creating ahead, and retiring whole
- * partitions past retention. Retiring is two steps so no transaction both
+ * one so an insert never fails), and of `notification_receipts` beside
+ * them (one per notifications partition, same bounds, same name suffix):
+ * listing, creating ahead, and retiring whole partitions past retention.
+ * Both tables are always locked notifications first, then receipts: the
+ * order every read takes them in (a read of a notification probes its
+ * receipt) and the order retention's purge deletes in. Retiring is two steps so no transaction both
  * holds the parent's ACCESS EXCLUSIVE lock and waits on user rows: `detach`
  * takes the partition out of the table (no query sees its rows from then
  * on, so no state in it can change), then `retiredBatch` counts its rows
@@ -42,37 +47,79 @@ export class PartitionsRepository {
     return new Date(row.now);
   }
 
-  /** Range partitions with their bounds, oldest first; the DEFAULT partition is not among them. */
-  async list(exec: SqlExecutor): Promise<NotificationPartition[]> {
+  /** Range partitions of `table` (notifications or the receipts) with their bounds, oldest first; the DEFAULT partition is not among them. */
+  async list(exec: SqlExecutor, table = NOTIFICATIONS_TABLE): Promise<NotificationPartition[]> {
     const rows = await exec.query<{ name: string; from: Date; to: Date }>(
       `SELECT c.relname AS name, b[1]::timestamptz AS from, b[2]::timestamptz AS to
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          CROSS JOIN LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS b
         WHERE i.inhparent = $1::regclass AND b IS NOT NULL
         ORDER BY 2`,
-      [NOTIFICATIONS_TABLE],
+      [table],
     );
     return rows.map((r) => ({ name: r.name, from: new Date(r.from), to: new Date(r.to) }));
   }
 
   /**
    * Creates and attaches the partition of `range`, and the receipts
-   * partition beside it, inside the caller's transaction. ATTACH takes only
-   * a SHARE UPDATE EXCLUSIVE lock on the parent: reads and writes go on
-   * meanwhile.
+   * partition beside it, inside the caller's transaction. ATTACH takes a
+   * SHARE UPDATE EXCLUSIVE lock on each parent (reads and writes go on) and
+   * an ACCESS EXCLUSIVE one on each DEFAULT partition.
    */
   async create(tx: SqlExecutor, range: TimeRange): Promise<string> {
     const name = partitionName(range);
     await tx.query(LOCK_TIMEOUT);
-    await this.attachBeside(tx, NOTIFICATIONS_TABLE, DEFAULT_PARTITION, name, range);
-    await this.attachBeside(tx, RECEIPTS_TABLE, RECEIPTS_DEFAULT_PARTITION, receiptsPartitionOf(name), range);
+    await this.createPartition(tx, NOTIFICATIONS_TABLE, DEFAULT_PARTITION, name, range);
+    await this.createPartition(tx, RECEIPTS_TABLE, RECEIPTS_DEFAULT_PARTITION, receiptsPartitionOf(name), range);
     return name;
   }
 
-  /** `table`'s partition `name` for `range`, with the rows its DEFAULT partition holds in that range moved in first (ATTACH would refuse otherwise). */
-  private async attachBeside(tx: SqlExecutor, table: string, defaultPartition: string, name: string, range: TimeRange): Promise<void> {
+  /**
+   * The first notifications partition with no receipts partition beside it:
+   * one an api of the release before receipts had a table made during a
+   * rolling upgrade. Its receipts meanwhile went to the receipts' DEFAULT.
+   */
+  async withoutReceipts(exec: SqlExecutor): Promise<NotificationPartition | undefined> {
+    const beside = new Set((await this.list(exec, RECEIPTS_TABLE)).map((p) => p.name));
+    return (await this.list(exec)).find((p) => !beside.has(receiptsPartitionOf(p.name)));
+  }
+
+  /** Creates the receipts partition beside notifications partition `partition`, inside the caller's transaction; answers its name. */
+  async createReceipts(tx: SqlExecutor, partition: NotificationPartition): Promise<string> {
+    const name = receiptsPartitionOf(partition.name);
+    await tx.query(LOCK_TIMEOUT);
+    await this.createPartition(tx, RECEIPTS_TABLE, RECEIPTS_DEFAULT_PARTITION, name, partition);
+    return name;
+  }
+
+  /**
+   * The first receipts partition with no notifications partition beside it:
+   * an api of the release before receipts had a table retired that
+   * notifications partition during a rolling upgrade. No read reaches its
+   * receipts any more.
+   */
+  async receiptsWithoutNotifications(exec: SqlExecutor): Promise<string | undefined> {
+    const beside = new Set((await this.list(exec)).map((p) => partitionSuffix(p.name)));
+    return (await this.list(exec, RECEIPTS_TABLE)).find((p) => !beside.has(partitionSuffix(p.name, RECEIPTS_TABLE)))?.name;
+  }
+
+  /** Drops receipts partition `name`, inside the caller's transaction; answers its name. */
+  async dropReceipts(tx: SqlExecutor, name: string): Promise<string> {
+    await tx.query(LOCK_TIMEOUT);
+    await tx.query(`DROP TABLE ${quoteIdent(name)}`);
+    return name;
+  }
+
+  /**
+   * `table`'s partition `name` for `range`, with the rows its DEFAULT
+   * partition holds in that range moved in first (ATTACH would refuse
+   * otherwise). The DEFAULT is locked against inserts before the move, so
+   * none lands in the range between the move and the ATTACH.
+   */
+  private async createPartition(tx: SqlExecutor, table: string, defaultPartition: string, name: string, range: TimeRange): Promise<void> {
     const [from, to] = [range.from.toISOString(), range.to.toISOString()];
     await tx.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+    await tx.query(`LOCK TABLE ${defaultPartition} IN SHARE ROW EXCLUSIVE MODE`);
     await tx.query(
       `WITH moved AS (DELETE FROM ${defaultPartition} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
       [from, to],
@@ -83,12 +130,12 @@ export class PartitionsRepository {
   /**
    * Takes `partition` out of the table and renames it retired, inside the
    * caller's transaction; answers the new name. The receipts partition of
-   * its range goes at once: no read can reach its rows from then on. Locks
-   * are taken notifications first, then receipts, the order every read
-   * takes them in.
+   * its range goes at once, since no read can reach its rows from then on
+   * (dropping it takes ACCESS EXCLUSIVE locks on the receipts table and its
+   * DEFAULT, after notifications', for a moment).
    */
   async detach(tx: SqlExecutor, partition: string): Promise<string> {
-    const retired = RETIRED_PREFIX + partition.slice(NOTIFICATIONS_TABLE.length + 1);
+    const retired = RETIRED_PREFIX + partitionSuffix(partition);
     await tx.query(LOCK_TIMEOUT);
     await tx.query(`ALTER TABLE ${NOTIFICATIONS_TABLE} DETACH PARTITION ${quoteIdent(partition)}`);
     await tx.query(`ALTER TABLE ${quoteIdent(partition)} RENAME TO ${retired}`);
