@@ -6,7 +6,7 @@ import { NOTIFICATIONS_TABLE, RECEIPTS_TABLE, receiptCreatedAt, receiptsPartitio
  * an insert-only table. A receipt used to be an UPDATE of the notification's
  * row: a new version of the whole row (about 790 bytes of WAL with its index
  * entries) and a row lock, for every notification a socket got. A receipt
- * row is three columns and one index entry (about 250 bytes), written with
+ * row is three columns and one index entry (220–250 bytes), written with
  * INSERT … ON CONFLICT DO NOTHING, so the first receipt still wins.
  *
  * Expand, then contract: the old column stays. During a rolling upgrade the
