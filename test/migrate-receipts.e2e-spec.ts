@@ -62,13 +62,17 @@ describe('migration: delivery receipts in a table of their own', () => {
     const read = async () =>
       new Map((await sql<{ id: string; delivered_at: Date | null }>(`SELECT ${notificationColumnsOf('n')} FROM notifications n`)).map((r) => [r.id, r.delivered_at?.toISOString() ?? null]));
     await sql('BEGIN');
-    await sql('UPDATE notifications SET delivered_at = NULL');
-    expect(await read()).toEqual(delivered);
-    const [first] = [...delivered].filter(([, at]) => at !== null).map(([id]) => id);
-    const earlier = '2020-01-01T00:00:00.000Z';
-    await sql('UPDATE notifications SET delivered_at = $2 WHERE id = $1', [first, earlier]);
-    expect(await read()).toEqual(new Map([...delivered, [first, earlier]]));
-    await sql('ROLLBACK');
+    try {
+      await sql('UPDATE notifications SET delivered_at = NULL');
+      expect(await read()).toEqual(delivered);
+      const [first, second] = [...delivered].filter(([, at]) => at !== null).map(([id]) => id);
+      const [earlier, later] = ['2020-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z'];
+      await sql('UPDATE notifications SET delivered_at = $2 WHERE id = $1', [first, earlier]);
+      await sql('UPDATE notifications SET delivered_at = $2 WHERE id = $1', [second, later]);
+      expect(await read()).toEqual(new Map([...delivered, [first, earlier]]));
+    } finally {
+      await sql('ROLLBACK');
+    }
     expect(await read()).toEqual(delivered);
   });
 

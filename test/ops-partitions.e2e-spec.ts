@@ -136,19 +136,20 @@ describe('ops: notifications partitions', () => {
 
   it('mends what an older release left during a rolling upgrade: a partition without receipts, receipts without a partition', async () => {
     // A partition made with no receipts beside it, and the receipts of a partition retired without them.
-    await sql(`CREATE TABLE notification_receipts_20300101_20300201 PARTITION OF notification_receipts FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')`);
-    const now = await repo.clock(exec);
-    const [current] = (await repo.list(exec)).filter((p) => p.from <= now && p.to > now);
-    const bare = current.name.replace(/^notifications_/, 'notification_receipts_');
+    // The orphan's range lies far past every partition this test makes (days ahead), so it never has a notifications partition.
+    const orphan = 'notification_receipts_21000101_21000201';
+    await sql(`CREATE TABLE ${orphan} PARTITION OF notification_receipts FOR VALUES FROM ('2100-01-01') TO ('2100-02-01')`);
+    expect((await sys.publish(['u-upgrade'])).status).toBe(201);
+    const [{ partition }] = await sql<{ partition: string }>("SELECT tableoid::regclass::text AS partition FROM notifications WHERE user_id = 'u-upgrade'");
+    const bare = partition.replace(/^notifications_/, 'notification_receipts_');
     await sql(`ALTER TABLE notification_receipts DETACH PARTITION ${bare}`);
     await sql(`DROP TABLE ${bare}`);
-    expect((await sys.publish(['u-upgrade'])).status).toBe(201);
     const [late] = await deliver(['u-upgrade']);
     expect(await sql('SELECT 1 FROM notification_receipts_default WHERE notification_id = $1', [late])).toHaveLength(1);
 
     const run = await maintenance(1).runOnce();
 
-    expect(run.created).toEqual([bare]);
+    expect(run.mended).toEqual([bare, orphan]);
     await expectReceiptsBeside();
     expect(await sql('SELECT 1 FROM notification_receipts_default')).toEqual([]);
     const read = await http(sys.apis[0].url, 'GET', `/v1/notifications/${late}`, { token: sys.serviceToken() });

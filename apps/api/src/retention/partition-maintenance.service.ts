@@ -12,6 +12,8 @@ export interface PartitionRun {
   /** True when another replica held the lock at the first step, so this one did nothing. */
   skipped: boolean;
   created: string[];
+  /** Receipts partitions made or dropped to match notifications' partitions (what an older release left during an upgrade). */
+  mended: string[];
   /** Partitions wholly past retention, detached and then dropped. */
   dropped: string[];
   /** Rows that went with them. */
@@ -57,11 +59,11 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
 
   /** One run; `now` and the batch size are for tests that move the clock or want several batches. */
   runOnce(now?: Date, settleBatch = SETTLE_BATCH_USERS): Promise<PartitionRun> {
-    return this.job.run(() => this.run(now, settleBatch), { skipped: true, created: [], dropped: [], rows: 0 });
+    return this.job.run(() => this.run(now, settleBatch), { skipped: true, created: [], mended: [], dropped: [], rows: 0 });
   }
 
   private async run(clock: Date | undefined, settleBatch: number): Promise<PartitionRun> {
-    const result: PartitionRun = { skipped: false, created: [], dropped: [], rows: 0 };
+    const result: PartitionRun = { skipped: false, created: [], mended: [], dropped: [], rows: 0 };
     const now = clock ?? (await this.partitions.clock(this.db));
     const { period, ahead } = this.config.partitions;
     const wanted = wantedRange(now, period, ahead);
@@ -80,14 +82,14 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
           const bare = await this.partitions.withoutReceipts(tx);
           return bare ? this.partitions.createReceipts(tx, bare) : null;
         },
-        done: result.created,
+        done: result.mended,
       },
       {
         step: async (tx) => {
           const orphan = await this.partitions.receiptsWithoutNotifications(tx);
           return orphan ? this.partitions.dropReceipts(tx, orphan) : null;
         },
-        done: [],
+        done: result.mended,
       },
       {
         step: async (tx) => {
@@ -143,9 +145,10 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
   }
 
   private logged(result: PartitionRun): PartitionRun {
-    if (result.created.length || result.dropped.length) {
+    if (result.created.length || result.dropped.length || result.mended.length) {
       this.logger.log(
-        `partitions: created ${result.created.join(', ') || 'none'}; dropped ${result.dropped.join(', ') || 'none'} (${result.rows} row(s) past retention)`,
+        `partitions: created ${result.created.join(', ') || 'none'}; dropped ${result.dropped.join(', ') || 'none'} (${result.rows} row(s) past retention)` +
+          (result.mended.length ? `; receipts partitions mended: ${result.mended.join(', ')}` : ''),
       );
     }
     return result;

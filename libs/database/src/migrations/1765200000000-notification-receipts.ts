@@ -13,7 +13,8 @@ import { NOTIFICATIONS_TABLE, RECEIPTS_TABLE, receiptCreatedAt, receiptsPartitio
  * previous release's gateways still write it and its apis still read it;
  * reads take the earlier of the column and the receipt (notification-row.ts).
  * The release that drops the column must first copy what it holds into
- * receipts, as this migration does.
+ * receipts, keeping the earlier where both exist (ON CONFLICT DO UPDATE SET
+ * delivered_at = LEAST(…)), since receipts may be written by then.
  *
  * `created_at` is the notification's, to the millisecond (what frames
  * carry), so receipts are partitioned like notifications: one partition per
@@ -46,11 +47,11 @@ export class NotificationReceipts1765200000000 implements MigrationInterface {
     );
   }
 
-  /** Receipts written since the up migration go back into the column. */
+  /** Receipts go back into the column, the earlier of the two where both exist (what reads showed). */
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `UPDATE ${NOTIFICATIONS_TABLE} n SET delivered_at = r.delivered_at FROM ${RECEIPTS_TABLE} r
-        WHERE r.notification_id = n.id AND r.created_at = ${receiptCreatedAt('n.created_at')} AND n.delivered_at IS NULL`,
+      `UPDATE ${NOTIFICATIONS_TABLE} n SET delivered_at = LEAST(n.delivered_at, r.delivered_at) FROM ${RECEIPTS_TABLE} r
+        WHERE r.notification_id = n.id AND r.created_at = ${receiptCreatedAt('n.created_at')}`,
     );
     await q.query(`DROP TABLE ${RECEIPTS_TABLE}`);
   }

@@ -30,9 +30,9 @@ const SETTLED_THROUGH = 'herald: unread counts settled through user ';
  * one so an insert never fails), and of `notification_receipts` beside
  * them (one per notifications partition, same bounds, same name suffix):
  * listing, creating ahead, and retiring whole partitions past retention.
- * Both tables are always locked notifications first, then receipts: the
- * order every read takes them in (a read of a notification probes its
- * receipt) and the order retention's purge deletes in. Retiring is two steps so no transaction both
+ * The two parent tables are always locked notifications first, then
+ * receipts: the order every read takes them in (a read of a notification
+ * probes its receipt) and the order retention's purge deletes in. Retiring is two steps so no transaction both
  * holds the parent's ACCESS EXCLUSIVE lock and waits on user rows: `detach`
  * takes the partition out of the table (no query sees its rows from then
  * on, so no state in it can change), then `retiredBatch` counts its rows
@@ -62,9 +62,12 @@ export class PartitionsRepository {
 
   /**
    * Creates and attaches the partition of `range`, and the receipts
-   * partition beside it, inside the caller's transaction. ATTACH takes a
-   * SHARE UPDATE EXCLUSIVE lock on each parent (reads and writes go on) and
-   * an ACCESS EXCLUSIVE one on each DEFAULT partition.
+   * partition beside it, inside the caller's transaction. Each parent is
+   * locked SHARE UPDATE EXCLUSIVE (writes to the other partitions go on),
+   * each DEFAULT partition ACCESS EXCLUSIVE. A read of a user's inbox scans
+   * the DEFAULT (a user id cannot prune it), so reads wait for the move and
+   * the ATTACH: a moment, as the DEFAULT holds nothing unless partitions
+   * ran out.
    */
   async create(tx: SqlExecutor, range: TimeRange): Promise<string> {
     const name = partitionName(range);
@@ -113,13 +116,18 @@ export class PartitionsRepository {
   /**
    * `table`'s partition `name` for `range`, with the rows its DEFAULT
    * partition holds in that range moved in first (ATTACH would refuse
-   * otherwise). The DEFAULT is locked against inserts before the move, so
-   * none lands in the range between the move and the ATTACH.
+   * otherwise). Before the move, the parent and the DEFAULT are locked as
+   * ATTACH locks them, in its order: without that a row landing in the
+   * range between the move and the ATTACH would fail the ATTACH, and a
+   * weaker lock on the DEFAULT first, upgraded by the ATTACH, could
+   * deadlock with a transaction that read the table and then writes to it
+   * (the purge, the snooze waker).
    */
   private async createPartition(tx: SqlExecutor, table: string, defaultPartition: string, name: string, range: TimeRange): Promise<void> {
     const [from, to] = [range.from.toISOString(), range.to.toISOString()];
     await tx.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
-    await tx.query(`LOCK TABLE ${defaultPartition} IN SHARE ROW EXCLUSIVE MODE`);
+    await tx.query(`LOCK TABLE ONLY ${table} IN SHARE UPDATE EXCLUSIVE MODE`);
+    await tx.query(`LOCK TABLE ${defaultPartition} IN ACCESS EXCLUSIVE MODE`);
     await tx.query(
       `WITH moved AS (DELETE FROM ${defaultPartition} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
       [from, to],
