@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { notificationFrame, ServerFrameType, type Notification } from '@herald/contracts';
 import type { Receipt } from '@herald/database';
-import { DeliveryReceipts } from './delivery-receipts.service.js';
+import { DeliveryReceipts, MAX_PENDING_RECEIPTS } from './delivery-receipts.service.js';
 
 const CREATED = '2026-11-30T08:00:00.123Z';
 const frame = (id: string, deliveredAt: string | null = null) => notificationFrame({ id, seq: 1, userId: 'u', createdAt: CREATED, deliveredAt } as Notification);
@@ -32,6 +32,30 @@ describe('DeliveryReceipts', () => {
     await sut.flush();
 
     expect(markDelivered.mock.calls.map(([receipts]) => receipts)).toEqual([[{ id: 'b', createdAt: CREATED }]]);
+  });
+
+  it('keeps one write out at a time and at most MAX_PENDING_RECEIPTS waiting while it hangs, dropping the rest', async () => {
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    const markDelivered = jest.fn(async (_receipts: Receipt[], _at: Date): Promise<string[]> => {
+      if (markDelivered.mock.calls.length === 1) await hung;
+      return [];
+    });
+    const sut = new DeliveryReceipts({ markDelivered });
+    const written = (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) sut.written(frame(`n${i}`));
+    };
+    written(0, 500); // a full batch: its write starts, and hangs
+    written(500, MAX_PENDING_RECEIPTS + 1000); // the database is not keeping up
+    expect(markDelivered).toHaveBeenCalledTimes(1);
+
+    release();
+    await sut.flush();
+
+    const ids = markDelivered.mock.calls.flatMap(([receipts]) => receipts.map((r) => r.id));
+    expect(ids).toHaveLength(500 + MAX_PENDING_RECEIPTS);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.at(-1)).toBe(`n${500 + MAX_PENDING_RECEIPTS - 1}`); // the first ones kept, the newest dropped
   });
 
   it('drops a batch whose write failed, and still tries the next one', async () => {

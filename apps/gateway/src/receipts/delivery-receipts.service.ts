@@ -4,23 +4,32 @@ import { DeliveryReceiptsRepository, MAX_RECEIPT_BATCH, type Receipt } from '@he
 
 /** How long a receipt waits in the buffer at most. */
 export const RECEIPT_FLUSH_MS = 250;
+/**
+ * Most receipts waiting while a write is out. Past it, new ones are
+ * dropped and counted: the database is not keeping up, and a receipt is
+ * worth less than the gateway's memory.
+ */
+export const MAX_PENDING_RECEIPTS = 20 * MAX_RECEIPT_BATCH;
 
 /**
  * Records deliveredAt the first time this gateway writes a notification to
  * one of its user's sockets: receipts gather in a buffer and go to Postgres
  * as one INSERT per MAX_RECEIPT_BATCH or per RECEIPT_FLUSH_MS, never one
- * per frame. A frame that already carries deliveredAt (a replay of a row
- * another socket received) adds nothing. A failed write is logged and
- * dropped: a receipt is worth less than the load of retrying it against a
- * struggling database.
+ * per frame, one write at a time. A frame that already carries deliveredAt
+ * (a replay of a row another socket received) adds nothing. A failed write
+ * is logged and dropped: a receipt is worth less than the load of retrying
+ * it against a struggling database.
  */
 @Injectable()
 export class DeliveryReceipts implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryReceipts.name);
   /** Notification id to its createdAt, in the order they were written. */
   private pending = new Map<string, string>();
+  /** Receipts dropped at MAX_PENDING_RECEIPTS since the last warning. */
+  private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  /** The write in progress, which takes whatever is buffered until the buffer is empty; undefined when none is. */
+  private writing: Promise<void> | undefined;
 
   constructor(@Inject(DeliveryReceiptsRepository) private readonly receipts: Pick<DeliveryReceiptsRepository, 'markDelivered'>) {}
 
@@ -37,19 +46,28 @@ export class DeliveryReceipts implements OnModuleInit, OnApplicationShutdown {
   /** A frame was written to a socket. */
   written(frame: ServerFrame): void {
     if (frame.type !== ServerFrameType.Notification || frame.notification.deliveredAt) return;
+    if (this.pending.size >= MAX_PENDING_RECEIPTS && !this.pending.has(frame.notification.id)) {
+      this.dropped += 1;
+      return;
+    }
     this.pending.set(frame.notification.id, frame.notification.createdAt);
     if (this.pending.size >= MAX_RECEIPT_BATCH) void this.flush();
   }
 
-  /** Writes what is buffered (one INSERT per MAX_RECEIPT_BATCH receipts), after any write in progress. */
+  /** Writes what is buffered (one INSERT per MAX_RECEIPT_BATCH receipts); joins the write in progress if there is one. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeBuffered());
-    return this.flushing;
+    this.writing ??= this.writeBuffered().finally(() => (this.writing = undefined));
+    return this.writing;
   }
 
   private async writeBuffered(): Promise<void> {
-    const at = new Date();
+    if (this.dropped > 0) {
+      this.logger.warn(`${this.dropped} delivery receipt(s) dropped: more than ${MAX_PENDING_RECEIPTS} were waiting for the database`);
+      this.dropped = 0;
+    }
+    // Receipts that arrive while a batch is out are taken by the next turn of this loop.
     while (this.pending.size > 0) {
+      const at = new Date();
       const batch: Receipt[] = [];
       for (const [id, createdAt] of this.pending) {
         batch.push({ id, createdAt });
