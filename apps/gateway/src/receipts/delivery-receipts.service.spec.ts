@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { notificationFrame, ServerFrameType, type Notification } from '@herald/contracts';
 import type { Receipt } from '@herald/database';
 import { DeliveryReceipts, MAX_PENDING_RECEIPTS } from './delivery-receipts.service.js';
@@ -42,6 +43,7 @@ describe('DeliveryReceipts', () => {
       return [];
     });
     const sut = new DeliveryReceipts({ markDelivered });
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const written = (from: number, n: number) => {
       for (let i = from; i < from + n; i++) sut.written(frame(`n${i}`));
     };
@@ -51,11 +53,19 @@ describe('DeliveryReceipts', () => {
 
     release();
     await sut.flush();
+    written(20_000, 1); // the next write says how many were dropped
+    await sut.flush();
+    const warnings = warned.mock.calls.map(([message]) => message);
+    warned.mockRestore();
 
+    expect(MAX_PENDING_RECEIPTS).toBe(10_000); // the limit docs/protocol.md states
     const ids = markDelivered.mock.calls.flatMap(([receipts]) => receipts.map((r) => r.id));
-    expect(ids).toHaveLength(500 + MAX_PENDING_RECEIPTS);
+    expect(ids).toHaveLength(500 + MAX_PENDING_RECEIPTS + 1);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.at(-1)).toBe(`n${500 + MAX_PENDING_RECEIPTS - 1}`); // the first ones kept, the newest dropped
+    expect(ids.at(-2)).toBe(`n${500 + MAX_PENDING_RECEIPTS - 1}`); // the first ones kept, the newest dropped
+    expect(warnings).toEqual([
+      `1000 delivery receipt(s) dropped: more than ${MAX_PENDING_RECEIPTS} were waiting for the database`,
+    ]);
   });
 
   it('drops a batch whose write failed, and still tries the next one', async () => {
