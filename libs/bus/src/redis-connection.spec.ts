@@ -43,7 +43,7 @@ describe('Redis connections', () => {
     const cluster = new ClusterRedisConnection(['redis://127.0.0.1:1'], { name: 'herald-spec', prefix: 'spec:' });
     opened.push(sut, cluster);
 
-    expect(sut.client.options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, maxRetriesPerRequest: 1, connectTimeout: 5000, commandTimeout: 1000, connectionName: 'herald-spec' });
+    expect(sut.client.options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['publish'], maxRetriesPerRequest: 1, connectTimeout: 5000, commandTimeout: 1000, connectionName: 'herald-spec' });
     expect(cluster.client.options).toMatchObject({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 5000, connectionName: 'herald-spec' } });
   });
 

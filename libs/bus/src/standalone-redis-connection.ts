@@ -17,10 +17,15 @@ export class StandaloneRedisConnection extends BaseRedisConnection<Redis> {
     // the length of the outage; the rows are the truth and resume repairs
     // delivery. Auto-pipelining sends the commands issued in one tick (a
     // rate-limit count per concurrent POST, ticket and presence calls) in one write.
+    // Except PUBLISH: auto-pipelined, it waited for setImmediate, behind the
+    // HTTP answers and whatever else the loop had to do, on every
+    // notification's way to its socket. Written at once, a committed
+    // batch's frames leave before its answers (a batch's frames still go as
+    // one pipeline, RedisBus.send; docs/benchmarks.md, round 11).
     // A command that gets no answer within the timeout fails (the limiter
     // falls back to memory, a publish is logged: the rows are the truth).
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    super(new Redis(url, { ...common, connectionName: options.name, enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout }), options, url);
+    super(new Redis(url, { ...common, connectionName: options.name, enableOfflineQueue: false, enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['publish'], commandTimeout }), options, url);
   }
 
   /**

@@ -26,8 +26,9 @@ export interface PublishBatchWriter<T, R> {
  *   lost 10-20 % of batched throughput (docs/benchmarks.md).
  * - A batch whose statement stalls (an fsync, a lock) past STALLED_BATCH_MS
  *   lets the next one start beside it, so the tail does not queue behind it.
- * - `publish` runs after commit, outside the batch's slot: the next batch's
- *   statement overlaps this publish. A request answers when `publish`
+ * - `publish` starts after commit, before the next batch's statement is
+ *   sent, so a batch's frames are on their way to Redis first; the wait for
+ *   Redis's reply overlaps the next batch. A request answers when `publish`
  *   resolves: ingest resolves it once the frames are handed to the publisher
  *   connection, topics once Redis took them (a live event's only effect is
  *   its publish). Batches publish in the order they complete; two

@@ -102,6 +102,48 @@ describe('GroupCommit', () => {
     expect(events).toEqual(['run 1', 'after 1', 'run 2', 'after 2', 'resolved 2', 'resolved 1']);
   });
 
+  it('starts afterRun before the next batch runs, which does not wait for afterRun to finish', async () => {
+    const events: string[] = [];
+    let finishFirst!: (results: number[]) => void;
+    let publishFirst!: () => void;
+    const firstPublished = new Promise<void>((r) => (publishFirst = r));
+    const sut = new GroupCommit<number, number>(
+      (items) => {
+        events.push(`run ${items.join(',')}`);
+        return items[0] === 1 ? new Promise((r) => (finishFirst = r)) : Promise.resolve(items);
+      },
+      () => 1,
+      {
+        ...options,
+        afterRun: async (items) => {
+          events.push(`after ${items.join(',')}`);
+          if (items.includes(1)) await firstPublished;
+        },
+      },
+    );
+
+    const first = sut.submit(1);
+    const second = sut.submit(2); // waits behind the running batch
+    finishFirst([1]);
+    await expect(second).resolves.toBe(2);
+    expect(events).toEqual(['run 1', 'after 1', 'run 2', 'after 2']);
+    publishFirst();
+    await expect(first).resolves.toBe(1);
+  });
+
+  it('frees the slot and keeps the batch\'s results when afterRun throws before it returns a promise', async () => {
+    const sut = new GroupCommit<number, number>(async (items) => items, () => 1, {
+      ...options,
+      afterRun: (([item]: number[]) => {
+        if (item === 1) throw new Error('afterRun broke');
+        return Promise.resolve();
+      }) as (items: number[]) => Promise<void>,
+    });
+
+    await expect(sut.submit(1)).resolves.toBe(1);
+    await expect(sut.submit(2)).resolves.toBe(2);
+  });
+
   it('resolves items with what afterRun answers, and with the batch\'s own results when it answers nothing or throws', async () => {
     const sut = new GroupCommit<number, number>(async (items) => items, () => 1, {
       ...options,

@@ -18,12 +18,14 @@ export interface GroupCommitOptions<T = unknown, R = unknown> {
    */
   parallelAfterMs?: number;
   /**
-   * Runs once a batch's results are in and its slot is free, before its
-   * items resolve: work that must follow the batch (publishing what it
-   * committed) without holding back the next batch. It may answer the
-   * results the items then resolve with, where that work decides them (a
-   * request whose only effect is the publish fails when the publish did).
-   * Must not throw; if it does, the batch's own results stand.
+   * Starts once a batch's results are in, just before its slot is freed,
+   * and settles before its items resolve: work that must follow the batch
+   * (publishing what it committed). Its synchronous part runs ahead of the
+   * next batch's statement (a publish's write goes out first); what it
+   * awaits does not hold back the next batch. It may answer the results the
+   * items then resolve with, where that work decides them (a request whose
+   * only effect is the publish fails when the publish did). Must not throw;
+   * if it does, the batch's own results stand.
    */
   afterRun?: (items: T[], results: (R | Error)[]) => Promise<(R | Error)[] | void>;
 }
@@ -36,7 +38,7 @@ type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject:
  * latency when idle. Items that arrive while batches are running wait and
  * leave together in the next batch, so under load N requests share one
  * transaction and one fsync instead of paying for N. A batch's slot is
- * freed as soon as its results are in (`afterRun` follows outside it).
+ * freed as soon as its results are in and `afterRun` has started.
  */
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
@@ -75,8 +77,9 @@ export class GroupCommit<T, R> {
       };
       this.run(items).then(
         async (ran) => {
+          const after = this.startAfterRun(items, ran);
           done();
-          const results = (this.options.afterRun && (await this.options.afterRun(items, ran).catch(() => undefined))) || ran;
+          const results = (after && (await after.catch(() => undefined))) || ran;
           batch.forEach((p, i) => (results[i] instanceof Error ? p.reject(results[i]) : p.resolve(results[i] as R)));
         },
         (err: unknown) => {
@@ -84,6 +87,15 @@ export class GroupCommit<T, R> {
           batch.forEach((p) => p.reject(err));
         },
       );
+    }
+  }
+
+  /** afterRun's promise, if there is an afterRun; one that throws at once counts as one that rejected. */
+  private startAfterRun(items: T[], ran: (R | Error)[]): Promise<(R | Error)[] | void> | undefined {
+    try {
+      return this.options.afterRun?.(items, ran);
+    } catch {
+      return undefined;
     }
   }
 
