@@ -1,16 +1,19 @@
 // Small helpers shared by the orchestrator and the load clients. Waiting is
 // the shared harness's (scripts/harness/wait.mjs); `sleep` is passed on for
 // the scenarios.
-import { performance } from 'node:perf_hooks';
 
 export { sleep } from '../../scripts/harness/wait.mjs';
 
 /**
- * Wall-clock milliseconds with sub-millisecond resolution. Every process on
- * the machine shares the clock, so a send time stamped by the publisher can
- * be subtracted from an arrival time taken by a socket client.
+ * Milliseconds on the machine's monotonic clock (CLOCK_MONOTONIC), with
+ * sub-millisecond resolution. Every process shares it and nothing steps it,
+ * so a send time stamped by the publisher can be subtracted from an arrival
+ * time taken by a socket client. (performance.timeOrigin is the wall clock
+ * read once at each process's start: after a step of the wall clock, two
+ * processes started on either side of it disagree, and a run at 11:27 on
+ * 2026-11-30 measured frames arriving before they were sent.)
  */
-export const nowMs = () => performance.timeOrigin + performance.now();
+export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Rejects after `ms` with a message naming what timed out. */
 export function withTimeout(promise, ms, what) {

@@ -8,6 +8,7 @@
 // those systems (an A/B of two Herald builds needs no peers; the report
 // then has no peer figures to compare with).
 import { withSession } from '../lib/deploy.mjs';
+import { profileDuring } from '../lib/cpuprofile.mjs';
 import { worst } from '../lib/figures.mjs';
 import { log } from '../lib/util.mjs';
 import { openLoopPhase } from './e2e.mjs';
@@ -20,7 +21,10 @@ export async function runPostSocket(ctx, cfg) {
         await session.useMode(mode);
         const phase = { rate: cfg.rate, maxInFlight: 256, publishers: 1 };
         await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}-warm`, durationMs: cfg.warmupMs });
-        const r = await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
+        const measure = () => openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
+        // --cpu-profile: where Herald's and the reference's processes spend the measured phase (side by side, docs/benchmarks.md round 11).
+        const profiled = ctx.cpuProfile && kind !== 'socketio';
+        const r = profiled ? await profileDuring(ctx.profileDir, `post-socket-${mode}`, [session.system.api, ...session.system.gateways], measure) : await measure();
         log(`  post_socket ${kind} ${mode}: p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r.received}/${r.deliveries} delivered, ${Math.round(r.achievedRate)}/s${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
         results[kind][mode] = r;
       }
