@@ -1,5 +1,4 @@
-// First: V8's flags are set before anything else allocates.
-import './bootstrap/v8-flags.js';
+import './bootstrap/tune-v8.js';
 import 'reflect-metadata';
 import { loadConfig } from '@herald/config';
 import { MetricsServer } from '@herald/observability';

@@ -9,5 +9,6 @@ describe('tuneV8', () => {
   it('leaves it to an operator who set it on the command line, either way', () => {
     expect(tuneV8(['--allocation-site-pretenuring'])).toBe(false);
     expect(tuneV8(['--no-allocation-site-pretenuring'])).toBe(false);
+    expect(tuneV8(['--allocation_site_pretenuring'])).toBe(false);
   });
 });

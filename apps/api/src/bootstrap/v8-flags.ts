@@ -14,12 +14,12 @@ import { setFlagsFromString } from 'node:v8';
  * arrives during one waits for it. Without pretenuring, scavenges took
  * 1.0–1.4 ms (docs/benchmarks.md, round 11).
  *
- * `node --allocation-site-pretenuring …` keeps V8's default.
+ * `node --allocation-site-pretenuring …` (or `--no-…`, in either of V8's
+ * spellings) leaves the setting to the command line. Called by tune-v8.ts,
+ * which main.ts imports first.
  */
 export function tuneV8(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((arg) => arg.includes('allocation-site-pretenuring'))) return false;
+  if (execArgv.some((arg) => arg.replaceAll('_', '-').includes('allocation-site-pretenuring'))) return false;
   setFlagsFromString('--no-allocation-site-pretenuring');
   return true;
 }
-
-tuneV8();
