@@ -24,8 +24,7 @@ export async function runPostSocket(ctx, cfg) {
         const measure = () => openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
         // --cpu-profile: where each system's processes spend the measured phase (side by side, docs/benchmarks.md round 11);
         // every system bears the profiler's cost, so the comparison stays fair.
-        const profiled = ctx.cpuProfile;
-        const r = profiled ? await profileDuring(ctx.profileDir, `post-socket-${mode}`, [session.system.api, ...session.system.gateways], measure) : await measure();
+        const r = ctx.cpuProfile ? await profileDuring(ctx.profileDir, `post-socket-${mode}`, [session.system.api, ...session.system.gateways], measure) : await measure();
         log(`  post_socket ${kind} ${mode}: p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r.received}/${r.deliveries} delivered, ${Math.round(r.achievedRate)}/s${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
         results[kind][mode] = r;
       }

@@ -23,10 +23,10 @@ export interface GroupCommitOptions<T = unknown, R = unknown> {
    * (publishing what it committed). Its synchronous part runs ahead of the
    * next batch's statement (a publish's write goes out first), so a large
    * batch's frames are built before the next statement starts instead of
-   * beside it; what it awaits does not hold back the next batch. It may answer the results the
-   * items then resolve with, where that work decides them (a request whose
-   * only effect is the publish fails when the publish did). Must not throw;
-   * if it does, the batch's own results stand.
+   * beside it; what it awaits does not hold back the next batch. It may
+   * answer the results the items then resolve with, where that work decides
+   * them (a request whose only effect is the publish fails when the publish
+   * did). Must not throw; if it does, the batch's own results stand.
    */
   afterRun?: (items: T[], results: (R | Error)[]) => Promise<(R | Error)[] | void>;
 }
