@@ -55,6 +55,36 @@ describe('RedisClusterBus', () => {
     for (const c of sharded) await eventually(async () => expect(await cluster.shardNumSub(c)).toBe(0));
   });
 
+  it('sends classic publishes to a ready master while another master\'s connection reopens', async () => {
+    const client = connection.client;
+    const [victim] = client.nodes('master');
+    const sharded = await channelsOnEveryNode();
+    const owners = await Promise.all(sharded.map((c) => cluster.ownerOf(c)));
+    const onVictim = sharded[owners.indexOf(victim.options.port!)];
+    expect(onVictim).toBeDefined();
+
+    // Its connection gone, ioredis opens a new one when a sharded publish to
+    // its slot is redirected there; until that one is ready, every classic
+    // publish goes somewhere (20 a turn: a random node would be the opening
+    // one in nearly every turn).
+    victim.disconnect();
+    await eventually(async () => expect(client.nodes('master')).toHaveLength(2));
+    const sends: Promise<void>[] = [sut.publish([{ channel: onVictim, payload: 'reopen' }])];
+    let whileOpening = 0;
+    const until = Date.now() + 5000;
+    while (Date.now() < until && (client.nodes('master').length < 3 || client.nodes('master').some((n) => n.status !== 'ready'))) {
+      if (client.nodes('master').some((n) => n.status !== 'ready' && n.status !== 'wait')) {
+        whileOpening++;
+        for (let i = 0; i < 20; i++) sends.push(sut.publish([{ channel: 'bus-test:broadcast', payload: 'during' }]));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    expect(whileOpening).toBeGreaterThan(0);
+    await expect(Promise.all(sends)).resolves.toBeDefined();
+    expect(client.nodes('master').map((n) => n.status)).toEqual(['ready', 'ready', 'ready']);
+  });
+
   it('replaces a subscribing client that ioredis left stuck: every channel again, old connections gone, one re-sync', async () => {
     const sharded = await channelsOnEveryNode();
     await sut.subscribe([...sharded, 'bus-test:broadcast']);

@@ -5,6 +5,7 @@ import { hashTag, keySlot } from './cluster-slot.js';
 import type { RedisClient } from './redis-client.js';
 import { withDeadline } from './redis-deadline.js';
 import { RedisPubSubBus } from './redis-pubsub-bus.js';
+import { readyMaster } from './ready-master.js';
 import { ShardRecovery } from './shard-recovery.js';
 import { throttleSlotRefresh } from './slot-refresh-throttle.js';
 
@@ -57,7 +58,9 @@ export class RedisClusterBus extends RedisPubSubBus<ClusterRedisConnection> {
    */
   async publish(messages: BusMessage[]): Promise<void> {
     const client = this.connection.client;
-    const sent = Promise.all(messages.map((m) => (hashTag(m.channel) === null ? client.publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))));
+    const sent = Promise.all(
+      messages.map((m) => (hashTag(m.channel) === null ? readyMaster(client).publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))),
+    );
     await withDeadline(sent, this.connection.commandTimeoutMs, 'publish');
   }
 

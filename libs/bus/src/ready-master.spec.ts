@@ -1,0 +1,23 @@
+import type { Cluster, Redis } from 'ioredis';
+import { readyMaster } from './ready-master.js';
+
+const node = (status: string) => ({ status }) as unknown as Redis;
+const clusterOf = (nodes: Redis[]) => ({ nodes: () => nodes }) as unknown as Cluster;
+
+describe('readyMaster', () => {
+  it('skips masters whose connection is still opening', () => {
+    const ready = node('ready');
+    expect(readyMaster(clusterOf([node('connecting'), node('connect'), ready, node('ready')]))).toBe(ready);
+  });
+
+  it('picks the same master every time while it stays ready', () => {
+    const [first, second] = [node('ready'), node('ready')];
+    const cluster = clusterOf([first, second]);
+    expect(new Set([1, 2, 3, 4, 5, 6].map(() => readyMaster(cluster)))).toEqual(new Set([first]));
+  });
+
+  it('falls back to the cluster client when no master is ready', () => {
+    const cluster = clusterOf([node('connecting'), node('wait')]);
+    expect(readyMaster(cluster)).toBe(cluster);
+  });
+});
