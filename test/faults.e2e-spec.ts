@@ -1,7 +1,8 @@
 import { sleep, waitUntil } from '../scripts/harness/wait.mjs';
 import { http } from './support/http-client.js';
 import { TestRedisServer } from './support/redis-server.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { startBehindPostgresProxy, type SystemBehindProxy } from './support/postgres-behind-proxy.js';
+import type { TcpProxy } from './support/tcp-proxy.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
 
@@ -65,24 +66,16 @@ describe('faults: Redis restart', () => {
 });
 
 describe('faults: Postgres down', () => {
+  let behind: SystemBehindProxy;
   let proxy: TcpProxy;
   let sys: TestSystem;
 
   beforeAll(async () => {
-    proxy = await new TcpProxy({ host: '127.0.0.1', port: 5432 }).start();
-    sys = await startTestSystem({
-      apis: 1,
-      gateways: 1,
-      wrapDatabaseUrl: (url) => {
-        const u = new URL(url);
-        u.port = String(proxy.port);
-        return u.toString();
-      },
-    });
+    behind = await startBehindPostgresProxy({ apis: 1, gateways: 1 });
+    ({ proxy, sys } = behind);
   });
   afterAll(async () => {
-    await sys.close();
-    await proxy.close();
+    await behind?.close();
   });
 
   it('answers 503 unavailable with Retry-After, publishes nothing, keeps sockets open, and recovers by itself', async () => {

@@ -132,11 +132,19 @@ async function inTransaction<T>(client: PoolClient, work: (tx: SqlExecutor) => P
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    // A statement pg stopped waiting for still holds the connection: a
+    // ROLLBACK would queue behind it. Closing the connection rolls back.
+    if (isReadTimeout(err)) broken = err as Error;
+    else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
     // A connection that was lost or could not even roll back is destroyed, not reused.
     client.removeListener('error', lost);
     client.release(broken);
   }
+}
+
+/** pg's error for a statement that outlived the pool's query_timeout (publish-pool.ts). */
+function isReadTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message === 'Query read timeout';
 }

@@ -4,6 +4,16 @@ import pg from 'pg';
 export const PUBLISH_POOL_SIZE = 4;
 
 /**
+ * Longest the publish path waits for one statement's answer (ms). A
+ * database that stops answering (frozen, or cut off without a reset) would
+ * otherwise hold a batch, its requests and its connection for as long as
+ * the stall lasts. Past it the statement fails as unavailable (503) and its
+ * connection is closed, not reused. Whether the statement committed is
+ * then unknown: a client retries with the same Idempotency-Key.
+ */
+export const PUBLISH_QUERY_TIMEOUT_MS = 5000;
+
+/**
  * The pool the publish path's batches run on (Database.publishing). Its
  * sessions plan every statement generically: the append, and also the
  * key claims, the preference check, the stored answers, the grouping and
@@ -25,6 +35,7 @@ export function createPublishPool(url: string, onProblem: (message: string) => v
     connectionString: url,
     max: PUBLISH_POOL_SIZE,
     connectionTimeoutMillis: 5000,
+    query_timeout: PUBLISH_QUERY_TIMEOUT_MS,
     // This runs before pg-pool hands the connection out. The setting is a
     // SET rather than the `options` startup parameter, because PgBouncer
     // refuses a connection that sends one (docs/deployment.md has the

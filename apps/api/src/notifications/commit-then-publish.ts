@@ -1,4 +1,5 @@
 import type { Database, SqlExecutor } from '@herald/database';
+import { UnavailableError } from '@herald/errors';
 import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 
@@ -8,6 +9,15 @@ const MAX_BATCH_ROWS = 5000;
 const PARALLEL_BATCH_ROWS = 500;
 /** A batch running longer than this (ms) has stalled: a second may start beside it. */
 export const STALLED_BATCH_MS = 4;
+/**
+ * What may wait for a batch: 10 s of POSTs at 1,000/s, or 20 full batches
+ * of rows. Normally a batch's worth waits at most; only a database that
+ * stalls fills it, and then a request is better answered 503 at once than
+ * held in memory with every other one that arrives.
+ */
+export const MAX_QUEUED = { items: 10_000, weight: 20 * MAX_BATCH_ROWS };
+/** Longest a request waits for its batch to start, as long as the publish pool waits for a statement (PUBLISH_QUERY_TIMEOUT_MS). */
+export const MAX_QUEUE_MS = 5000;
 
 /** What a publish path's batch writer offers: BatchWriter for notifications, TopicBatchWriter for topic events. */
 export interface PublishBatchWriter<T, R> {
@@ -26,6 +36,8 @@ export interface PublishBatchWriter<T, R> {
  *   lost 10-20 % of batched throughput (docs/benchmarks.md).
  * - A batch whose statement stalls (an fsync, a lock) past STALLED_BATCH_MS
  *   lets the next one start beside it, so the tail does not queue behind it.
+ * - While the database stalls, requests wait at most MAX_QUEUE_MS for a
+ *   batch and at most MAX_QUEUED of them wait; past either, 503.
  * - `publish` starts after commit, before the next batch's statement is
  *   sent, so a batch's frames are on their way to Redis first; the wait for
  *   Redis's reply overlaps the next batch. A request answers when `publish`
@@ -48,6 +60,10 @@ export function commitThenPublish<T, R>(
     parallelMinWeight: PARALLEL_BATCH_ROWS,
     parallelAfterMs: STALLED_BATCH_MS,
     afterRun: publish,
+    maxQueued: MAX_QUEUED,
+    maxQueueMs: MAX_QUEUE_MS,
+    // Neither was written: a retry cannot duplicate them.
+    refuse: (why) => new UnavailableError(why === 'full' ? 'too many requests waiting for the database, retry later' : 'the database did not answer in time, retry later'),
   });
 }
 

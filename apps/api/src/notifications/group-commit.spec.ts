@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { GroupCommit } from './group-commit.js';
 
 describe('GroupCommit', () => {
@@ -181,5 +182,59 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1], [2, 3]]); // the first has stalled: what waits goes beside it
     gates.splice(0).forEach((open) => open());
     await expect(Promise.all([...early, late])).resolves.toEqual([1, 2, 3]);
+  });
+  describe('while batches stall', () => {
+    const stalled = () => new GroupCommit<number, number>(() => new Promise<never>(() => undefined), (w) => w, {
+      ...options,
+      maxQueued: { items: 3, weight: 10 },
+      maxQueueMs: 1000,
+      refuse: (why) => new Error(`refused: ${why}`),
+    });
+
+    it('refuses at once what would take the waiting items or weight past maxQueued', async () => {
+      const sut = stalled();
+      void sut.submit(1); // runs, and hangs
+      const waiting = [sut.submit(1), sut.submit(1), sut.submit(7)];
+      waiting.forEach((p) => p.catch(() => undefined));
+
+      await expect(sut.submit(1)).rejects.toThrow('refused: full'); // a fourth waiting item
+      const light = stalled();
+      void light.submit(1);
+      void light.submit(9).catch(() => undefined);
+      await expect(light.submit(2)).rejects.toThrow('refused: full'); // 11 waiting rows
+    });
+
+    it('takes an item heavier than the weight limit when nothing waits', async () => {
+      const sut = stalled();
+      void sut.submit(1);
+      const heavy = sut.submit(50);
+      heavy.catch(() => undefined);
+      await expect(Promise.race([heavy.then(() => 'settled', () => 'settled'), new Promise((r) => setImmediate(() => r('waiting')))])).resolves.toBe('waiting');
+    });
+
+    it('fails the items that waited maxQueueMs for a batch, oldest first, and only those', async () => {
+      jest.useFakeTimers();
+      try {
+        const sut = stalled();
+        void sut.submit(1);
+        const first = sut.submit(1);
+        jest.advanceTimersByTime(600);
+        const second = sut.submit(1);
+        const outcome = (p: Promise<number>) => p.then(() => 'ran', (e: Error) => e.message);
+
+        const firstOut = outcome(first);
+        jest.advanceTimersByTime(400);
+        await expect(firstOut).resolves.toBe('refused: expired');
+        const secondOut = outcome(second);
+        jest.advanceTimersByTime(599);
+        await Promise.resolve();
+        expect((sut as unknown as { queue: unknown[] }).queue).toHaveLength(1);
+        jest.advanceTimersByTime(1);
+        await expect(secondOut).resolves.toBe('refused: expired');
+        expect((sut as unknown as { queuedWeight: number }).queuedWeight).toBe(0);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 });

@@ -29,9 +29,22 @@ export interface GroupCommitOptions<T = unknown, R = unknown> {
    * did). Must not throw; if it does, the batch's own results stand.
    */
   afterRun?: (items: T[], results: (R | Error)[]) => Promise<(R | Error)[] | void>;
+  /**
+   * What may wait for a batch at once: past either, a submit fails at once
+   * with `refuse('full')`. While the database stalls, nothing else stops
+   * the queue from growing with every request that arrives. Default: no limit.
+   */
+  maxQueued?: { items: number; weight: number };
+  /**
+   * Longest an item waits for its batch to start (ms); then it fails with
+   * `refuse('expired')`, never having run. Default: no limit.
+   */
+  maxQueueMs?: number;
+  /** The error of an item refused by maxQueued or maxQueueMs. */
+  refuse?: (why: 'full' | 'expired') => Error;
 }
 
-type Pending<T, R> = { item: T; weight: number; resolve: (r: R) => void; reject: (e: unknown) => void };
+type Pending<T, R> = { item: T; weight: number; queuedAt: number; resolve: (r: R) => void; reject: (e: unknown) => void };
 
 /**
  * Group commit for a stream of independent writes. An item submitted while
@@ -47,6 +60,8 @@ export class GroupCommit<T, R> {
   private inFlight = 0;
   /** Start times (performance.now()) of the running batches, oldest first. */
   private readonly started: number[] = [];
+  /** Armed while items wait and maxQueueMs is set: fails those that waited too long. */
+  private expiry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly run: (items: T[]) => Promise<(R | Error)[]>,
@@ -57,9 +72,15 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const weight = this.weigh(item);
-      this.queue.push({ item, weight, resolve, reject });
+      const limit = this.options.maxQueued;
+      if (limit && this.queue.length > 0 && (this.queue.length >= limit.items || this.queuedWeight + weight > limit.weight)) {
+        reject(this.refusal('full'));
+        return;
+      }
+      this.queue.push({ item, weight, queuedAt: performance.now(), resolve, reject });
       this.queuedWeight += weight;
       this.pump();
+      if (this.queue.length > 0) this.armExpiry();
     });
   }
 
@@ -98,6 +119,31 @@ export class GroupCommit<T, R> {
     } catch {
       return undefined;
     }
+  }
+
+  /** One timer for the whole queue, due when its oldest item's wait runs out. */
+  private armExpiry(): void {
+    const maxMs = this.options.maxQueueMs;
+    if (maxMs === undefined || this.expiry !== undefined) return;
+    this.expiry = setTimeout(() => this.expire(), Math.max(0, this.queue[0].queuedAt + maxMs - performance.now()));
+    this.expiry.unref();
+  }
+
+  /** Fails the items that waited past maxQueueMs (the oldest are first), and re-arms for the rest. */
+  private expire(): void {
+    this.expiry = undefined;
+    const cutoff = performance.now() - (this.options.maxQueueMs ?? Infinity);
+    let n = 0;
+    while (n < this.queue.length && this.queue[n].queuedAt <= cutoff) n++;
+    for (const p of this.queue.splice(0, n)) {
+      this.queuedWeight -= p.weight;
+      p.reject(this.refusal('expired'));
+    }
+    if (this.queue.length > 0) this.armExpiry();
+  }
+
+  private refusal(why: 'full' | 'expired'): Error {
+    return this.options.refuse?.(why) ?? new Error(why === 'full' ? 'group commit queue full' : 'waited too long for a batch');
   }
 
   /** The oldest running batch has run past `parallelAfterMs`. */

@@ -22,7 +22,7 @@ export class InAppGate {
 
   /** Each request's recipients without those who turned in-app off for it. */
   async recipients(exec: SqlExecutor, requests: { input: { type: string }; recipients: string[] }[]): Promise<string[][]> {
-    if (!(await this.anyOptOut())) return requests.map((r) => r.recipients);
+    if (!(await this.anyOptOut(exec))) return requests.map((r) => r.recipients);
     const checks = requests.flatMap(({ input, recipients }) => recipients.map((userId) => ({ userId, category: categoryOf(input), type: input.type })));
     const out = await this.preferences.optedOut(exec, Channel.InApp, checks);
     let i = 0;
@@ -34,8 +34,9 @@ export class InAppGate {
     this.any = undefined;
   }
 
-  private async anyOptOut(): Promise<boolean> {
-    if (!this.any || Date.now() - this.any.at > ANY_TTL_MS) this.any = { value: await this.preferences.anyOptOut(Channel.InApp), at: Date.now() };
+  /** On the batch's own connection: the publish pool bounds how long a statement may hang (publish-pool.ts). */
+  private async anyOptOut(exec: SqlExecutor): Promise<boolean> {
+    if (!this.any || Date.now() - this.any.at > ANY_TTL_MS) this.any = { value: await this.preferences.anyOptOut(exec, Channel.InApp), at: Date.now() };
     return this.any.value;
   }
 }

@@ -58,8 +58,8 @@ export class PreferencesRepository {
   }
 
   /** True when some user or default turns `channel` off somewhere: otherwise nobody needs checking. */
-  async anyOptOut(channel: string): Promise<boolean> {
-    const [row] = await this.db.query<{ any: boolean }>(
+  async anyOptOut(exec: SqlExecutor, channel: string): Promise<boolean> {
+    const [row] = await exec.query<{ any: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM user_preferences WHERE channel = $1 AND NOT enabled)
            OR EXISTS (SELECT 1 FROM preference_defaults WHERE channel = $1 AND NOT enabled) AS any`,
       [channel],
