@@ -10,18 +10,23 @@ export interface SystemBehindProxy {
 
 export async function startBehindPostgresProxy(options: TestSystemOptions = {}): Promise<SystemBehindProxy> {
   const proxy = await new TcpProxy({ host: '127.0.0.1', port: 5432 }).start();
-  const sys = await startTestSystem({
-    ...options,
-    wrapDatabaseUrl: (url) => Object.assign(new URL(url), { port: String(proxy.port) }).toString(),
-  });
-  return {
-    proxy,
-    sys,
-    close: async () => {
-      proxy.thaw();
-      proxy.restore();
-      await sys.close();
-      await proxy.close();
-    },
-  };
+  try {
+    const sys = await startTestSystem({
+      ...options,
+      wrapDatabaseUrl: (url) => Object.assign(new URL(url), { port: String(proxy.port) }).toString(),
+    });
+    return {
+      proxy,
+      sys,
+      close: async () => {
+        proxy.thaw();
+        proxy.restore();
+        await sys.close();
+        await proxy.close();
+      },
+    };
+  } catch (err) {
+    await proxy.close();
+    throw err;
+  }
 }

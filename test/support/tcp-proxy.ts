@@ -53,6 +53,7 @@ export class TcpProxy {
    * which are still accepted: the server seems alive and never answers.
    */
   freeze(): void {
+    if (this.frozen) return;
     this.frozen = true;
     for (const [client, upstream] of this.pairs) {
       client.unpipe(upstream);
@@ -62,8 +63,9 @@ export class TcpProxy {
     }
   }
 
-  /** Passes bytes again, what was held first. */
+  /** Passes bytes again, what was held first. Only once: a second pipe() would send every byte twice. */
   thaw(): void {
+    if (!this.frozen) return;
     this.frozen = false;
     for (const pair of this.pairs) connectPair(pair);
   }

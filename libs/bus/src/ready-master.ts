@@ -1,20 +1,29 @@
 import type { Cluster, Redis } from 'ioredis';
 
+/** Where this process starts looking among the masters: replicas spread over them, each keeping to its own. */
+const START = Math.random();
+
 /**
- * Where to send a classic PUBLISH on a cluster: the first master, in the
- * pool's order, whose connection is open; the cluster client when none is
- * (its own error then).
+ * Where to send a classic PUBLISH on a cluster: a master whose connection
+ * is open, or the cluster client when none is (its own error then).
  *
  * ioredis sends a command without a key to a random node of its pool and,
  * with the offline queue off, fails it at once when that node's connection
  * is still opening. Right after a master comes back, a sharded publish to
  * its slot makes ioredis reopen it, and a broadcast sent next failed with a
  * 503 about one time in three while the other masters were up. Every node
- * forwards a classic PUBLISH to the whole cluster, so any ready one will do;
- * the same one while it stays ready keeps successive multicasts in order,
+ * forwards a classic PUBLISH to the whole cluster, so any ready one will do.
+ * The same one while it stays ready keeps successive multicasts in order,
  * which random nodes did not (the gateways' gap fill mended that, at a read
- * each).
+ * each); each process starts at its own place in the list, so api replicas
+ * do not all pick the same master.
  */
 export function readyMaster(cluster: Cluster): Cluster | Redis {
-  return cluster.nodes('master').find((node) => node.status === 'ready') ?? cluster;
+  const masters = cluster.nodes('master');
+  const from = Math.floor(START * masters.length);
+  for (let i = 0; i < masters.length; i++) {
+    const node = masters[(from + i) % masters.length];
+    if (node.status === 'ready') return node;
+  }
+  return cluster;
 }

@@ -58,8 +58,9 @@ export class RedisClusterBus extends RedisPubSubBus<ClusterRedisConnection> {
    */
   async publish(messages: BusMessage[]): Promise<void> {
     const client = this.connection.client;
+    let classic: ReturnType<typeof readyMaster> | undefined;
     const sent = Promise.all(
-      messages.map((m) => (hashTag(m.channel) === null ? readyMaster(client).publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))),
+      messages.map((m) => (hashTag(m.channel) === null ? (classic ??= readyMaster(client)).publish(m.channel, m.payload) : client.spublish(m.channel, m.payload))),
     );
     await withDeadline(sent, this.connection.commandTimeoutMs, 'publish');
   }

@@ -3,7 +3,7 @@ import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { createDataSource, isEmbedded } from './data-source.js';
 import { AdvisoryLocks } from './advisory-locks.js';
 import { ApiKeysRepository } from './repositories/api-keys.repository.js';
-import { Database, type SqlExecutor } from './database.js';
+import { Database } from './database.js';
 import { createPublishPool } from './publish-pool.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { InboxRepository } from './repositories/inbox.repository.js';
@@ -33,7 +33,7 @@ export interface DatabaseModuleOptions {
 }
 
 /** The data access the apps inject, each built over the one Database; a new table's repository joins here. */
-const REPOSITORIES: (new (db: SqlExecutor) => object)[] = [
+const REPOSITORIES: (new (db: Database) => object)[] = [
   NotificationReader, InboxRepository, IdempotencyKeysRepository, ApiKeysRepository, AdvisoryLocks, TopicReader, TopicRepository,
   OutboxRepository, PushSubscriptionsRepository, WebhooksRepository, AudiencesRepository, SendsRepository, PreferencesRepository, PartitionsRepository,
   InboxChangesRepository, InboxAppender, SnoozeWakerRepository, DeliveryReceiptsRepository, NotificationLookup,

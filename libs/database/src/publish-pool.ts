@@ -11,7 +11,15 @@ export const PUBLISH_POOL_SIZE = 4;
  * connection is closed, not reused. Whether the statement committed is
  * then unknown: a client retries with the same Idempotency-Key.
  */
-export const PUBLISH_QUERY_TIMEOUT_MS = 5000;
+export const PUBLISH_QUERY_TIMEOUT_MS = 10_000;
+/**
+ * The server's own limit, a second earlier: a Postgres that is slow rather
+ * than gone cancels the statement and rolls back, so the client's answer
+ * (503) is a definite "not written" instead of a statement left running.
+ */
+const STATEMENT_TIMEOUT_MS = PUBLISH_QUERY_TIMEOUT_MS - 1000;
+/** A transaction whose client went away (its connection closed on a frozen network) gives up its locks after this. */
+const IDLE_IN_TRANSACTION_MS = PUBLISH_QUERY_TIMEOUT_MS;
 
 /**
  * The pool the publish path's batches run on (Database.publishing). Its
@@ -36,13 +44,18 @@ export function createPublishPool(url: string, onProblem: (message: string) => v
     max: PUBLISH_POOL_SIZE,
     connectionTimeoutMillis: 5000,
     query_timeout: PUBLISH_QUERY_TIMEOUT_MS,
-    // This runs before pg-pool hands the connection out. The setting is a
-    // SET rather than the `options` startup parameter, because PgBouncer
-    // refuses a connection that sends one (docs/deployment.md has the
-    // transaction-mode caveat). If the SET fails, the connection is broken:
-    // pg-pool closes it and the checkout fails like any other lost connection.
+    // This runs before pg-pool hands the connection out. The settings are
+    // set in the session rather than sent as the `options` startup
+    // parameter, because PgBouncer refuses a connection that sends one
+    // (docs/deployment.md has the transaction-mode caveat). If this fails,
+    // the connection is broken: pg-pool closes it and the checkout fails
+    // like any other lost connection.
     onConnect: async (client) => {
-      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(
+        `SELECT set_config('plan_cache_mode', 'force_generic_plan', false),
+                set_config('statement_timeout', '${STATEMENT_TIMEOUT_MS}', false),
+                set_config('idle_in_transaction_session_timeout', '${IDLE_IN_TRANSACTION_MS}', false)`,
+      );
     },
   });
   // An idle client whose server went away must not crash the process: the next batch reconnects.

@@ -1,4 +1,5 @@
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// 57014: a statement cancelled, by the publish pool's statement_timeout (publish-pool.ts) or an operator.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 // pg's and ioredis's ways of saying the server is not there right now
 // (the Cluster ones: a Redis Cluster that is unreachable or has lost a
 // shard; the read timeout: a statement pg stopped waiting for, publish-pool.ts).

@@ -129,9 +129,14 @@ export class GroupCommit<T, R> {
     this.expiry.unref();
   }
 
-  /** Fails the items that waited past maxQueueMs (the oldest are first), and re-arms for the rest. */
+  /**
+   * Fails the items that waited past maxQueueMs (the oldest are first), and
+   * re-arms for the rest. It starts what may start first: a batch that
+   * stalled since the last submit has freed a second lane for them.
+   */
   private expire(): void {
     this.expiry = undefined;
+    this.pump();
     const cutoff = performance.now() - (this.options.maxQueueMs ?? Infinity);
     let n = 0;
     while (n < this.queue.length && this.queue[n].queuedAt <= cutoff) n++;

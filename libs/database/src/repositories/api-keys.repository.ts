@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../database.js';
+import type { Database } from '../database.js';
 
 /** An API key as the CLI lists it: never the key, nor its hash. */
 export interface ApiKeyInfo {
@@ -50,7 +50,7 @@ const toInfo = (r: ApiKeyRow): ApiKeyInfo => ({
  * once per request; the CLI creates, lists and revokes.
  */
 export class ApiKeysRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: Database) {}
 
   async create(key: { id: string; name: string; keyHash: string; scopes: string[] }): Promise<ApiKeyInfo> {
     const [row] = await this.db.query<ApiKeyRow>(
@@ -75,9 +75,13 @@ export class ApiKeysRepository {
     return row ? toInfo(row) : undefined;
   }
 
-  /** The row a request's key names, by primary key; undefined when there is none. */
+  /**
+   * The row a request's key names, by primary key; undefined when there is
+   * none. On the publish path's pool, whose statements have a time limit
+   * (publish-pool.ts): every request with this key waits on this one read.
+   */
   async find(id: string): Promise<ApiKeyRecord | undefined> {
-    const [row] = await this.db.query<ApiKeyRow>('SELECT id, name, key_hash, scopes, revoked_at FROM api_keys WHERE id = $1', [id]);
+    const [row] = await this.db.publishing.query<ApiKeyRow>('SELECT id, name, key_hash, scopes, revoked_at FROM api_keys WHERE id = $1', [id]);
     return row && { id: row.id, name: row.name, keyHash: row.key_hash.trim(), scopes: toArray(row.scopes), revoked: row.revoked_at !== null };
   }
 

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../database.js';
+import type { Database, SqlExecutor } from '../database.js';
 import { byLockOrder } from '../lock-order.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
@@ -26,7 +26,7 @@ const lockKey = (k: { principal: string; key: string }) => `${k.principal}\u0000
  * and retention deletes it.
  */
 export class IdempotencyKeysRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Claims the distinct `claims` in one statement, inside the caller's
@@ -62,8 +62,9 @@ export class IdempotencyKeysRepository {
   }
 
   /** The stored answer of a key claimed earlier; undefined when nobody holds it. */
+  /** On the publish path's pool, whose statements have a time limit (publish-pool.ts): a replay is a POST too. */
   async find(principal: string, key: string): Promise<StoredKey | undefined> {
-    const [row] = await this.db.query<{ request_hash: string; response: unknown }>(
+    const [row] = await this.db.publishing.query<{ request_hash: string; response: unknown }>(
       'SELECT request_hash, response FROM idempotency_keys WHERE principal = $1 AND key = $2',
       [principal, key],
     );
