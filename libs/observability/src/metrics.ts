@@ -22,6 +22,12 @@ export class Metrics {
   });
   readonly notificationsCreated = new Counter({ name: 'herald_api_notifications_created_total', help: 'Notification rows committed', registers: [this.registry] });
   readonly publishFailures = new Counter({ name: 'herald_api_publish_failures_total', help: 'Publishes to the bus that failed after commit', registers: [this.registry] });
+  readonly publishRefusals = new Counter({
+    name: 'herald_api_publish_refusals_total',
+    help: 'Publish requests answered 503 before they were written: too many waiting for the database (full), or waited too long for a batch (expired)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly topicEventsPublished = new Counter({ name: 'herald_api_topic_events_published_total', help: 'Topic events accepted (stored, or published live), by namespace', labelNames: ['namespace'], registers: [this.registry] });
   readonly topicSubscriptions = new Gauge({ name: 'herald_gateway_topic_subscriptions', help: 'Topic and pattern subscriptions of the sockets on this gateway, by namespace', labelNames: ['namespace'], registers: [this.registry] });
   readonly topicEventsDelivered = new Counter({ name: 'herald_gateway_topic_events_delivered_total', help: 'Topic events written to sockets, by namespace', labelNames: ['namespace'], registers: [this.registry] });

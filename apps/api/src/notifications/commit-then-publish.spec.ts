@@ -1,5 +1,6 @@
 import type { Database, SqlExecutor } from '@herald/database';
-import { writeBatch, type PublishBatchWriter } from './commit-then-publish.js';
+import { ErrorCode } from '@herald/contracts';
+import { commitThenPublish, MAX_QUEUED, STALLED_BATCH_MS, writeBatch, type PublishBatchWriter } from './commit-then-publish.js';
 
 /** A writer that fails any batch holding a negative item, and needs a transaction for batches holding a 0. */
 function setup(fail: (batch: number[]) => Error | undefined = (batch) => (batch.some((i) => i < 0) ? new Error('constraint') : undefined)) {
@@ -45,5 +46,27 @@ describe('writeBatch', () => {
 
     await expect(writeBatch(db, writer, [1, 2], 24)).rejects.toBe(gone);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('commitThenPublish while the database stalls', () => {
+  it('answers 503 unavailable, unwritten, once MAX_QUEUED requests wait, and reports each refusal', async () => {
+    const refusals: string[] = [];
+    const commits: number[][] = [];
+    const sut = commitThenPublish<number, number>(
+      (batch) => (commits.push(batch), new Promise<never>(() => undefined)), // the statement hangs
+      () => 1,
+      async () => undefined,
+      (why) => refusals.push(why),
+    );
+    const submit = (i: number) => void sut.submit(i).catch(() => undefined);
+    submit(0);
+    await new Promise((r) => setTimeout(r, STALLED_BATCH_MS + 5));
+    submit(1); // the first batch stalled: a second starts beside it, and hangs too
+    for (let i = 2; i < MAX_QUEUED.items + 2; i++) submit(i); // both lanes busy: these wait
+
+    await expect(sut.submit(-1)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    expect(refusals).toEqual(['full']);
+    expect(commits).toEqual([[0], [1]]);
   });
 });

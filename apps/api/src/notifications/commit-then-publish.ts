@@ -53,6 +53,8 @@ export function commitThenPublish<T, R>(
   commit: (batch: T[]) => Promise<(R | Error)[]>,
   rows: (item: T) => number,
   publish: NonNullable<GroupCommitOptions<T, R>['afterRun']>,
+  /** Told of each request refused while the database stalls (a metric: one log line per refusal would be thousands a second). */
+  refused: (why: 'full' | 'expired') => void = () => undefined,
 ): GroupCommit<T, R> {
   return new GroupCommit(commit, rows, {
     maxItems: 500,
@@ -64,7 +66,10 @@ export function commitThenPublish<T, R>(
     maxQueued: MAX_QUEUED,
     maxQueueMs: MAX_QUEUE_MS,
     // Neither was written: a retry cannot duplicate them.
-    refuse: (why) => new UnavailableError(why === 'full' ? 'too many requests waiting for the database, retry later' : 'the database did not answer in time, retry later'),
+    refuse: (why) => {
+      refused(why);
+      return new UnavailableError(why === 'full' ? 'too many requests waiting for the database, retry later' : 'the database did not answer in time, retry later');
+    },
   });
 }
 

@@ -46,6 +46,7 @@ export class IngestService implements BeforeApplicationShutdown {
       (batch) => this.commit(batch),
       (r) => r.input.recipients.length,
       (_items, outcomes) => this.startPublishing(outcomes),
+      (why) => this.metrics.publishRefusals.inc({ reason: why }),
     );
   }
 

@@ -45,6 +45,7 @@ export class TopicPublishService {
       (batch) => writeBatch(this.db.publishing, this.writer, batch, this.config.idempotencyTtlHours),
       (r) => r.events.length,
       (batch, outcomes) => this.publishCommitted(batch, outcomes),
+      (why) => this.metrics.publishRefusals.inc({ reason: why }),
     );
   }
 
