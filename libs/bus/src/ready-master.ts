@@ -2,6 +2,8 @@ import type { Cluster, Redis } from 'ioredis';
 
 /** Where this process starts looking among the masters: replicas spread over them, each keeping to its own. */
 const START = Math.random();
+/** Each cluster client's pick, kept while it stays listed and ready: ioredis re-adds a returning node at the end of its list, which would move an offset. */
+const chosen = new WeakMap<Cluster, Redis>();
 
 /**
  * Where to send a classic PUBLISH on a cluster: a master whose connection
@@ -20,10 +22,15 @@ const START = Math.random();
  */
 export function readyMaster(cluster: Cluster): Cluster | Redis {
   const masters = cluster.nodes('master');
+  const kept = chosen.get(cluster);
+  if (kept && kept.status === 'ready' && masters.includes(kept)) return kept;
   const from = Math.floor(START * masters.length);
   for (let i = 0; i < masters.length; i++) {
     const node = masters[(from + i) % masters.length];
-    if (node.status === 'ready') return node;
+    if (node.status === 'ready') {
+      chosen.set(cluster, node);
+      return node;
+    }
   }
   return cluster;
 }

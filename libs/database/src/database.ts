@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { queryConfig } from './prepared.js';
 
@@ -46,6 +46,19 @@ export class Database implements SqlExecutor {
     const pool = this.pool();
     if (pool) return pool.query(queryConfig(sql, params)).then((r) => r.rows as T[]);
     return this.exclusive(() => this.withRunner((qr) => run<T>(qr, sql, params)));
+  }
+
+  /**
+   * query(), failing after `timeoutMs` without an answer ("Query read
+   * timeout", a 503): for a read that requests wait on while the database
+   * may hang. pg then closes the connection rather than reuse it. PGlite is
+   * in process and has no such wait.
+   */
+  queryWithin<T = Record<string, unknown>>(timeoutMs: number, sql: string, params?: unknown[]): Promise<T[]> {
+    const pool = this.pool();
+    // pg reads query_timeout from the query's config too; its types know it only on the pool's.
+    if (pool) return pool.query({ ...queryConfig(sql, params), query_timeout: timeoutMs } as QueryConfig).then((r) => r.rows as T[]);
+    return this.query<T>(sql, params);
   }
 
   /** Runs `work` in one transaction; rolls back when it throws. */

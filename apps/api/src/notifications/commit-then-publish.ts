@@ -10,11 +10,13 @@ const PARALLEL_BATCH_ROWS = 500;
 /** A batch running longer than this (ms) has stalled: a second may start beside it. */
 export const STALLED_BATCH_MS = 4;
 /**
- * What may wait for a batch: 2,000 requests (their bodies: at most 500 MiB
- * at the 256 KiB body limit, a few MiB at the usual size), or 20 full
- * batches of rows. Normally a batch's worth waits at most; only a database
- * that stalls fills it, and then a request is better answered 503 at once
- * than held in memory with every other one that arrives.
+ * What may wait for a batch: 2,000 requests, or 20 full batches of rows.
+ * By the field limits a request holds about 30 KiB besides its recipients
+ * (body, data, links), and the rows cap the recipients at 100,000: under
+ * 100 MiB in all at worst, a few MiB at the usual size. Normally a batch's
+ * worth waits at most; only a database that stalls fills it, and then a
+ * request is better answered 503 at once than held in memory with every
+ * other one that arrives.
  */
 export const MAX_QUEUED = { items: 2000, weight: 20 * MAX_BATCH_ROWS };
 /** Longest a request waits for its batch to start, as long as the publish pool waits for a statement (PUBLISH_QUERY_TIMEOUT_MS). */

@@ -1,4 +1,5 @@
 import type { Database } from '../database.js';
+import { PUBLISH_QUERY_TIMEOUT_MS } from '../publish-pool.js';
 
 /** An API key as the CLI lists it: never the key, nor its hash. */
 export interface ApiKeyInfo {
@@ -77,11 +78,11 @@ export class ApiKeysRepository {
 
   /**
    * The row a request's key names, by primary key; undefined when there is
-   * none. On the publish path's pool, whose statements have a time limit
-   * (publish-pool.ts): every request with this key waits on this one read.
+   * none. Every request with this key waits on this one read (ApiKeyCache
+   * shares it), so it gives up like the publish path's statements do.
    */
   async find(id: string): Promise<ApiKeyRecord | undefined> {
-    const [row] = await this.db.publishing.query<ApiKeyRow>('SELECT id, name, key_hash, scopes, revoked_at FROM api_keys WHERE id = $1', [id]);
+    const [row] = await this.db.queryWithin<ApiKeyRow>(PUBLISH_QUERY_TIMEOUT_MS,'SELECT id, name, key_hash, scopes, revoked_at FROM api_keys WHERE id = $1', [id]);
     return row && { id: row.id, name: row.name, keyHash: row.key_hash.trim(), scopes: toArray(row.scopes), revoked: row.revoked_at !== null };
   }
 

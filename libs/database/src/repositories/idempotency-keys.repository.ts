@@ -1,4 +1,5 @@
 import type { Database, SqlExecutor } from '../database.js';
+import { PUBLISH_QUERY_TIMEOUT_MS } from '../publish-pool.js';
 import { byLockOrder } from '../lock-order.js';
 import type { PurgeOutcome } from './purge-outcome.js';
 
@@ -61,10 +62,14 @@ export class IdempotencyKeysRepository {
     );
   }
 
-  /** The stored answer of a key claimed earlier; undefined when nobody holds it. */
-  /** On the publish path's pool, whose statements have a time limit (publish-pool.ts): a replay is a POST too. */
+  /**
+   * The stored answer of a key claimed earlier; undefined when nobody holds
+   * it. A replay is a POST too: it gives up like the publish path's
+   * statements do.
+   */
   async find(principal: string, key: string): Promise<StoredKey | undefined> {
-    const [row] = await this.db.publishing.query<{ request_hash: string; response: unknown }>(
+    const [row] = await this.db.queryWithin<{ request_hash: string; response: unknown }>(
+      PUBLISH_QUERY_TIMEOUT_MS,
       'SELECT request_hash, response FROM idempotency_keys WHERE principal = $1 AND key = $2',
       [principal, key],
     );
