@@ -43,16 +43,20 @@ describe('faults: Postgres stalls while POSTs flow', () => {
     proxy.freeze();
     const frozenAt = performance.now();
     const answers: Promise<{ status: number; code: string; retryAfter: string | null; ms: number }>[] = [];
-    const keyed = { 'idempotency-key': 'pg-stall-keyed' };
-    answers.push(sys.publish([USER], { title: 'keyed' }, 0, keyed).then((res) => ({ status: res.status, code: res.body?.code, retryAfter: res.headers.get('retry-after'), ms: 0 })));
-    // Two lanes' worth of requests: some take the pool's connections, the rest wait for a batch.
-    for (let i = 0; i < 20 && performance.now() - frozenAt < STALL_MS - BOUND_MS; i++) {
+    /** Sends one POST and times its answer. */
+    const send = (title: string, headers?: Record<string, string>) => {
       const sent = performance.now();
       answers.push(
-        sys.publish([USER], { title: `stalled ${i}` }).then((res) => ({
+        sys.publish([USER], { title }, 0, headers).then((res) => ({
           status: res.status, code: res.body?.code, retryAfter: res.headers.get('retry-after'), ms: performance.now() - sent,
         })),
       );
+    };
+    const keyed = { 'idempotency-key': 'pg-stall-keyed' };
+    send('keyed', keyed);
+    // Two lanes' worth of requests: some take the pool's connections, the rest wait for a batch.
+    for (let i = 0; i < 20 && performance.now() - frozenAt < STALL_MS - BOUND_MS; i++) {
+      send(`stalled ${i}`);
       await sleep(50);
     }
     const during = await Promise.all(answers);
