@@ -1,5 +1,6 @@
 import { Agent, get, type ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { version } from 'uuid';
 import { http } from './support/http-client.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 import { TestSocket } from './support/test-socket.js';
@@ -75,6 +76,19 @@ describe('ingest: validation, idempotency, batches', () => {
     const bySeq = new Map(res.body.notifications.map((n: { userId: string; seq: number }) => [n.userId, n.seq]));
     expect(bySeq.get('batch-0')).toBe(2);
     expect(bySeq.get('batch-999')).toBe(1);
+  });
+
+  it('gives time-ordered ids (UUIDv7): later notifications, alone or in a batch, sort after earlier ones', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await sys.publish(['u-ids'])).body.notifications[0].id);
+    const batch = await sys.publish(['u-ids', 'u-ids-2', 'u-ids-3']);
+    ids.push(...batch.body.notifications.map((n: { id: string }) => n.id));
+
+    expect(ids.map((id) => version(id))).toEqual([7, 7, 7, 7, 7, 7]);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(6);
+    const list = await http(sys.apis[0].url, 'GET', '/v1/notifications?limit=10', { token: sys.userToken('u-ids') });
+    expect(list.body.items.map((n: { id: string }) => n.id).reverse()).toEqual(ids.slice(0, 4));
   });
 
   it('replays the first answer for the same key and body: no second row, no second push', async () => {

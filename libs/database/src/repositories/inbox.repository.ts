@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { NotificationAction } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
 import { APPEND_BATCH, APPEND_ONE } from './append.sql.js';
 import { inLockOrder } from '../lock-order.js';
+import { newNotificationId } from '../notification-ids.js';
 import { addCounters, counterFlags, COUNTERS, type StateCounts } from './inbox-state.sql.js';
 import { DEFAULT_PARTITION, RECEIPTS_DEFAULT_PARTITION } from '../partition-periods.js';
 import { prepared } from '../prepared.js';
@@ -112,7 +112,7 @@ export class InboxRepository {
       for (const u of recipients) {
         const rank = (seen.get(u) ?? 0) + 1;
         seen.set(u, rank);
-        ids.push(randomUUID());
+        ids.push(newNotificationId());
         rowUsers.push(u);
         backs.push((perUser.get(u) as number) - rank);
         owners.push(r + 1);
@@ -140,7 +140,7 @@ export class InboxRepository {
 
   /** One request to one recipient: the batch statement's rules with scalar parameters (append.sql.ts). */
   private async appendOne(exec: SqlExecutor, { notification, recipients: [userId], publisher }: AppendRequest): Promise<AppendedRow> {
-    const id = randomUUID();
+    const id = newNotificationId();
     const [row] = await exec.query<{ seq: string; created_at: Date }>(
       prepared(APPEND_ONE),
       [userId, id, ...CONTENT_PARAMS.map((f) => f(notification)), publisher ?? null],
