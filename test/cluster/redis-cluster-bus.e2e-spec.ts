@@ -97,7 +97,10 @@ describe('RedisClusterBus', () => {
     await eventually(async () => expect(resubscribed).toBe(before + 1));
     for (const c of sharded) await eventually(async () => expect(await cluster.shardNumSub(c)).toBe(1));
     await sut.publish([...sharded.map((c) => ({ channel: c, payload: 'after' })), { channel: 'bus-test:broadcast', payload: 'after' }]);
-    await eventually(async () => expect(received).toHaveLength(sharded.length + 1));
+    // Only this test's messages: a node relays a classic publish to the others
+    // over the cluster bus after it answered it, so the previous test's
+    // broadcasts can still reach the new subscription (CI saw them).
+    await eventually(async () => expect(received.filter(([, payload]) => payload === 'after')).toHaveLength(sharded.length + 1));
     expect(sut.isReady()).toBe(true);
   });
 });
