@@ -10,13 +10,16 @@
 // CHECKPOINT, N appends (APPEND_ONE, the one-row publish statement) with ids
 // of the database's kind, and their receipts in the gateways' batches
 // (DeliveryReceiptsRepository), each timed, with the WAL each wrote.
-// Medians over the rounds. Both databases are dropped afterwards.
+// Medians over the rounds. Both databases are dropped afterwards. First,
+// what minting each kind of id costs.
 // Run after `npm run build`: node bench/micro/id-order.mjs [rows=1000000] [N=5000] [rounds=4]
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { v7 as uuidv7 } from 'uuid';
 import { APPEND_ONE } from '../../dist/libs/database/src/repositories/append.sql.js';
 import { newNotificationId } from '../../dist/libs/database/src/notification-ids.js';
 import { DeliveryReceiptsRepository } from '../../dist/libs/database/src/repositories/delivery-receipts.repository.js';
+import { orderedIdSql } from '../lib/ordered-id-sql.mjs';
 import { dropDatabase } from '../../scripts/harness/databases.mjs';
 import { ensureServices } from '../../scripts/harness/services.mjs';
 import { openMigratedDatabase } from './migrated-database.mjs';
@@ -33,7 +36,7 @@ const content = ['bench', 'bench', null, 'info', data, null, null, null, '[]', n
 /** SQL for an id of each kind at time `t`: gen_random_uuid(), or the same with its first 48 bits the time in ms (a UUIDv7's order). */
 const ID_SQL = {
   random: 'gen_random_uuid()',
-  ordered: `encode(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send((extract(epoch FROM t) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 'hex')::uuid`,
+  ordered: orderedIdSql('t'),
 };
 const NEW_ID = { random: randomUUID, ordered: newNotificationId };
 
@@ -81,6 +84,21 @@ async function measure(client, kind) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => x.toFixed(1);
 
+/** What minting an id costs: crypto.randomUUID, uuid's v7 with its own random source, and Herald's (best of three runs of 1 M). */
+function timeIds() {
+  const ways = { 'crypto.randomUUID (v4)': randomUUID, "uuid's v7(), its own random source": uuidv7, 'newNotificationId (v7, pooled random source)': newNotificationId };
+  for (const [label, make] of Object.entries(ways)) {
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const t = performance.now();
+      for (let i = 0; i < 1_000_000; i++) make();
+      best = Math.min(best, performance.now() - t);
+    }
+    console.log(`${label}: ${(best / 1000).toFixed(2)} µs an id`);
+  }
+}
+
+timeIds();
 await ensureServices();
 const names = { random: `herald_micro_ids_random_${process.pid}`, ordered: `herald_micro_ids_ordered_${process.pid}` };
 const clients = {};

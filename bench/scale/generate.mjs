@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { DIST_DIR } from '../../scripts/harness/paths.mjs';
+import { orderedIdSql } from '../lib/ordered-id-sql.mjs';
 import { log } from '../lib/util.mjs';
 
 const SPREAD_DAYS = 50;
@@ -40,7 +41,7 @@ export async function generateInbox(client, { users, perUser }) {
   for (let seq = 1; seq <= perUser; seq++) {
     await client.query(
       `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, severity, data, created_at, read_at)
-       SELECT gen_random_uuid(), 'u' || u, $1::bigint, $1::bigint, 'bench', 'bench', 'info', $2::jsonb, t, CASE WHEN $1 <= $3 THEN t END
+       SELECT ${orderedIdSql('t')}, 'u' || u, $1::bigint, $1::bigint, 'bench', 'bench', 'info', $2::jsonb, t, CASE WHEN $1 <= $3 THEN t END
          FROM generate_series(0, $4 - 1) AS u,
               LATERAL (SELECT now() - make_interval(days => $5) + ($1 - 1) * make_interval(secs => $5 * 86400.0 / $6) + u * interval '1 microsecond') AS c(t)`,
       [seq, DATA, perUser / 2, users, SPREAD_DAYS, perUser],
