@@ -24,22 +24,35 @@ function setup(sockets: number, heartbeatMs = 1000) {
 }
 
 describe('HeartbeatService', () => {
-  it('pings every socket once per interval, at most 200 at a time, spread over the interval', () => {
-    const { sut, sessions } = setup(1000);
+  it('pings every socket once per interval, a slice on each tick of the first 90 % of it', () => {
+    const { sut, sessions } = setup(1000); // 18 ticks in 900 ms: slices of 56
     const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
 
     sut.tick(0);
-    expect(pinged()).toBe(200);
+    expect(pinged()).toBe(56);
+    sut.tick(20);
+    expect(pinged()).toBe(56); // the next slice is due at 50 ms
     sut.tick(50);
-    expect(pinged()).toBe(200); // the next slice is 180 ms later
-    for (let t = 100; t < 1000; t += 50) sut.tick(t);
+    expect(pinged()).toBe(112);
+    for (let t = 100; t < 900; t += 50) sut.tick(t);
     expect(pinged()).toBe(1000);
     expect(sessions.every((s) => s.ws.ping.mock.calls.length === 1)).toBe(true);
   });
 
-  it('pings a few sockets in one slice rather than in many tiny ones', () => {
-    const { sut, sessions } = setup(150);
+  it('catches up the slices a late tick missed', () => {
+    const { sut, sessions } = setup(1000);
+    const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
     sut.tick(0);
+    sut.tick(210); // the slices due at 50, 100, 150 and 200 ms
+    expect(pinged()).toBe(5 * 56);
+  });
+
+  it('gives each of a few sockets its own slice', () => {
+    const { sut, sessions } = setup(3);
+    sut.tick(0); // slices 300 ms apart
+    expect(sessions.map((s) => s.ws.ping.mock.calls.length)).toEqual([1, 0, 0]);
+    sut.tick(300);
+    sut.tick(600);
     expect(sessions.every((s) => s.ws.ping.mock.calls.length === 1)).toBe(true);
   });
 
@@ -75,10 +88,10 @@ describe('HeartbeatService', () => {
 
   it('gives a socket that moved up in the round half an interval to answer before judging it', () => {
     const { sessions, run, registry } = setup(1000);
-    run(0, 1000); // socket 999 is pinged in the last slice, at 750 ms
-    sessions.slice(0, 800).forEach((s) => registry.remove(s)); // it is now in the first slice
+    run(0, 1000); // socket 999 is pinged in the last slice, at 850 ms
+    sessions.slice(0, 999).forEach((s) => registry.remove(s)); // it is now the first slice
 
-    run(1000, 1050); // 250 ms after its ping, no pong yet
+    run(1000, 1050); // 150 ms after its ping, no pong yet
     expect(sessions[999].ws.terminate).not.toHaveBeenCalled();
 
     run(1050, 2050); // still silent a round later

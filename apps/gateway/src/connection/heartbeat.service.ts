@@ -3,21 +3,22 @@ import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import type { ClientSession } from './client-session.js';
 import { SessionRegistry } from './session-registry.js';
 
-/** The clock: slices start on these ticks, never closer together. */
+/** The clock: one slice of the round per tick. */
 const TICK_MS = 50;
-/** Most pings in one slice. */
-const MAX_PINGS_PER_SLICE = 200;
 
 /**
  * WebSocket-level ping every heartbeat interval; a socket that has not
  * answered the previous ping is dead (half-open TCP, sleeping laptop) and is
  * terminated so its subscription and memory are released.
  *
- * A round pings every socket once, spread over the interval in slices of at
- * most 200: pinging 10,000 sockets in one go is 10,000 writes (and then as
- * many pongs) in one event-loop turn, a stall every interval that the
- * end-to-end benchmark's p99 showed. Slices are no smaller than that,
- * though: fewer, larger slices mean fewer wake-ups on both ends.
+ * A round pings every socket once, spread evenly over the ticks of the
+ * interval (2,500 sockets at 25 s: 6 pings every 50 ms). A ping is a socket
+ * write, and a frame that arrives during a slice waits for all of it:
+ * 10,000 pings in one turn stalled the load clients for up to a second, and
+ * slices of 200 still held a gateway for several milliseconds every ~1.7 s,
+ * the longest stalls in its profile at 1,000 frames/s and what set the
+ * frames' p99 (docs/benchmarks.md, round 14). The tick runs anyway, so
+ * smaller slices add no wake-ups on the gateway.
  *
  * A socket's place in the round moves forward when sockets before it close,
  * so it can come up again soon after its last ping: it is judged only once
@@ -53,9 +54,9 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
       if (now - this.roundStartedAt < intervalMs) return;
       this.startRound(now, intervalMs);
     }
-    const slice = Math.floor(this.next / this.sliceSize);
-    if (now - this.roundStartedAt < slice * this.sliceSpacingMs) return;
-    const end = Math.min(this.round.length, this.next + this.sliceSize);
+    // Every slice whose time has come: two after a tick that came late (a busy loop), so the round still ends in time.
+    const due = Math.floor((now - this.roundStartedAt) / this.sliceSpacingMs) + 1;
+    const end = Math.min(this.round.length, due * this.sliceSize);
     for (; this.next < end; this.next++) this.check(this.round[this.next], now, intervalMs);
   }
 
@@ -63,8 +64,8 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
     this.round = [...this.registry.all()];
     this.next = 0;
     this.roundStartedAt = now;
-    const maxSlices = Math.max(1, Math.floor(intervalMs / TICK_MS));
-    const slices = Math.min(maxSlices, Math.max(1, Math.ceil(this.round.length / MAX_PINGS_PER_SLICE)));
+    const ticks = Math.max(1, Math.floor((0.9 * intervalMs) / TICK_MS));
+    const slices = Math.min(ticks, Math.max(1, this.round.length));
     this.sliceSize = Math.max(1, Math.ceil(this.round.length / slices));
     // The slices fill the first 90 % of the interval, so a round ends before the next is due.
     this.sliceSpacingMs = (0.9 * intervalMs) / slices;
