@@ -50,9 +50,10 @@ export async function withDeployment(ctx, kind, opts, fn) {
  */
 export function withSession(ctx, kind, { gateways, sockets, publishers, mode }, fn) {
   const socketClients = sockets ? Math.max(1, Math.ceil(sockets / ctx.profile.socketsPerClient)) : 0;
-  return withDeployment(ctx, kind, { gateways, mode }, ({ system, db, useMode }) =>
+  return withDeployment(ctx, kind, { gateways, mode }, ({ system, db, env, useMode }) =>
     withClients(socketClients + publishers, kind, async (clients) => {
-      const session = { kind, system, db, useMode, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
+      const heartbeatMs = Number(env.HERALD_HEARTBEAT_MS);
+      const session = { kind, system, db, useMode, heartbeatMs, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
       if (sockets) session.users = (await connectUsers(ctx, system, session.sockets, { count: sockets })).users;
       return fn(session);
     }),

@@ -3,10 +3,16 @@
 // online user at `rate`/s, latency from the scheduled send time to the
 // frame on the socket. Three systems, each on its own deployment: Herald,
 // the reference (node:http + ws + ioredis + pg) and the Socket.IO peer
-// (bench/socketio-server.mjs: socket.io + @socket.io/redis-adapter), per
-// synchronous_commit mode. `--set 'postSocket.kinds=["herald"]'` runs only
-// those systems (an A/B of two Herald builds needs no peers; the report
-// then has no peer figures to compare with).
+// (bench/socketio-server.mjs: socket.io + @socket.io/redis-adapter).
+// Every synchronous_commit mode gets fresh deployments started in it, so
+// every process of a system (Herald's gateways write delivery receipts)
+// commits the way the mode says. A phase starts once a heartbeat interval
+// has passed since the system started: every socket is then in a heartbeat
+// round, as in a pod that has been up a while. `--set
+// 'postSocket.kinds=["herald"]'` runs only those systems (an A/B of two
+// Herald builds needs no peers; the report then has no peer figures to
+// compare with).
+import { sleep } from '../../scripts/harness/wait.mjs';
 import { withSession } from '../lib/deploy.mjs';
 import { profileDuring } from '../lib/cpuprofile.mjs';
 import { worst } from '../lib/figures.mjs';
@@ -15,10 +21,11 @@ import { openLoopPhase } from './e2e.mjs';
 
 export async function runPostSocket(ctx, cfg) {
   const results = { herald: {}, reference: {}, socketio: {} };
-  for (const kind of cfg.kinds) {
-    await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode: cfg.modes[0] }, async (session) => {
-      for (const mode of cfg.modes) {
-        await session.useMode(mode);
+  // Mode by mode, its systems back to back, so that the figures compared with each other are the closest in time.
+  for (const mode of cfg.modes) {
+    for (const kind of cfg.kinds) {
+      await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode }, async (session) => {
+        await sleep(Math.max(0, session.system.startedAt + session.heartbeatMs + 1000 - Date.now()));
         const phase = { rate: cfg.rate, maxInFlight: 256, publishers: 1 };
         await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}-warm`, durationMs: cfg.warmupMs });
         const measure = () => openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
@@ -27,8 +34,8 @@ export async function runPostSocket(ctx, cfg) {
         const r = ctx.cpuProfile ? await profileDuring(ctx.profileDir, `post-socket-${mode}`, [session.system.api, ...session.system.gateways], measure) : await measure();
         log(`  post_socket ${kind} ${mode}: p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r.received}/${r.deliveries} delivered, ${Math.round(r.achievedRate)}/s${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
         results[kind][mode] = r;
-      }
-    });
+      });
+    }
   }
   report(ctx, cfg, results);
   return { config: cfg, ...results };
