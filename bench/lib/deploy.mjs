@@ -48,9 +48,9 @@ export async function withDeployment(ctx, kind, opts, fn) {
  * `publishers` publisher processes. Calls `fn(session)`; session.useMode()
  * switches synchronous_commit (restarting the api).
  */
-export function withSession(ctx, kind, { gateways, sockets, publishers, mode }, fn) {
+export function withSession(ctx, kind, { gateways, sockets, publishers, mode, heartbeatMs }, fn) {
   const socketClients = sockets ? Math.max(1, Math.ceil(sockets / ctx.profile.socketsPerClient)) : 0;
-  return withDeployment(ctx, kind, { gateways, mode }, ({ system, db, env, useMode }) =>
+  return withDeployment(ctx, kind, { gateways, mode, heartbeatMs }, ({ system, db, env, useMode }) =>
     withClients(socketClients + publishers, kind, async (clients) => {
       const heartbeatMs = Number(env.HERALD_HEARTBEAT_MS);
       const session = { kind, system, db, useMode, heartbeatMs, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };

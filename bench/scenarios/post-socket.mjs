@@ -24,7 +24,7 @@ export async function runPostSocket(ctx, cfg) {
   // Mode by mode, its systems back to back, so that the figures compared with each other are the closest in time.
   for (const mode of cfg.modes) {
     for (const kind of cfg.kinds) {
-      await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode }, async (session) => {
+      await withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode, heartbeatMs: cfg.heartbeatMs }, async (session) => {
         await sleep(Math.max(0, session.system.startedAt + session.heartbeatMs + 1000 - Date.now()));
         const phase = { rate: cfg.rate, maxInFlight: 256, publishers: 1 };
         await openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}-warm`, durationMs: cfg.warmupMs });
