@@ -197,7 +197,7 @@ function settings(p, name) {
   const summary = [
     `profile ${name}${args.set.length ? ` with ${args.set.join(', ')}` : ''}`,
     `publish path: 1 api process, no gateways, ${p.postLatency.users} users cycled, Herald and reference alternating phase by phase`,
-    `POST → socket: ${p.postSocket.users} users on 2 gateways at ${p.postSocket.rate}/s, Herald, reference and Socket.IO + redis adapter each on its own deployment per mode, measured once a heartbeat interval has passed since it started`,
+    `POST → socket: ${p.postSocket.users} users on 2 gateways at ${p.postSocket.rate}/s, Herald, reference and Socket.IO + redis adapter each on its own deployment per mode, measured from a heartbeat interval after the last socket connected (the peers' ping bursts fall before the window, Herald's spread round inside it)`,
     `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / topics / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets, p.topics.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
     `DATABASE_POOL_SIZE ${p.poolSize} per process (Herald and reference)`,
     `LOG_LEVEL warn, NODE_ENV production, HERALD_PUBLISH_RATE_PER_SECOND lifted to 10,000,000 (the limiter still runs)`,

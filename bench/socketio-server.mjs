@@ -86,7 +86,9 @@ async function handlePost(io, req, res) {
 const server = http.createServer();
 server.keepAliveTimeout = 65_000;
 if (role === 'gateway') {
-  const io = new Server(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false, adapter });
+  // engine.io pings each socket on a timer of its own from when it connected; its interval follows the deployment's heartbeat (25 s, engine.io's default, in the full profile).
+  const pingInterval = Number(env.HERALD_HEARTBEAT_MS ?? 25_000);
+  const io = new Server(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false, pingInterval, adapter });
   io.use((socket, next) => {
     const claims = verify(socket.handshake.auth?.token);
     if (!claims?.sub) return next(new Error('unauthorized'));

@@ -55,6 +55,7 @@ export function withSession(ctx, kind, { gateways, sockets, publishers, mode, he
       const heartbeatMs = Number(env.HERALD_HEARTBEAT_MS);
       const session = { kind, system, db, useMode, heartbeatMs, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
       if (sockets) session.users = (await connectUsers(ctx, system, session.sockets, { count: sockets })).users;
+      session.connectedAt = Date.now();
       return fn(session);
     }),
   );

@@ -1,6 +1,6 @@
 // A deployment under test: one api process and N gateway processes, either
 // Herald's (from dist/) or the reference server's, on their own database and
-// Redis prefix. Scenarios only see { api, gateways, startedAt, restartApi, stop }.
+// Redis prefix. Scenarios only see { api, gateways, restartApi, stop }.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -109,8 +109,6 @@ export async function startSystem(kind, { env, gateways = 1, inspect = false, ap
     kind,
     api,
     gateways: gws,
-    /** When every process was ready (heartbeat rounds count from about here). */
-    startedAt: Date.now(),
     /** Restarts the api so its pool reconnects (picks up ALTER DATABASE settings). */
     async restartApi() {
       await system.api.stop();

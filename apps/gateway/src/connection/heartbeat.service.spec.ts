@@ -25,7 +25,7 @@ function setup(sockets: number, heartbeatMs = 1000) {
 
 describe('HeartbeatService', () => {
   it('pings every socket once per interval, a slice on each tick of the first 90 % of it', () => {
-    const { sut, sessions } = setup(1000); // 18 ticks in 900 ms: slices of 56
+    const { sut, sessions } = setup(1000); // 18 ticks in 900 ms: slices of 55 or 56
     const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
 
     sut.tick(0);
@@ -44,7 +44,33 @@ describe('HeartbeatService', () => {
     const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
     sut.tick(0);
     sut.tick(210); // the slices due at 50, 100, 150 and 200 ms
-    expect(pinged()).toBe(5 * 56);
+    expect(pinged()).toBe(Math.ceil((5 * 1000) / 18));
+  });
+
+  it('spreads a round evenly: slices differ by one socket at most', () => {
+    const { sut, sessions } = setup(451); // 18 slices of 25 or 26, not 17 of 26 and an empty tail
+    const pinged = () => sessions.filter((s) => s.ws.ping.mock.calls.length > 0).length;
+    const counts: number[] = [];
+    for (let t = 0; t < 900; t += 50) {
+      const before = pinged();
+      sut.tick(t);
+      counts.push(pinged() - before);
+    }
+    expect(counts).toHaveLength(18);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(25);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(26);
+    expect(pinged()).toBe(451);
+  });
+
+  it('pings nobody and starts no slice when there are no sockets, then waits the interval', () => {
+    const { sut, registry } = setup(0);
+    sut.tick(0);
+    const late = fakeSession('late');
+    registry.add(late);
+    sut.tick(500); // the empty round started at 0; the next is due at 1000
+    expect(late.ws.ping).not.toHaveBeenCalled();
+    sut.tick(1000);
+    expect(late.ws.ping).toHaveBeenCalledTimes(1);
   });
 
   it('gives each of a few sockets its own slice', () => {

@@ -12,7 +12,7 @@ const TICK_MS = 50;
  * terminated so its subscription and memory are released.
  *
  * A round pings every socket once, spread evenly over the ticks of the
- * interval (2,500 sockets at 25 s: 6 pings every 50 ms). A ping is a socket
+ * interval (2,500 sockets at 25 s: 5 or 6 pings every 50 ms). A ping is a socket
  * write, and a frame that arrives during a slice waits for all of it:
  * 10,000 pings in one turn stalled the load clients for up to a second, and
  * slices of 200 still held a gateway for several milliseconds every ~1.7 s,
@@ -30,7 +30,8 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
   private round: ClientSession[] = [];
   private next = 0;
   private roundStartedAt = Number.NEGATIVE_INFINITY;
-  private sliceSize = 1;
+  /** Slices in this round; slice k ends at socket ceil((k + 1) * n / slices), so they differ by one at most. */
+  private slices = 1;
   private sliceSpacingMs = 0;
 
   constructor(
@@ -56,7 +57,7 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
     }
     // Every slice whose time has come: two after a tick that came late (a busy loop), so the round still ends in time.
     const due = Math.floor((now - this.roundStartedAt) / this.sliceSpacingMs) + 1;
-    const end = Math.min(this.round.length, due * this.sliceSize);
+    const end = Math.min(this.round.length, Math.ceil((due * this.round.length) / this.slices));
     for (; this.next < end; this.next++) this.check(this.round[this.next], now, intervalMs);
   }
 
@@ -65,10 +66,9 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
     this.next = 0;
     this.roundStartedAt = now;
     const ticks = Math.max(1, Math.floor((0.9 * intervalMs) / TICK_MS));
-    const slices = Math.min(ticks, Math.max(1, this.round.length));
-    this.sliceSize = Math.max(1, Math.ceil(this.round.length / slices));
+    this.slices = Math.min(ticks, Math.max(1, this.round.length));
     // The slices fill the first 90 % of the interval, so a round ends before the next is due.
-    this.sliceSpacingMs = (0.9 * intervalMs) / slices;
+    this.sliceSpacingMs = (0.9 * intervalMs) / this.slices;
   }
 
   private check(session: ClientSession, now: number, intervalMs: number): void {
