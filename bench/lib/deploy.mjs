@@ -46,14 +46,15 @@ export async function withDeployment(ctx, kind, opts, fn) {
  * One deployment of `kind` shared by several scenarios (end to end, heavy,
  * fan-out, ingestion): `sockets` users online over `gateways` gateways and
  * `publishers` publisher processes. Calls `fn(session)`; session.useMode()
- * switches synchronous_commit (restarting the api).
+ * switches synchronous_commit (restarting the api). `heartbeatMs` sets the
+ * deployment's heartbeat (25 s if not given); the session carries the one in
+ * effect and `connectedAt`, when its last socket connected.
  */
 export function withSession(ctx, kind, { gateways, sockets, publishers, mode, heartbeatMs }, fn) {
   const socketClients = sockets ? Math.max(1, Math.ceil(sockets / ctx.profile.socketsPerClient)) : 0;
   return withDeployment(ctx, kind, { gateways, mode, heartbeatMs }, ({ system, db, env, useMode }) =>
     withClients(socketClients + publishers, kind, async (clients) => {
-      const heartbeatMs = Number(env.HERALD_HEARTBEAT_MS);
-      const session = { kind, system, db, useMode, heartbeatMs, sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
+      const session = { kind, system, db, useMode, heartbeatMs: Number(env.HERALD_HEARTBEAT_MS), sockets: clients.slice(0, socketClients), publishers: clients.slice(socketClients), users: [] };
       if (sockets) session.users = (await connectUsers(ctx, system, session.sockets, { count: sockets })).users;
       session.connectedAt = Date.now();
       return fn(session);

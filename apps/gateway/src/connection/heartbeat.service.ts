@@ -16,9 +16,9 @@ const TICK_MS = 50;
  * write, and a frame that arrives during a slice waits for all of it:
  * 10,000 pings in one turn stalled the load clients for up to a second, and
  * slices of 200 still held a gateway for several milliseconds every ~1.7 s,
- * the longest stalls in its profile at 1,000 frames/s and what set the
- * frames' p99 (docs/benchmarks.md, round 14). The tick runs anyway, so
- * smaller slices add no wake-ups on the gateway.
+ * the longest stalls in its profile at 1,000 frames/s, lengthening the
+ * frames' tail after the api (docs/benchmarks.md, round 14). The tick runs
+ * anyway, so smaller slices add no wake-ups on the gateway.
  *
  * A socket's place in the round moves forward when sockets before it close,
  * so it can come up again soon after its last ping: it is judged only once
@@ -55,7 +55,7 @@ export class HeartbeatService implements OnModuleInit, OnApplicationShutdown {
       if (now - this.roundStartedAt < intervalMs) return;
       this.startRound(now, intervalMs);
     }
-    // Every slice whose time has come: two after a tick that came late (a busy loop), so the round still ends in time.
+    // Every slice whose time has come: more than one after a tick that came late (a busy loop), so the round still ends in time.
     const due = Math.floor((now - this.roundStartedAt) / this.sliceSpacingMs) + 1;
     const end = Math.min(this.round.length, Math.ceil((due * this.round.length) / this.slices));
     for (; this.next < end; this.next++) this.check(this.round[this.next], now, intervalMs);
