@@ -87,6 +87,45 @@ describe('transactional outbox', () => {
     }, 60_000);
   });
 
+  describe('a push service that hangs on some pushes', () => {
+    let sys: TestSystem;
+    const endpoint = new PushEndpoint();
+
+    beforeAll(async () => {
+      await endpoint.start();
+      sys = await startTestSystem({ apis: 1, gateways: 0, workers: 1, env: { ...pushEnv, HERALD_WORKER_CONCURRENCY: '4' } });
+    });
+    afterAll(async () => {
+      await sys.close();
+      await endpoint.close();
+    });
+
+    it('completes a push as soon as it is accepted, not when the pushes fetched with it end', async () => {
+      const users = ['hung-1', 'hung-2', 'hung-3', 'quick-1'];
+      for (const u of users) await subscribe(sys.apis[0].url, sys.userToken(u), endpoint.url(`/h/${u}`));
+      const release: Array<(status: number) => void> = [];
+      endpoint.respond = (path) => (path === '/h/quick-1' ? 201 : new Promise<number>((resolve) => release.push(resolve)));
+      const db = sys.apis[0].app.get(Database);
+      const states = async () => {
+        const rows = await db.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM pgboss.job WHERE name = 'herald-push' GROUP BY state`);
+        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      };
+
+      expect((await sys.publish(users)).status).toBe(201);
+      // Four in flight with a concurrency of 4 is two loops holding a full batch of two each: the quick push shares its batch with a hung one.
+      await waitUntil(() => endpoint.received.length === 4, { timeoutMs: 15_000, what: 'four pushes in flight' });
+      const held = await waitUntil(async () => {
+        const s = await states();
+        return s.completed === 1 && s.active === 3 ? s : undefined;
+      }, { timeoutMs: 10_000, what: 'the accepted push completed beside three hung ones' });
+      release.forEach((answer) => answer(201));
+      await waitUntil(async () => (await states()).completed === 4, { timeoutMs: 15_000, what: 'all four completed' });
+
+      expect(held).toEqual({ completed: 1, active: 3 });
+      expect(endpoint.accepted.map((p) => p.path).sort()).toEqual(users.map((u) => `/h/${u}`).sort());
+    }, 60_000);
+  });
+
   describe('a publish that rolls back', () => {
     let sys: TestSystem;
     const endpoint = new PushEndpoint();

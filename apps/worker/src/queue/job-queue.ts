@@ -3,6 +3,7 @@ import { PgBoss, type Job, type JobInsert, type JobResult } from 'pg-boss';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { Database, type SqlExecutor } from '@herald/database';
 import { Metrics } from '@herald/observability';
+import { EarlyCompletion } from './early-completion.js';
 import { inTransaction, pgliteQueueDatabase } from './pg-boss-database.js';
 import { Queue, queuePolicies } from './queues.js';
 
@@ -64,6 +65,8 @@ export class JobQueue {
    * moves it to the dead letter queue). A full batch is followed by the next
    * fetch at once; an empty queue is polled every second, and NOTIFY wakes
    * the loops for new jobs. (One job per fetch and loop ran 10 jobs/s.)
+   * A job done while the rest of its batch runs is completed soon after
+   * (early-completion.ts), not when the batch ends.
    */
   async work<T extends object>(queue: Queue, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
     const batchSize = Math.max(1, Math.ceil(concurrency / 2));
@@ -76,7 +79,18 @@ export class JobQueue {
       // NOTIFY wakes us for new jobs, not for a retry or a deferred job coming due: poll for those every second.
       notifyPollingIntervalSeconds: 1,
     } as const;
-    await this.started().work<T>(queue, options, (jobs) => Promise.all(jobs.map((job) => this.run(queue, job, handler))));
+    const boss = this.started();
+    await boss.work<T>(queue, options, (jobs) => {
+      // Fenced to the attempts fetched, so a job retried elsewhere meanwhile is left alone.
+      const early = new EarlyCompletion((done) => boss.complete(queue, done).catch((err: Error) => this.logger.warn(`queue: ${err.message}`)));
+      let running = jobs.length;
+      const settled = jobs.map(async (job) => {
+        const result = await this.run(queue, job, handler);
+        if (--running > 0 && result.status === 'completed') early.add(job);
+        return result;
+      });
+      return Promise.all(settled).finally(() => early.cancel());
+    });
   }
 
   private async run<T extends object>(queue: Queue, job: Job<T>, handler: (job: Job<T>) => Promise<void>): Promise<JobResult> {
