@@ -42,6 +42,13 @@ describe('configuration', () => {
     expect(sut.replica).toEqual({ url: undefined, stickyMs: 5000 });
   });
 
+  it('caps the inline audience fan-out at a POST\'s recipient cap', () => {
+    const secret = { HERALD_JWT_SECRET: 's'.repeat(32) };
+
+    expect(loadConfig({ defaultPort: 3000, env: { ...secret, HERALD_AUDIENCE_INLINE_MAX: '1000' } }).worker.audienceInlineMax).toBe(1000);
+    expect(() => loadConfig({ defaultPort: 3000, env: { ...secret, HERALD_AUDIENCE_INLINE_MAX: '1001' } })).toThrow(/HERALD_AUDIENCE_INLINE_MAX/);
+  });
+
   it('rejects an unknown partition period and a replica without a primary', () => {
     const secret = { HERALD_JWT_SECRET: 's'.repeat(32) };
 

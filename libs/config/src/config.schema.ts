@@ -197,8 +197,11 @@ export const configSchema = z.object({
   HERALD_RETRY_DELAY_SECONDS: int(30, 1),
   /** How long a webhook delivery is retried before its endpoint is disabled, seconds. @default 86400 */
   HERALD_WEBHOOK_RETRY_WINDOW_SECONDS: int(86_400, 1),
-  /** Most audience members a POST fans out inside the request; above it a job does (202). @default 1000 */
-  HERALD_AUDIENCE_INLINE_MAX: int(1000, 0),
+  /**
+   * Most audience members a POST fans out inside the request; above it a job does (202). @default 1000
+   * At most 1000, a POST's own recipient cap: the inline fan-out is one ingest inside the request, and a larger one would hold the request and its transaction for as long as it takes.
+   */
+  HERALD_AUDIENCE_INLINE_MAX: int(1000, 0).pipe(z.number().max(1000)),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine(checkRedis).superRefine(checkJwks).superRefine(checkTrustedProxies).superRefine(checkVapid).superRefine(checkReplica);
