@@ -50,7 +50,23 @@ describe('EarlyCompletion', () => {
     const sut = new EarlyCompletion(complete, 50);
     sut.add(job('a'));
     jest.advanceTimersByTime(50);
-    await Promise.resolve();
+
+    await expect(sut.cancel()).resolves.toBeUndefined();
     expect(complete).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the batch settle only after a completion under way has finished', async () => {
+    let finish: () => void = () => undefined;
+    const sut = new EarlyCompletion(() => new Promise<void>((resolve) => (finish = resolve)), 50);
+    sut.add(job('a'));
+    jest.advanceTimersByTime(50);
+    let cancelled = false;
+    const cancelling = sut.cancel().then(() => (cancelled = true));
+
+    await Promise.resolve();
+    expect(cancelled).toBe(false);
+    finish();
+    await cancelling;
+    expect(cancelled).toBe(true);
   });
 });

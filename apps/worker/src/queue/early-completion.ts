@@ -15,6 +15,7 @@ export const EARLY_COMPLETION_LINGER_MS = 50;
 export class EarlyCompletion {
   private readonly done: JobAttempt[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly complete: (jobs: JobAttempt[]) => Promise<unknown>,
@@ -26,16 +27,24 @@ export class EarlyCompletion {
     this.timer ??= setTimeout(() => this.flush(), this.lingerMs);
   }
 
-  /** The batch ended: pg-boss settles what is left here (its settle touches only active jobs, so none is settled twice). */
-  cancel(): void {
+  /**
+   * The batch ended: pg-boss settles what is left here (its settle touches
+   * only active jobs, so none is settled twice). Resolves once a completion
+   * already under way has finished: the two statements lock their rows in
+   * different orders, and run side by side they could deadlock, failing the
+   * batch's settle and so retrying, and sending again, its completed jobs.
+   */
+  cancel(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.done.length = 0;
+    return this.inFlight;
   }
 
   private flush(): void {
     this.timer = undefined;
+    const jobs = this.done.splice(0);
     // A failed statement leaves the jobs active: the batch's own settle completes them.
-    void this.complete(this.done.splice(0)).catch(() => undefined);
+    this.inFlight = Promise.all([this.inFlight, this.complete(jobs).catch(() => undefined)]).then(() => undefined);
   }
 }
