@@ -77,12 +77,12 @@ export async function measureIngest(apiUrl, token, { users }, { concurrency, war
     }));
     return { ok, failed, latency: summarize(h) };
   };
-  await run(warmupMs);
+  const warm = await run(warmupMs);
   await sleep(500);
   const loadBefore = load();
   const t0 = Date.now();
   const res = await run(durationMs);
   const seconds = (Date.now() - t0) / 1000;
   agent.destroy();
-  return { rowsPerSecond: Math.round(res.ok / seconds), failed: res.failed, postLatency: res.latency, loadBefore, loadAfter: load() };
+  return { rowsPerSecond: Math.round(res.ok / seconds), failed: res.failed, inserted: warm.ok + res.ok, postLatency: res.latency, loadBefore, loadAfter: load() };
 }

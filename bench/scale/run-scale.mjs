@@ -13,6 +13,7 @@ import { createDatabase } from '../lib/infra.mjs';
 import { writeJson } from '../lib/report.mjs';
 import { baseEnv, migrate, startSystem } from '../lib/system.mjs';
 import { log } from '../lib/util.mjs';
+import { bufferReads, bufferReadsOnceAlone, bufferReadsPerRow } from './buffer-reads.mjs';
 import { generateInbox } from './generate.mjs';
 import { measureIngest, measureReads } from './measure.mjs';
 
@@ -26,7 +27,9 @@ const SIZES = [
 const NEEDED_FREE_GB = 25;
 const READS = { samples: 5000, warmup: 1000, concurrency: 4 };
 const INGEST = { concurrency: 16, warmupMs: 5000, durationMs: 20_000 };
-const ROUNDS = 2;
+/** BENCH_SCALE_ROUNDS: rounds per size (default 2); ingest's spread between rounds on a shared machine can hide a 10 % gap. */
+const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 2);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_SCALE_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_SCALE_ROUNDS}`);
 const START = '<!-- scale:start -->';
 const END = '<!-- scale:end -->';
 
@@ -54,10 +57,11 @@ async function prepare(ctx, size) {
   return { ...size, db, env, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS };
 }
 
-/** One round on one size: the reads, then ingest through a fresh api process. */
+/** One round on one size: the reads, then ingest through a fresh api process, with the buffer cache's reads during it. */
 async function measure(ctx, prepared) {
   const reads = await measureReads(prepared.db.url, prepared, READS);
   log(`  scale ${prepared.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
+  const before = await bufferReads(prepared.db);
   const system = await startSystem('herald', { env: { ...prepared.env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
   let ingest;
   try {
@@ -65,7 +69,10 @@ async function measure(ctx, prepared) {
   } finally {
     await system.stop();
   }
-  log(`  scale ${prepared.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}`);
+  ingest.buffers = bufferReadsPerRow(before, await bufferReadsOnceAlone(prepared.db), ingest.inserted);
+  const { buffers } = ingest;
+  log(`  scale ${prepared.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}; ` +
+    `${buffers.readsPerRow} blocks read and ${buffers.hitsPerRow} hit per row (${buffers.hitPct} % hit), most read: ${buffers.topReads.map((r) => `${r.relation} ${r.readsPerRow}`).join(', ')}`);
   return { reads, ingest };
 }
 
@@ -85,6 +92,11 @@ function best(size, rounds) {
   };
 }
 
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
+}
+
 function table(small, big) {
   const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : 'n/a');
   const row = (what, a, b, target, met) => `| ${what} | ${a} | ${b} | ${target} | ${met ? 'met' : 'missed'} |`;
@@ -100,7 +112,9 @@ function table(small, big) {
     `Best of ${ROUNDS} rounds alternating the sizes; every round (1 M | 20 M): ` +
       `list p99 ${small.rounds.map((r) => r.reads.list.p99).join(', ')} | ${big.rounds.map((r) => r.reads.list.p99).join(', ')} ms, ` +
       `resume p99 ${small.rounds.map((r) => r.reads.resume.p99).join(', ')} | ${big.rounds.map((r) => r.reads.resume.p99).join(', ')} ms, ` +
-      `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s. ` +
+      `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s ` +
+      `(median ${median(small.rounds.map((r) => r.ingest.rowsPerSecond))} | ${median(big.rounds.map((r) => r.ingest.rowsPerSecond))}), ` +
+      `Postgres buffer cache hits during ingest ${small.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')} | ${big.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')}. ` +
       `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
       `Load average (1/5/15 min) before the reads: ${small.reads.list.loadBefore.join(' ')} (1 M), ${big.reads.list.loadBefore.join(' ')} (20 M); before ingest: ${small.ingest.loadBefore.join(' ')} / ${big.ingest.loadBefore.join(' ')}. ` +
       `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s.`,
