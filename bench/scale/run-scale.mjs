@@ -15,6 +15,7 @@ import { baseEnv, migrate, startSystem } from '../lib/system.mjs';
 import { log } from '../lib/util.mjs';
 import { bufferReads, bufferReadsOnceAlone, bufferReadsPerRow } from './buffer-reads.mjs';
 import { generateInbox } from './generate.mjs';
+import { walWrites, walWritesPerRow } from './wal-writes.mjs';
 import { measureIngest, measureReads } from './measure.mjs';
 
 /** BENCH_SCALE_DIVISOR=1000 shrinks both sizes for a smoke run of the harness itself (figures meaningless). */
@@ -62,6 +63,7 @@ async function measure(ctx, prepared) {
   const reads = await measureReads(prepared.db.url, prepared, READS);
   log(`  scale ${prepared.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
   const before = await bufferReads(prepared.db);
+  const walBefore = await walWrites(prepared.db);
   const system = await startSystem('herald', { env: { ...prepared.env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
   let ingest;
   try {
@@ -70,9 +72,11 @@ async function measure(ctx, prepared) {
     await system.stop();
   }
   ingest.buffers = bufferReadsPerRow(before, await bufferReadsOnceAlone(prepared.db), ingest.inserted);
-  const { buffers } = ingest;
+  ingest.wal = walWritesPerRow(walBefore, await walWrites(prepared.db), ingest.inserted);
+  const { buffers, wal } = ingest;
   log(`  scale ${prepared.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}; ` +
-    `${buffers.readsPerRow} blocks read and ${buffers.hitsPerRow} hit per row (${buffers.hitPct} % hit), most read: ${buffers.topReads.map((r) => `${r.relation} ${r.readsPerRow}`).join(', ')}`);
+    `${buffers.readsPerRow} blocks read and ${buffers.hitsPerRow} hit per row (${buffers.hitPct} % hit), most read: ${buffers.topReads.map((r) => `${r.relation} ${r.readsPerRow}`).join(', ')}; ` +
+    `WAL per row ${wal.bytesPerRow} bytes, ${wal.fullPagesPerRow} full pages, ${wal.checkpoints} checkpoints (${wal.requestedCheckpoints} for WAL size)`);
   return { reads, ingest };
 }
 
@@ -97,7 +101,7 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 }
 
-function table(small, big) {
+export function table(small, big) {
   const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : 'n/a');
   const row = (what, a, b, target, met) => `| ${what} | ${a} | ${b} | ${target} | ${met ? 'met' : 'missed'} |`;
   const p99 = (r) => r.p99;
@@ -114,7 +118,8 @@ function table(small, big) {
       `resume p99 ${small.rounds.map((r) => r.reads.resume.p99).join(', ')} | ${big.rounds.map((r) => r.reads.resume.p99).join(', ')} ms, ` +
       `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s ` +
       `(median ${median(small.rounds.map((r) => r.ingest.rowsPerSecond))} | ${median(big.rounds.map((r) => r.ingest.rowsPerSecond))}), ` +
-      `Postgres buffer cache hits during ingest ${small.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')} | ${big.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')}. ` +
+      `Postgres buffer cache hits during ingest ${small.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')} | ${big.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')}, ` +
+      `WAL bytes per row ${small.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')} | ${big.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')}. ` +
       `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
       `Load average (1/5/15 min) before the reads: ${small.reads.list.loadBefore.join(' ')} (1 M), ${big.reads.list.loadBefore.join(' ')} (20 M); before ingest: ${small.ingest.loadBefore.join(' ')} / ${big.ingest.loadBefore.join(' ')}. ` +
       `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s.`,
