@@ -101,7 +101,7 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 }
 
-export function table(small, big) {
+function table(small, big) {
   const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : 'n/a');
   const row = (what, a, b, target, met) => `| ${what} | ${a} | ${b} | ${target} | ${met ? 'met' : 'missed'} |`;
   const p99 = (r) => r.p99;
