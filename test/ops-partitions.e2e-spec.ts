@@ -6,6 +6,25 @@ import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 const DAY = 86_400_000;
 
+/**
+ * The partitioning migration makes this month's and next month's partitions (empty on a new database), whatever
+ * HERALD_PARTITION_PERIOD says; this suite is about day partitions, so it drops them and the api's boot makes today's
+ * and the next two days'. Otherwise what retention drops would depend on the day of the month the suite runs.
+ */
+async function dropMigrationMonths(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const months = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent IN ('notifications'::regclass, 'notification_receipts'::regclass) AND c.relname !~ '_default$'`,
+    );
+    for (const { name } of months.rows) await client.query(`DROP TABLE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Time partitions on real Postgres, kept by two api replicas at once beside ingest and inbox writes. */
 describe('ops: notifications partitions', () => {
   let sys: TestSystem;
@@ -49,6 +68,7 @@ describe('ops: notifications partitions', () => {
     sys = await startTestSystem({
       apis: 2, gateways: 0,
       env: { HERALD_RETENTION_INTERVAL_MS: '0', HERALD_RETENTION_DAYS: '1', HERALD_PARTITION_PERIOD: 'day', HERALD_PARTITIONS_AHEAD: '2' },
+      prepareDatabase: dropMigrationMonths,
     });
     db = new pg.Client({ connectionString: sys.db.url });
     await db.connect();
@@ -154,5 +174,36 @@ describe('ops: notifications partitions', () => {
     expect(await sql('SELECT 1 FROM notification_receipts_default')).toEqual([]);
     const read = await http(sys.apis[0].url, 'GET', `/v1/notifications/${late}`, { token: sys.serviceToken() });
     expect(read.body.deliveredAt).toEqual(expect.any(String));
+  });
+
+  it('serves before a partition past retention is settled: boot makes partitions, retiring goes on after it', async () => {
+    expect((await sys.publish(['b-boot'])).status).toBe(201);
+    const now = await repo.clock(exec);
+    const [current] = (await repo.list(exec)).filter((p) => p.from <= now && p.to > now);
+    await sql('BEGIN');
+    await repo.detach(exec, current.name);
+    await sql('COMMIT');
+    // Settling takes b-boot's row off its counters: a lock on that row holds retirement as a partition of millions of rows would.
+    const locker = new pg.Client({ connectionString: sys.db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query("SELECT 1 FROM user_states WHERE user_id = 'b-boot' FOR UPDATE");
+
+      // Before, boot waited for the settle: it would still be waiting here.
+      const boot = maintenance(0).onApplicationBootstrap().then(() => 'booted');
+      expect(await Promise.race([boot, new Promise((resolve) => setTimeout(() => resolve('still booting'), 10_000))])).toBe('booted');
+
+      expect(await repo.retired(exec)).toEqual([current.name.replace(/^notifications_/, 'notifications_retired_')]);
+      expect((await repo.list(exec)).some((p) => p.from <= now && p.to > now)).toBe(true);
+      expect((await sys.publish(['b-other'])).status).toBe(201);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+    for (const end = Date.now() + 10_000; (await repo.retired(exec)).length > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    expect(await repo.retired(exec)).toEqual([]);
+    await expectExactCounts(['b-boot', 'b-other']);
+    await expectReceiptsBeside();
   });
 });

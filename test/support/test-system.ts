@@ -58,6 +58,8 @@ export interface TestSystemOptions {
   wrapDatabaseUrl?: (url: string) => string;
   /** DATABASE_REPLICA_URL for the apps, from the test database's name (a streaming replica the test started). */
   replicaUrl?: (databaseName: string) => string;
+  /** Runs on the migrated database before any app boots (a layout the migrations' clock would not give). */
+  prepareDatabase?: (url: string) => Promise<void>;
 }
 
 /** Listens on free loopback ports, the app's own and its metrics listener's, as main.ts does. */
@@ -75,6 +77,7 @@ async function listen(app: INestApplication): Promise<{ url: string; metricsUrl:
  */
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
+  await options.prepareDatabase?.(db.url);
   const prefix = uniquePrefix();
   const secret = newSecret();
   const env: Record<string, string> = {

@@ -27,10 +27,11 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
 
   it('creates days ahead, then drops whole days past retention and keeps unread counts exact', async () => {
     const now = await partitions.clock(db);
-    const first = await sut.runOnce(new Date(now.getTime() + 40 * DAY));
-    expect(first.created).toHaveLength(3); // the migration's months end before that day
+    // The migration's months end by the first of the month after next, at most 62 days away.
+    const first = await sut.runOnce(new Date(now.getTime() + 70 * DAY));
+    expect(first.created).toHaveLength(3);
     await db.query("INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count) VALUES ('ann', 3, 2, 3, 3)");
-    const rows: [number, number, boolean][] = [[1, 40, false], [2, 40, true], [3, 42, false]]; // seq, days from now, read
+    const rows: [number, number, boolean][] = [[1, 70, false], [2, 70, true], [3, 72, false]]; // seq, days from now, read
     for (const [seq, days, read] of rows) {
       await db.query(
         `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, read_at)
@@ -39,7 +40,7 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
       );
     }
 
-    const later = await sut.runOnce(new Date(now.getTime() + 43 * DAY), 1);
+    const later = await sut.runOnce(new Date(now.getTime() + 73 * DAY), 1);
 
     expect(later.dropped.length).toBeGreaterThanOrEqual(1);
     expect(later.rows).toBe(2);

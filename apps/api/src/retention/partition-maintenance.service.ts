@@ -46,10 +46,17 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
-  /** Partitions exist before the first request; a database that fails here is retried by the timer. */
+  /**
+   * Partitions for new rows exist before the first request. Retiring old
+   * ones goes on after boot: settling a partition of millions of rows takes
+   * minutes (a pod back after a long outage, a shortened retention), and an
+   * api that waited for it would not listen, and would fail its probes,
+   * meanwhile. A database that fails here is retried by the timer.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const failed = (err: Error) => this.logger.warn(`partition maintenance failed: ${err.message}`);
-    await this.runOnce().catch(failed);
+    await this.runOnce(undefined, SETTLE_BATCH_USERS, { retire: false }).catch(failed);
+    void this.runOnce().catch(failed);
     this.job.every(this.config.retentionIntervalMs, () => this.runOnce(), failed);
   }
 
@@ -57,12 +64,15 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
     await this.job.stop();
   }
 
-  /** One run; `now` and the batch size are for tests that move the clock or want several batches. */
-  runOnce(now?: Date, settleBatch = SETTLE_BATCH_USERS): Promise<PartitionRun> {
-    return this.job.run(() => this.run(now, settleBatch), { skipped: true, created: [], mended: [], dropped: [], rows: 0 });
+  /**
+   * One run; `now` and the batch size are for tests that move the clock or want several batches. `retire: false`
+   * only makes partitions (and mends receipts partitions), leaving those past retention for a later run.
+   */
+  runOnce(now?: Date, settleBatch = SETTLE_BATCH_USERS, { retire = true } = {}): Promise<PartitionRun> {
+    return this.job.run(() => this.run(now, settleBatch, retire), { skipped: true, created: [], mended: [], dropped: [], rows: 0 });
   }
 
-  private async run(clock: Date | undefined, settleBatch: number): Promise<PartitionRun> {
+  private async run(clock: Date | undefined, settleBatch: number, retire: boolean): Promise<PartitionRun> {
     const result: PartitionRun = { skipped: false, created: [], mended: [], dropped: [], rows: 0 };
     const now = clock ?? (await this.partitions.clock(this.db));
     const { period, ahead } = this.config.partitions;
@@ -91,14 +101,16 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
         },
         done: result.mended,
       },
-      {
+    ];
+    if (retire) {
+      steps.push({
         step: async (tx) => {
           const old = (await this.partitions.list(tx)).find((p) => p.to <= cutoff);
           return old ? this.partitions.detach(tx, old.name) : null;
         },
         done: [],
-      },
-    ];
+      });
+    }
     for (const { step, done } of steps) {
       for (;;) {
         if (this.job.stopping) return result;
@@ -108,7 +120,7 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
         done.push(outcome);
       }
     }
-    for (const table of await this.partitions.retired(this.db)) {
+    for (const table of retire ? await this.partitions.retired(this.db) : []) {
       const rows = await this.settle(table, settleBatch);
       if (rows === undefined) return this.logged(result);
       result.dropped.push(table);
