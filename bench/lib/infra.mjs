@@ -70,7 +70,7 @@ export async function describeMachine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
   const [pgVersion] = await adminQuery('SHOW server_version');
   const settings = await adminQuery(
-    `SELECT name, setting FROM pg_settings WHERE name IN ('shared_buffers','max_connections','fsync','synchronous_commit','wal_level','max_wal_size','checkpoint_timeout','wal_compression')`,
+    `SELECT name, setting FROM pg_settings WHERE name IN ('shared_buffers','max_connections','fsync','synchronous_commit','wal_level','max_wal_size','checkpoint_timeout','wal_compression','autovacuum')`,
   );
   const r = new Redis(REDIS_URL);
   const info = await r.info('server');

@@ -11,10 +11,14 @@ import pg from 'pg';
 import { adminQuery } from '../../scripts/harness/databases.mjs';
 import { createDatabase } from '../lib/infra.mjs';
 import { writeJson } from '../lib/report.mjs';
+import { cpuMeter } from '../lib/procs.mjs';
 import { baseEnv, migrate, startSystem } from '../lib/system.mjs';
 import { log } from '../lib/util.mjs';
 import { bufferReads, bufferReadsOnceAlone, bufferReadsPerRow } from './buffer-reads.mjs';
 import { generateInbox } from './generate.mjs';
+import { perRowUs, startPostgresCpu } from './postgres-cpu.mjs';
+import { resetStatementTimes, statementTimesPerRow } from './statement-times.mjs';
+import { tableActivity, tableActivityDelta } from './table-activity.mjs';
 import { walWrites, walWritesPerRow } from './wal-writes.mjs';
 import { measureIngest, measureReads } from './measure.mjs';
 
@@ -31,6 +35,9 @@ const INGEST = { concurrency: 16, warmupMs: 5000, durationMs: 20_000 };
 /** BENCH_SCALE_ROUNDS: rounds per size (default 2); ingest's spread between rounds on a shared machine can hide a 10 % gap. */
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 2);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_SCALE_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_SCALE_ROUNDS}`);
+/** BENCH_SCALE_PERIOD: the api's HERALD_PARTITION_PERIOD (default month, Herald's own default); it decides how many rows the partition ingest writes into holds. */
+const PERIOD = process.env.BENCH_SCALE_PERIOD ?? 'month';
+if (!['day', 'week', 'month'].includes(PERIOD)) throw new Error(`BENCH_SCALE_PERIOD must be day, week or month, not ${PERIOD}`);
 const START = '<!-- scale:start -->';
 const END = '<!-- scale:end -->';
 
@@ -42,41 +49,55 @@ function freeGb(dir) {
 /** The size's database, migrated and filled; the caller drops it. */
 async function prepare(ctx, size) {
   const db = await createDatabase(`scale_${size.tag}`);
-  const env = baseEnv({ db, prefix: `herald:bench:${ctx.runId}:scale:${size.tag}:`, secret: ctx.secret, poolSize: 10, heartbeatMs: 25_000 });
+  const env = { ...baseEnv({ db, prefix: `herald:bench:${ctx.runId}:scale:${size.tag}:`, secret: ctx.secret, poolSize: 10, heartbeatMs: 25_000 }), HERALD_PARTITION_PERIOD: PERIOD };
   migrate(env);
   await db.setSyncCommit(false);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  let generateS;
+  let generated;
   try {
-    generateS = await generateInbox(client, size);
+    generated = await generateInbox(client, size, PERIOD);
   } finally {
     await client.end();
   }
   const [{ rows, bytes }] = await db.query(`SELECT (SELECT count(*) FROM notifications)::int AS rows, pg_database_size(current_database())::bigint AS bytes`);
-  log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, generated in ${Math.round(generateS)} s`);
-  return { ...size, db, env, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS };
+  log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, ${generated.currentShare * 100} % in the current partition, generated in ${Math.round(generated.seconds)} s`);
+  return { ...size, db, env, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS: generated.seconds, currentShare: generated.currentShare };
 }
 
-/** One round on one size: the reads, then ingest through a fresh api process, with the buffer cache's reads during it. */
+/** One round on one size: the reads, then ingest through a fresh api process, with Postgres's counters and the CPU of both around it. */
 async function measure(ctx, prepared) {
   const reads = await measureReads(prepared.db.url, prepared, READS);
   log(`  scale ${prepared.tag}: list p99 ${reads.list.p99} ms, unread p99 ${reads.unread.p99} ms, resume p99 ${reads.resume.p99} ms`);
   const before = await bufferReads(prepared.db);
   const walBefore = await walWrites(prepared.db);
-  const system = await startSystem('herald', { env: { ...prepared.env, HERALD_RETENTION_INTERVAL_MS: '0' }, gateways: 0 });
+  const tablesBefore = await tableActivity(prepared.db);
+  const statements = await resetStatementTimes(prepared.db);
+  // The rows span 50 days: at the 30-day default a boot would retire the oldest month's partition under the measurement.
+  const system = await startSystem('herald', { env: { ...prepared.env, HERALD_RETENTION_INTERVAL_MS: '0', HERALD_RETENTION_DAYS: '365' }, gateways: 0 });
+  const postgresCpu = await startPostgresCpu(prepared.db);
   let ingest;
+  let apiCpu;
   try {
+    const apiMeter = cpuMeter([system.api]);
     ingest = await measureIngest(system.api.url, ctx.serviceToken, prepared, INGEST);
+    apiCpu = apiMeter()[system.api.name];
   } finally {
     await system.stop();
   }
   ingest.buffers = bufferReadsPerRow(before, await bufferReadsOnceAlone(prepared.db), ingest.inserted);
+  // CPU per row over warm-up and window, as the counters: the api's, and Postgres's by process kind once its backends exited.
+  ingest.cpuUsPerRow = { api: perRowUs({ api: apiCpu }, ingest.inserted).api, postgres: postgresCpu && perRowUs(postgresCpu(), ingest.inserted) };
   ingest.wal = walWritesPerRow(walBefore, await walWrites(prepared.db), ingest.inserted);
-  const { buffers, wal } = ingest;
+  ingest.tables = tableActivityDelta(tablesBefore, await tableActivity(prepared.db));
+  if (statements) ingest.statements = await statementTimesPerRow(prepared.db, ingest.inserted);
+  const { buffers, wal, cpuUsPerRow, tables } = ingest;
   log(`  scale ${prepared.tag}: ingest ${ingest.rowsPerSecond} rows/s (POST p99 ${ingest.postLatency.p99} ms), load ${ingest.loadBefore.join(' ')}; ` +
     `${buffers.readsPerRow} blocks read and ${buffers.hitsPerRow} hit per row (${buffers.hitPct} % hit), most read: ${buffers.topReads.map((r) => `${r.relation} ${r.readsPerRow}`).join(', ')}; ` +
-    `WAL per row ${wal.bytesPerRow} bytes, ${wal.fullPagesPerRow} full pages, ${wal.checkpoints} checkpoints (${wal.requestedCheckpoints} for WAL size)`);
+    `WAL per row ${wal.bytesPerRow} bytes, ${wal.fullPagesPerRow} full pages, ${wal.checkpoints} checkpoints (${wal.requestedCheckpoints} for WAL size); ` +
+    `CPU per row: api ${cpuUsPerRow.api} µs, Postgres ${cpuUsPerRow.postgres ? Object.entries(cpuUsPerRow.postgres).map(([k, v]) => `${k} ${v}`).join(', ') : 'not on this machine'} µs; ` +
+    `user_states updates ${tables.userStatesHotPct} % HOT, autovacuum ${JSON.stringify(tables.autovacuum)}` +
+    (ingest.statements ? `; statements: ${ingest.statements.map((st) => `${st.usPerRow} µs/row ${st.msPerCall} ms/call ${st.dirtiedPerRow} dirtied/row: ${st.statement.slice(0, 60)}`).join(' | ')}` : ''));
   return { reads, ingest };
 }
 
@@ -85,7 +106,7 @@ function best(size, rounds) {
   const pick = (get, better) => rounds.map(get).reduce((a, b) => (better(b, a) ? b : a));
   const lower = (a, b) => a.p99 < b.p99;
   return {
-    tag: size.tag, users: size.users, perUser: size.perUser, rows: size.rows, databaseGiB: size.databaseGiB, generateS: size.generateS,
+    tag: size.tag, users: size.users, perUser: size.perUser, rows: size.rows, databaseGiB: size.databaseGiB, generateS: size.generateS, currentShare: size.currentShare,
     reads: {
       list: pick((r) => r.reads.list, lower),
       unread: pick((r) => r.reads.unread, lower),
@@ -100,6 +121,8 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 }
+
+const cpuPerRow = (r) => `${r.ingest.cpuUsPerRow.api} + ${r.ingest.cpuUsPerRow.postgres?.ours ?? '?'}`;
 
 function table(small, big) {
   const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : 'n/a');
@@ -119,10 +142,12 @@ function table(small, big) {
       `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s ` +
       `(median ${median(small.rounds.map((r) => r.ingest.rowsPerSecond))} | ${median(big.rounds.map((r) => r.ingest.rowsPerSecond))}), ` +
       `Postgres buffer cache hits during ingest ${small.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')} | ${big.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')}, ` +
-      `WAL bytes per row ${small.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')} | ${big.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')}. ` +
+      `WAL bytes per row ${small.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')} | ${big.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')}, ` +
+      `CPU per row (api + Postgres) ${small.rounds.map(cpuPerRow).join(', ')} | ${big.rounds.map(cpuPerRow).join(', ')} µs. ` +
       `p50s: list ${small.reads.list.p50} / ${big.reads.list.p50} ms, unread ${small.reads.unread.p50} / ${big.reads.unread.p50} ms, resume ${small.reads.resume.p50} / ${big.reads.resume.p50} ms, POST ${small.ingest.postLatency.p50} / ${big.ingest.postLatency.p50} ms. ` +
       `Load average (1/5/15 min) before the reads: ${small.reads.list.loadBefore.join(' ')} (1 M), ${big.reads.list.loadBefore.join(' ')} (20 M); before ingest: ${small.ingest.loadBefore.join(' ')} / ${big.ingest.loadBefore.join(' ')}. ` +
-      `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s.`,
+      `Database size ${small.databaseGiB.toFixed(1)} / ${big.databaseGiB.toFixed(1)} GiB; 20 M rows generated in ${Math.round(big.generateS)} s; ` +
+      `${PERIOD} partitions, ${Math.round(big.currentShare * 100)} % of the rows in the one ingest writes into.`,
   ].join('\n');
 }
 
@@ -151,7 +176,7 @@ export async function runScale(ctx, { outDir, stamp, docsPath, writeDocs }) {
     for (const p of prepared) await p.db.drop();
   }
   const markdown = table(small, big);
-  const jsonPath = writeJson(outDir, stamp, { profile: 'scale', startedAt: new Date().toISOString(), machine: ctx.machine, reads: READS, ingest: INGEST, results: [small, big] });
+  const jsonPath = writeJson(outDir, stamp, { profile: 'scale', startedAt: new Date().toISOString(), machine: ctx.machine, period: PERIOD, reads: READS, ingest: INGEST, results: [small, big] });
   log(`results: ${jsonPath}\n${markdown}`);
   if (writeDocs) {
     const doc = readFileSync(docsPath, 'utf8');

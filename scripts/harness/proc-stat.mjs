@@ -6,14 +6,21 @@ import { readFileSync } from 'node:fs';
 export const TICKS_PER_SECOND = 100;
 
 /**
- * /proc/<pid>/stat (or one thread's, /proc/<pid>/task/<tid>/stat): { comm, ppid, ticks (user + system CPU), start (clock
- * ticks after boot) }. Throws once the process is gone, or off Linux.
+ * /proc/<pid>/stat (or one thread's, /proc/<pid>/task/<tid>/stat): { comm, ppid, ticks (user + system CPU), reapedTicks
+ * (the CPU of its children that exited and were waited for), start (clock ticks after boot) }. Throws once the process
+ * is gone, or off Linux.
  */
 export function procStat(pid, tid) {
   const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { comm, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), start: Number(fields[19]) };
+  return {
+    comm,
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+    reapedTicks: Number(fields[13]) + Number(fields[14]),
+    start: Number(fields[19]),
+  };
 }
 
 /** user + system CPU time of a process so far, in seconds; throws once it is gone. */

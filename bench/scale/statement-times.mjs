@@ -1,0 +1,38 @@
+// Where the database's time goes during ingest, statement by statement, when
+// the server has pg_stat_statements loaded (shared_preload_libraries; it needs
+// a restart, so the bench never turns it on itself): execution time, blocks
+// and WAL per inserted row for the statements that took most, over warm-up
+// and window. Without it, nothing is recorded.
+
+const LOADED = `SELECT 'pg_stat_statements' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) AS loaded`;
+const TOP = `
+  SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS statement, calls::bigint AS calls, total_exec_time AS ms, rows::bigint AS rows,
+         shared_blks_hit::bigint AS hit, shared_blks_read::bigint AS read, shared_blks_dirtied::bigint AS dirtied, wal_fpi::bigint AS fpi, wal_bytes::bigint AS wal
+    FROM pg_stat_statements
+   WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+   ORDER BY total_exec_time DESC LIMIT $1`;
+
+/** Resets the database's statement counters; false when pg_stat_statements is not loaded. */
+export async function resetStatementTimes(db) {
+  const [{ loaded }] = await db.query(LOADED);
+  if (!loaded) return false;
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.query('SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)');
+  return true;
+}
+
+/** The `top` statements by total time since the reset, per inserted row. */
+export async function statementTimesPerRow(db, rows, top = 5) {
+  const per = (n) => Math.round((Number(n) / Math.max(rows, 1)) * 100) / 100;
+  return (await db.query(TOP, [top])).map((s) => ({
+    statement: s.statement,
+    calls: Number(s.calls),
+    usPerRow: Math.round((s.ms * 1000) / Math.max(rows, 1)),
+    msPerCall: Math.round((s.ms / Math.max(Number(s.calls), 1)) * 1000) / 1000,
+    hitPerRow: per(s.hit),
+    readPerRow: per(s.read),
+    dirtiedPerRow: per(s.dirtied),
+    fullPagesPerRow: per(s.fpi),
+    walBytesPerRow: Math.round(Number(s.wal) / Math.max(rows, 1)),
+  }));
+}
