@@ -192,7 +192,9 @@ describe('ops: notifications partitions', () => {
 
       // Before, boot waited for the settle: it would still be waiting here.
       const boot = maintenance(0).onApplicationBootstrap().then(() => 'booted');
-      expect(await Promise.race([boot, new Promise((resolve) => setTimeout(() => resolve('still booting'), 10_000))])).toBe('booted');
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise((resolve) => (timer = setTimeout(() => resolve('still booting'), 10_000)));
+      expect(await Promise.race([boot, waited]).finally(() => clearTimeout(timer))).toBe('booted');
 
       expect(await repo.retired(exec)).toEqual([current.name.replace(/^notifications_/, 'notifications_retired_')]);
       expect((await repo.list(exec)).some((p) => p.from <= now && p.to > now)).toBe(true);

@@ -61,7 +61,7 @@ async function prepare(ctx, size) {
     await client.end();
   }
   const [{ rows, bytes }] = await db.query(`SELECT (SELECT count(*) FROM notifications)::int AS rows, pg_database_size(current_database())::bigint AS bytes`);
-  log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, ${generated.currentShare * 100} % in the current partition, generated in ${Math.round(generated.seconds)} s`);
+  log(`  scale ${size.tag}: ${rows.toLocaleString('en-US')} rows, ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, ${Math.round(generated.currentShare * 100)} % in the current partition, generated in ${Math.round(generated.seconds)} s`);
   return { ...size, db, env, rows, databaseGiB: Number(bytes) / 2 ** 30, generateS: generated.seconds, currentShare: generated.currentShare };
 }
 

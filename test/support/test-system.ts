@@ -77,7 +77,10 @@ async function listen(app: INestApplication): Promise<{ url: string; metricsUrl:
  */
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
-  await options.prepareDatabase?.(db.url);
+  await options.prepareDatabase?.(db.url).catch(async (err: unknown) => {
+    await db.drop();
+    throw err;
+  });
   const prefix = uniquePrefix();
   const secret = newSecret();
   const env: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { HeraldConfig } from '@herald/config';
@@ -52,5 +53,48 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
     expect({ unread: state.unread_count, inbox: state.inbox_count, unseen: state.unseen_count, lastSeq: Number(state.last_seq) })
       .toEqual({ unread: 1, inbox: 1, unseen: 1, lastSeq: 3 });
     expect(await partitions.retired(db)).toEqual([]);
+  });
+
+  it('stops between settle batches when the api shuts down, and the next run finishes the partition', async () => {
+    const now = await partitions.clock(db);
+    const at = (days: number) => new Date(now.getTime() + days * DAY);
+    await sut.runOnce(at(90)); // everything the test above left is past retention by then
+    await sut.runOnce(at(100));
+    for (const user of ['s-1', 's-2', 's-3']) {
+      await db.query(`INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count) VALUES ($1, 1, 1, 1, 1)`, [user]);
+      await db.query(
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at) VALUES ($1, $2, 1, 1, 't', 'n', now() + interval '100 days')`,
+        [randomUUID(), user],
+      );
+    }
+    const [{ partition }] = await db.query<{ partition: string }>("SELECT tableoid::regclass::text AS partition FROM notifications WHERE user_id = 's-1'");
+    const retiredName = partition.replace(/^notifications_/, 'notifications_retired_');
+    // An inbox whose first batch of users shuts the service down, as a SIGTERM in the middle of a long settle would.
+    const inbox = new InboxRepository();
+    const config = { retentionDays: 2, retentionIntervalMs: 0, partitions: { period: 'day', ahead: 2 } } as HeraldConfig;
+    const stopping = new PartitionMaintenanceService(db, partitions, inbox, new AdvisoryLocks(), config);
+    const subtract = inbox.subtractCounters.bind(inbox);
+    let shutdown: Promise<void> | undefined;
+    let batches = 0;
+    jest.spyOn(inbox, 'subtractCounters').mockImplementation(async (tx, gone) => {
+      if (gone.size > 0) {
+        batches++;
+        shutdown ??= stopping.onApplicationShutdown();
+      }
+      return subtract(tx, gone);
+    });
+
+    const cut = await stopping.runOnce(at(103), 1);
+    await shutdown;
+
+    expect(batches).toBe(1);
+    expect(cut.dropped).not.toContain(retiredName);
+    expect(await partitions.retired(db)).toContain(retiredName);
+    const rest = await sut.runOnce(at(103), 1);
+    expect(rest.dropped).toContain(retiredName);
+    expect(rest.rows).toBe(2);
+    expect(await partitions.retired(db)).toEqual([]);
+    const states = await db.query<{ unread_count: number }>("SELECT unread_count FROM user_states WHERE user_id LIKE 's-%'");
+    expect(states.map((r) => r.unread_count)).toEqual([0, 0, 0]);
   });
 });

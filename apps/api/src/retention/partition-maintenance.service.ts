@@ -121,6 +121,7 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
       }
     }
     for (const table of retire ? await this.partitions.retired(this.db) : []) {
+      if (this.job.stopping) return this.logged(result);
       const rows = await this.settle(table, settleBatch);
       if (rows === undefined) return this.logged(result);
       result.dropped.push(table);
@@ -133,11 +134,14 @@ export class PartitionMaintenanceService implements OnApplicationBootstrap, OnAp
    * Takes a retired partition's rows off their users' counters, a
    * batch of users per transaction (each batch records how far it got, in
    * the same transaction), and drops it with the last batch. Answers the
-   * rows it held; undefined when another replica holds the lock.
+   * rows it held; undefined when another replica holds the lock, or when the
+   * api stops between batches (the next run goes on from the recorded user:
+   * a shutdown does not wait for a partition of millions of rows).
    */
   private async settle(table: string, batchUsers: number): Promise<number | undefined> {
     let rows = 0;
     for (;;) {
+      if (this.job.stopping) return undefined;
       const batch = await this.locked(async (tx) => {
         const next = await this.partitions.retiredBatch(tx, table, batchUsers);
         await this.inbox.subtractCounters(tx, next.gone);
