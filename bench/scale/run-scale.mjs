@@ -87,7 +87,7 @@ async function measure(ctx, prepared) {
   }
   ingest.buffers = bufferReadsPerRow(before, await bufferReadsOnceAlone(prepared.db), ingest.inserted);
   // CPU per row over warm-up and window, as the counters: the api's, and Postgres's by process kind once its backends exited.
-  ingest.cpuUsPerRow = { api: perRowUs({ api: apiCpu }, ingest.inserted).api, postgres: postgresCpu && perRowUs(postgresCpu(), ingest.inserted) };
+  ingest.cpuUsPerRow = { ...perRowUs({ api: apiCpu }, ingest.inserted), postgres: postgresCpu && perRowUs(postgresCpu(), ingest.inserted) };
   ingest.wal = walWritesPerRow(walBefore, await walWrites(prepared.db), ingest.inserted);
   ingest.tables = tableActivityDelta(tablesBefore, await tableActivity(prepared.db));
   if (statements) ingest.statements = await statementTimesPerRow(prepared.db, ingest.inserted);

@@ -6,7 +6,7 @@
 
 const LOADED = `SELECT 'pg_stat_statements' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) AS loaded`;
 const TOP = `
-  SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS statement, calls::bigint AS calls, total_exec_time AS ms, rows::bigint AS rows,
+  SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS statement, calls::bigint AS calls, total_exec_time AS ms,
          shared_blks_hit::bigint AS hit, shared_blks_read::bigint AS read, shared_blks_dirtied::bigint AS dirtied, wal_fpi::bigint AS fpi, wal_bytes::bigint AS wal
     FROM pg_stat_statements
    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
