@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { DeliveryReceiptsRepository, PartitionsRepository } from '@herald/database';
 import { PartitionMaintenanceService } from '../apps/api/src/retention/partition-maintenance.service.js';
@@ -34,6 +35,8 @@ describe('ops: notifications partitions', () => {
   const repo = new PartitionsRepository();
   /** The seq of d-0's notification written after its partition was dropped (it went to DEFAULT). */
   let dZeroSeq = 0;
+  /** The UTC day the apps booted on, or the day before (read just before they boot): what boot made partitions from. */
+  let bootDay = 0;
   const exec = { query: <T>(text: string, params?: unknown[]) => sql<T>(text, params) };
   const receipts = new DeliveryReceiptsRepository(exec);
   /** A receipt for each of `who`'s notifications, as a gateway writes it; answers their ids. */
@@ -65,6 +68,7 @@ describe('ops: notifications partitions', () => {
   }
 
   beforeAll(async () => {
+    bootDay = Math.floor(Date.now() / DAY) * DAY;
     sys = await startTestSystem({
       apis: 2, gateways: 0,
       env: { HERALD_RETENTION_INTERVAL_MS: '0', HERALD_RETENTION_DAYS: '1', HERALD_PARTITION_PERIOD: 'day', HERALD_PARTITIONS_AHEAD: '2' },
@@ -73,6 +77,7 @@ describe('ops: notifications partitions', () => {
     db = new pg.Client({ connectionString: sys.db.url });
     await db.connect();
   });
+  afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
     await db?.end();
     await sys.close();
@@ -85,7 +90,8 @@ describe('ops: notifications partitions', () => {
     expect(partition).not.toBe('notifications_default');
     const now = await repo.clock(exec);
     const covered = (await repo.list(exec)).filter((p) => p.to > now);
-    expect(covered[covered.length - 1].to.getTime() - now.getTime()).toBeGreaterThan(2 * DAY);
+    // Today's and the next two days': counted from the day boot ran on, not from now, which may be past midnight since.
+    expect(covered[covered.length - 1].to.getTime()).toBeGreaterThanOrEqual(bootDay + 3 * DAY);
     await expectReceiptsBeside();
   });
 
@@ -130,7 +136,9 @@ describe('ops: notifications partitions', () => {
     // The run above, three days ahead, dropped today's partition: d-0's newest row went to DEFAULT.
     const [late] = await deliver(['d-0']);
     expect(await sql('SELECT 1 FROM notification_receipts_default WHERE notification_id = $1', [late])).toHaveLength(1);
-    const remade = await maintenance(0).runOnce();
+    // At the row's own time: past midnight since, a run at now would make the days from tomorrow on and leave it in DEFAULT.
+    const [{ created_at: lateAt }] = await sql<{ created_at: Date }>('SELECT created_at FROM notifications_default WHERE id = $1', [late]);
+    const remade = await maintenance(0).runOnce(lateAt);
     expect(remade.created.length).toBeGreaterThanOrEqual(1);
     expect(await sql('SELECT 1 FROM notifications_default')).toEqual([]);
     // Its receipt moved beside it, and the API still reads it.
@@ -145,7 +153,7 @@ describe('ops: notifications partitions', () => {
     await repo.detach(exec, current.name);
     await sql('COMMIT');
 
-    const run = await maintenance(0).runOnce();
+    const run = await maintenance(0).runOnce(now);
 
     expect(run.dropped).toHaveLength(1);
     expect(run.created).toContain(current.name);
@@ -190,6 +198,8 @@ describe('ops: notifications partitions', () => {
       await locker.query('BEGIN');
       await locker.query("SELECT 1 FROM user_states WHERE user_id = 'b-boot' FOR UPDATE");
 
+      // Boot reads the clock itself; held at the test's now, it remakes `current` even past midnight.
+      jest.spyOn(sys.apis[0].app.get(PartitionsRepository), 'clock').mockResolvedValue(now);
       // Before, boot waited for the settle: it would still be waiting here.
       const boot = maintenance(0).onApplicationBootstrap().then(() => 'booted');
       let timer: NodeJS.Timeout | undefined;

@@ -36,8 +36,9 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
     for (const [seq, days, read] of rows) {
       await db.query(
         `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at, read_at)
-         VALUES ($1, 'ann', $2, $2, 't', 'n', now() + make_interval(days => $3), ${read ? 'now()' : 'NULL'})`,
-        [randomUUID(), seq, days],
+         VALUES ($1, 'ann', $2, $2, 't', 'n', $3::timestamptz, ${read ? 'now()' : 'NULL'})`,
+        // From the test's one clock reading, not now(): past midnight UTC, now() would put the rows a day later.
+        [randomUUID(), seq, new Date(now.getTime() + days * DAY).toISOString()],
       );
     }
 
@@ -63,8 +64,8 @@ describe('PartitionMaintenanceService on PGlite (embedded mode)', () => {
     for (const user of ['s-1', 's-2', 's-3']) {
       await db.query(`INSERT INTO user_states (user_id, last_seq, unread_count, inbox_count, unseen_count) VALUES ($1, 1, 1, 1, 1)`, [user]);
       await db.query(
-        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at) VALUES ($1, $2, 1, 1, 't', 'n', now() + interval '100 days')`,
-        [randomUUID(), user],
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at) VALUES ($1, $2, 1, 1, 't', 'n', $3::timestamptz)`,
+        [randomUUID(), user, at(100).toISOString()],
       );
     }
     const [{ partition }] = await db.query<{ partition: string }>("SELECT tableoid::regclass::text AS partition FROM notifications WHERE user_id = 's-1'");
