@@ -24,7 +24,7 @@ export const PROFILES = {
     baselines: { redisRequests: 200_000, insertMs: 5000, insertConcurrency: 10 },
     worker: { audienceMembers: 100_000, pushSubscribers: 5000 },
     postLatency: { users: 5000, warmupMs: 2000, sequential: 3000, sequentialMaxMs: 10_000, rates: [200, 500, 1000], durationMs: 10_000, concurrency: 32, closedMs: 5000, modes: MODES, trace: true },
-    postSocket: { users: 5000, rate: 1000, durationMs: 10_000, warmupMs: 2000, heartbeatMs: 25_000, modes: MODES, kinds: POST_SOCKET_KINDS },
+    postSocket: { users: 5000, rate: 1000, durationMs: 10_000, warmupMs: 2000, heartbeatMs: 25_000, modes: MODES, kinds: POST_SOCKET_KINDS, rounds: 3 },
     // 1,000,000 notifications: the table size for list and counts.
     inbox: { users: 100, perUser: 10_000, queries: 1000, concurrency: 8, posts: 2000 },
   },
@@ -42,7 +42,7 @@ export const PROFILES = {
     baselines: { redisRequests: 40_000, insertMs: 700, insertConcurrency: 10 },
     worker: { audienceMembers: 20_000, pushSubscribers: 1000 },
     postLatency: { users: 5000, warmupMs: 500, sequential: 500, sequentialMaxMs: 2000, rates: [200, 500, 1000], durationMs: 1500, concurrency: 32, closedMs: 1000, modes: MODES, trace: true },
-    postSocket: { users: 1000, rate: 1000, durationMs: 1500, warmupMs: 300, heartbeatMs: 5000, modes: MODES, kinds: POST_SOCKET_KINDS },
+    postSocket: { users: 1000, rate: 1000, durationMs: 1500, warmupMs: 300, heartbeatMs: 5000, modes: MODES, kinds: POST_SOCKET_KINDS, rounds: 1 },
     inbox: { users: 100, perUser: 1000, queries: 300, concurrency: 8, posts: 500 },
   },
   tiny: {
@@ -59,7 +59,7 @@ export const PROFILES = {
     baselines: { redisRequests: 2000, insertMs: 300, insertConcurrency: 4 },
     worker: { audienceMembers: 2000, pushSubscribers: 100 },
     postLatency: { users: 5000, warmupMs: 100, sequential: 50, sequentialMaxMs: 500, rates: [200, 1000], durationMs: 300, concurrency: 8, closedMs: 300, modes: ['async'], trace: true },
-    postSocket: { users: 200, rate: 100, durationMs: 500, warmupMs: 100, heartbeatMs: 2000, modes: ['async'], kinds: POST_SOCKET_KINDS },
+    postSocket: { users: 200, rate: 100, durationMs: 500, warmupMs: 100, heartbeatMs: 2000, modes: ['async'], kinds: POST_SOCKET_KINDS, rounds: 1 },
     inbox: { users: 10, perUser: 200, queries: 50, concurrency: 4, posts: 50 },
   },
 };
