@@ -193,18 +193,23 @@ for (const f of result.figures) log(`  ${f.key}: ${f.value} ${f.unit}${f.ratio !
 clearTimeout(watchdog);
 process.exitCode = Object.keys(failures).length ? 1 : 0;
 
+/** How POST → socket repeats its systems, for the settings line: nothing when it measures each once. */
+function postSocketRounds({ rounds = 1, kinds }) {
+  return rounds > 1 ? `, ${rounds} rounds with the ${kinds.length === 1 ? 'system' : 'systems back to back'} in each (each figure the median over the rounds)` : '';
+}
+
 function settings(p, name) {
   const summary = [
     `profile ${name}${args.set.length ? ` with ${args.set.join(', ')}` : ''}`,
     `publish path: 1 api process, no gateways, ${p.postLatency.users} users cycled, Herald and reference alternating phase by phase`,
-    `POST → socket: ${p.postSocket.users} users on 2 gateways at ${p.postSocket.rate}/s, Herald, reference and Socket.IO + redis adapter each on its own deployment per mode and round, the three back to back in each of ${p.postSocket.rounds} round${p.postSocket.rounds === 1 ? '' : 's'} (each figure the system's median round), measured from a heartbeat interval after the last socket connected (the peers' ping bursts fall before the window, Herald's spread round inside it)`,
+    `POST → socket: ${p.postSocket.users} users on 2 gateways at ${p.postSocket.rate}/s, Herald, reference and Socket.IO + redis adapter each on its own deployment per mode${postSocketRounds(p.postSocket)}, measured from a heartbeat interval after the last socket connected (the peers' ping bursts fall before the window, Herald's spread round inside it)`,
     `1 api process; gateways: idle ${p.idle.gateways}, end to end / fan-out / topics / ingestion ${p.e2e.gateways} (one shared deployment with ${Math.max(p.e2e.sockets, p.e2eHeavy.sockets, p.fanout.sockets, p.topics.sockets)} sockets), reconnect ${p.reconnect.gateways}`,
     `DATABASE_POOL_SIZE ${p.poolSize} per process (Herald and reference)`,
     `LOG_LEVEL warn, NODE_ENV production, HERALD_PUBLISH_RATE_PER_SECOND lifted to 10,000,000 (the limiter still runs)`,
     `heartbeat ${p.idle.heartbeatMs} ms in the idle scenario, ${p.postSocket.heartbeatMs} ms in POST → socket, 25,000 ms elsewhere`,
     `durable = synchronous_commit on (Postgres default), async = synchronous_commit off (ALTER DATABASE; the api restarted, or in POST → socket fresh deployments started in the mode)`,
     `a load client is saturated when its event-loop delay p99 > ${process.env.BENCH_SATURATED_LAG_MS ?? 25} ms or it uses > 85 % of a core; its figures are flagged ⚠`,
-    `latency and loss figures show the worst run (POST → socket's the median round), throughput figures the worst or median as labelled`,
+    `latency and loss figures show the worst run (POST → socket's latency the median over its rounds), throughput figures the worst or median as labelled`,
     `a window in which other processes on the machine used > 10 % of it is flagged ⚠ (the machine may be shared)`,
   ].join('; ');
   return { summary, profile: p };

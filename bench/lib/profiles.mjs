@@ -1,4 +1,4 @@
-// Load sizes per profile. `full` is the issue's load (≈15 min on 2 cores);
+// Load sizes per profile. `full` is the issue's load (≈30 min on 2 cores);
 // `quick` is the same shape at a fraction of the size (< 2 min with the
 // build); `tiny` is the CI smoke run (seconds per scenario, every figure
 // still produced). Targets are only judged at the full load.

@@ -16,9 +16,10 @@
 // 'postSocket.kinds=["herald"]'` runs only those systems (an A/B of two
 // Herald builds needs no peers; the report then has no peer figures to
 // compare with). `rounds` > 1 measures each system that many times, the
-// three back to back in each round, and reports each one's median round:
-// on a host whose tails jitter by tens of milliseconds (round 17), one
-// round's p99 says more about the host than about the system.
+// systems back to back in each round, and reports each one's median over
+// its rounds (an odd count makes that one round's figure): on a host whose
+// tails jitter by tens of milliseconds (round 17), one round's p99 says
+// more about the host than about the system.
 import { sleep } from '../../scripts/harness/wait.mjs';
 import { withSession } from '../lib/deploy.mjs';
 import { profileDuring } from '../lib/cpuprofile.mjs';
@@ -33,15 +34,16 @@ export async function runPostSocket(ctx, cfg) {
   // Mode by mode and round by round, its systems back to back, so that the figures compared with each other are the closest in time.
   for (const mode of cfg.modes) {
     for (let i = 0; i < rounds; i++) {
-      for (const kind of cfg.kinds) (results[kind][mode] ??= []).push(await measurePhase(ctx, cfg, kind, mode, rounds > 1 ? ` round ${i + 1}/${rounds}` : ''));
+      for (const kind of cfg.kinds) (results[kind][mode] ??= []).push(await measurePhase(ctx, cfg, kind, mode, rounds > 1 ? i + 1 : null));
     }
   }
   report(ctx, cfg, results);
   return { config: cfg, ...results };
 }
 
-/** One system's phase in one mode, on a deployment of its own started in that mode. */
-function measurePhase(ctx, cfg, kind, mode, roundTag) {
+/** One system's phase in one mode, on a deployment of its own started in that mode; `roundNo` is null when there is one round. */
+function measurePhase(ctx, cfg, kind, mode, roundNo) {
+  const roundTag = roundNo === null ? '' : ` round ${roundNo}/${cfg.rounds}`;
   return withSession(ctx, kind, { gateways: 2, sockets: cfg.users, publishers: 1, mode, heartbeatMs: cfg.heartbeatMs }, async (session) => {
     await sleep(Math.max(0, session.connectedAt + session.heartbeatMs + 1000 - Date.now()));
     const phase = { rate: cfg.rate, maxInFlight: 256, publishers: 1 };
@@ -49,13 +51,13 @@ function measurePhase(ctx, cfg, kind, mode, roundTag) {
     const measure = () => openLoopPhase(ctx, session, { ...phase, tag: `post-socket-${kind}-${mode}`, durationMs: cfg.durationMs });
     // --cpu-profile: where each system's processes spend the measured phase (side by side, docs/benchmarks.md round 11);
     // every system bears the profiler's cost, so the comparison stays fair.
-    const r = ctx.cpuProfile ? await profileDuring(ctx.profileDir, `post-socket-${mode}`, [session.system.api, ...session.system.gateways], measure) : await measure();
+    const r = ctx.cpuProfile ? await profileDuring(ctx.profileDir, `post-socket-${mode}${roundNo === null ? '' : `-round${roundNo}`}`, [session.system.api, ...session.system.gateways], measure) : await measure();
     log(`  post_socket ${kind} ${mode}${roundTag}: p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r.received}/${r.deliveries} delivered, ${Math.round(r.achievedRate)}/s${[...r.flags, ...r.notes].map((f) => ` ⚠ ${f}`).join('')}`);
     return r;
   });
 }
 
-/** A statistic over a system's rounds in one mode: the median round's (NaN when the system did not run). */
+/** A statistic's median over a system's rounds in one mode (NaN when the system did not run). */
 const medianOf = (phases, stat) => (phases ? round(median(phases.map((r) => r.latency[stat])), 3) : NaN);
 
 function report(ctx, cfg, { herald, reference, socketio }) {
@@ -67,7 +69,7 @@ function report(ctx, cfg, { herald, reference, socketio }) {
     const received = h.reduce((n, r) => n + r.received, 0);
     const deliveries = h.reduce((n, r) => n + r.deliveries, 0);
     for (const stat of ['p50', 'p99']) {
-      const each = (phases) => (phases ? phases.map((r) => round(r.latency[stat], 1)).join(', ') : '—');
+      const each = (phases) => (phases ? phases.map((r) => r.latency[stat].toFixed(1)).join(', ') : '—');
       const of = rounds > 1 ? `, median of ${rounds} rounds; each round: Herald ${each(h)}, reference ${each(reference[mode])}, Socket.IO ${each(socketio[mode])} ms` : '';
       ctx.figures.add({
         key: `post_socket.${stat}_ms.${mode}`,
