@@ -69,7 +69,7 @@ function report(ctx, cfg, { herald, reference, socketio }) {
     const received = h.reduce((n, r) => n + r.received, 0);
     const deliveries = h.reduce((n, r) => n + r.deliveries, 0);
     for (const stat of ['p50', 'p99']) {
-      const each = (phases) => (phases ? phases.map((r) => r.latency[stat].toFixed(1)).join(', ') : '—');
+      const each = (phases) => (phases ? phases.map((r) => (Number.isFinite(r.latency[stat]) ? r.latency[stat].toFixed(1) : '—')).join(', ') : '—');
       const of = rounds > 1 ? `, median of ${rounds} rounds; each round: Herald ${each(h)}, reference ${each(reference[mode])}, Socket.IO ${each(socketio[mode])} ms` : '';
       ctx.figures.add({
         key: `post_socket.${stat}_ms.${mode}`,
