@@ -27,6 +27,9 @@ export function withTimeout(promise, ms, what) {
 export const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
 
 /** Adds the counts of `b` into `a` ({ code: count } maps). */
+/** `n` spread over `rows` (at least 1), rounded to `digits` decimals: the bench's per-row figures. */
+export const perRow = (n, rows, digits = 2) => round(Number(n) / Math.max(rows, 1), digits);
+
 export function addCounts(a, b) {
   for (const [k, v] of Object.entries(b ?? {})) a[k] = (a[k] ?? 0) + v;
   return a;

@@ -4,6 +4,7 @@
 // ingest window, per row inserted, says which relations no longer fit
 // shared_buffers at a given size. Over warm-up and window together, so a
 // round's first loads of pages count too.
+import { perRow } from '../lib/util.mjs';
 
 const STATS = `
   SELECT schemaname || '.' || relname AS relation, coalesce(heap_blks_read, 0) + coalesce(toast_blks_read, 0) AS read,
@@ -39,15 +40,14 @@ export function bufferReadsPerRow(before, after, rows, top = 6) {
   });
   const read = delta.reduce((s, d) => s + d.read, 0);
   const hit = delta.reduce((s, d) => s + d.hit, 0);
-  const perRow = (n) => Math.round((n / Math.max(rows, 1)) * 100) / 100;
   return {
-    readsPerRow: perRow(read),
-    hitsPerRow: perRow(hit),
+    readsPerRow: perRow(read, rows),
+    hitsPerRow: perRow(hit, rows),
     hitPct: read + hit ? Math.round((hit / (read + hit)) * 1000) / 10 : null,
     topReads: delta
       .filter((d) => d.read > 0)
       .sort((x, y) => y.read - x.read)
       .slice(0, top)
-      .map((d) => ({ relation: d.relation, readsPerRow: perRow(d.read), hitPct: Math.round((d.hit / (d.read + d.hit)) * 1000) / 10 })),
+      .map((d) => ({ relation: d.relation, readsPerRow: perRow(d.read, rows), hitPct: Math.round((d.hit / (d.read + d.hit)) * 1000) / 10 })),
   };
 }

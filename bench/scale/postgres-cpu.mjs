@@ -9,6 +9,7 @@
 // their last 200 ms, which stay in "exited".
 import { readdirSync, readFileSync } from 'node:fs';
 import { procStat, TICKS_PER_SECOND } from '../../scripts/harness/proc-stat.mjs';
+import { perRow } from '../lib/util.mjs';
 
 const SAMPLE_MS = 200;
 /** Process title → kind; the first match wins; anything else serves a client, of our database ('backends') or another. */
@@ -107,5 +108,5 @@ export async function startPostgresCpu(db) {
 
 /** CPU seconds by kind → microseconds per inserted row. */
 export function perRowUs(seconds, rows) {
-  return Object.fromEntries(Object.entries(seconds).map(([k, s]) => [k, Math.round((s * 1e6) / Math.max(rows, 1))]));
+  return Object.fromEntries(Object.entries(seconds).map(([k, s]) => [k, perRow(s * 1e6, rows, 0)]));
 }

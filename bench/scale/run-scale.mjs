@@ -13,7 +13,7 @@ import { createDatabase } from '../lib/infra.mjs';
 import { writeJson } from '../lib/report.mjs';
 import { cpuMeter } from '../lib/procs.mjs';
 import { baseEnv, migrate, startSystem } from '../lib/system.mjs';
-import { log } from '../lib/util.mjs';
+import { log, median } from '../lib/util.mjs';
 import { bufferReads, bufferReadsOnceAlone, bufferReadsPerRow } from './buffer-reads.mjs';
 import { generateInbox } from './generate.mjs';
 import { perRowUs, startPostgresCpu } from './postgres-cpu.mjs';
@@ -117,10 +117,8 @@ function best(size, rounds) {
   };
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
-}
+/** Rows per second are whole numbers: so is their median. */
+const medianRate = (xs) => Math.round(median(xs));
 
 const cpuPerRow = (r) => `${r.ingest.cpuUsPerRow.api} + ${r.ingest.cpuUsPerRow.postgres?.ours ?? '?'}`;
 
@@ -140,7 +138,7 @@ function table(small, big) {
       `list p99 ${small.rounds.map((r) => r.reads.list.p99).join(', ')} | ${big.rounds.map((r) => r.reads.list.p99).join(', ')} ms, ` +
       `resume p99 ${small.rounds.map((r) => r.reads.resume.p99).join(', ')} | ${big.rounds.map((r) => r.reads.resume.p99).join(', ')} ms, ` +
       `ingest ${small.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} | ${big.rounds.map((r) => r.ingest.rowsPerSecond).join(', ')} rows/s ` +
-      `(median ${median(small.rounds.map((r) => r.ingest.rowsPerSecond))} | ${median(big.rounds.map((r) => r.ingest.rowsPerSecond))}), ` +
+      `(median ${medianRate(small.rounds.map((r) => r.ingest.rowsPerSecond))} | ${medianRate(big.rounds.map((r) => r.ingest.rowsPerSecond))}), ` +
       `Postgres buffer cache hits during ingest ${small.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')} | ${big.rounds.map((r) => `${r.ingest.buffers.hitPct} %`).join(', ')}, ` +
       `WAL bytes per row ${small.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')} | ${big.rounds.map((r) => r.ingest.wal.bytesPerRow).join(', ')}, ` +
       `CPU per row (api + Postgres) ${small.rounds.map(cpuPerRow).join(', ')} | ${big.rounds.map(cpuPerRow).join(', ')} µs. ` +

@@ -3,6 +3,7 @@
 // a restart, so the bench never turns it on itself): execution time, blocks
 // and WAL per inserted row for the statements that took most, over warm-up
 // and window. Without it, nothing is recorded.
+import { perRow } from '../lib/util.mjs';
 
 const LOADED = `SELECT 'pg_stat_statements' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) AS loaded`;
 const TOP = `
@@ -23,16 +24,15 @@ export async function resetStatementTimes(db) {
 
 /** The `top` statements by total time since the reset, per inserted row. */
 export async function statementTimesPerRow(db, rows, top = 5) {
-  const per = (n) => Math.round((Number(n) / Math.max(rows, 1)) * 100) / 100;
   return (await db.query(TOP, [top])).map((s) => ({
     statement: s.statement,
     calls: Number(s.calls),
-    usPerRow: Math.round((s.ms * 1000) / Math.max(rows, 1)),
-    msPerCall: Math.round((s.ms / Math.max(Number(s.calls), 1)) * 1000) / 1000,
-    hitPerRow: per(s.hit),
-    readPerRow: per(s.read),
-    dirtiedPerRow: per(s.dirtied),
-    fullPagesPerRow: per(s.fpi),
-    walBytesPerRow: Math.round(Number(s.wal) / Math.max(rows, 1)),
+    usPerRow: perRow(s.ms * 1000, rows, 0),
+    msPerCall: perRow(s.ms, Number(s.calls), 3),
+    hitPerRow: perRow(s.hit, rows),
+    readPerRow: perRow(s.read, rows),
+    dirtiedPerRow: perRow(s.dirtied, rows),
+    fullPagesPerRow: perRow(s.fpi, rows),
+    walBytesPerRow: perRow(s.wal, rows, 0),
   }));
 }

@@ -5,6 +5,7 @@
 // not changed since the last checkpoint far more often than one spread over
 // 50,000. Both views are for the whole server: nothing else may write
 // during a round.
+import { perRow } from '../lib/util.mjs';
 
 const WAL = `
   SELECT w.wal_records AS records, w.wal_fpi AS fpi, w.wal_bytes AS bytes,
@@ -18,11 +19,11 @@ export async function walWrites(db) {
 
 /** The change from `before` to `after`, per inserted row where that is meaningful. */
 export function walWritesPerRow(before, after, rows) {
-  const per = (k, digits = 2) => Math.round(((after[k] - before[k]) / Math.max(rows, 1)) * 10 ** digits) / 10 ** digits;
+  const per = (k, digits = 2) => perRow(after[k] - before[k], rows, digits);
   return {
     recordsPerRow: per('records'),
     fullPagesPerRow: per('fpi'),
-    bytesPerRow: Math.round(per('bytes', 0)),
+    bytesPerRow: per('bytes', 0),
     checkpoints: after.checkpoints - before.checkpoints,
     requestedCheckpoints: after.requested - before.requested,
   };
