@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../libs/database/src/migrations/index.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-const PARTITIONING = 'PartitionNotifications1765000000000';
-/** The migrations up to this one: what comes after changes the table again (and has its own test). */
-const THROUGH_PARTITIONING = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === PARTITIONING) + 1);
+import { migrationTest, type MigrationTest } from './support/migration-test.js';
 
 /** Today's table with rows in it, partitioned by the migration, and back. */
 describe('migration: notifications partitioned by created_at', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await client.query(text, params)).rows as T[];
-  const dataSource = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, entities: [], migrations, migrationsRun: false });
+  let m: MigrationTest;
+  const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => m.sql<T>(text, params);
   /** Every row, every column, in one comparable shape. */
   const snapshot = () => sql<{ row: unknown }>('SELECT to_jsonb(n) AS row FROM notifications n ORDER BY id');
   const indexNames = async () => (await sql<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'notifications' ORDER BY indexname")).map((i) => i.indexname);
@@ -21,13 +12,8 @@ describe('migration: notifications partitioned by created_at', () => {
   const kind = async () => (await sql<{ relkind: string }>("SELECT relkind FROM pg_class WHERE relname = 'notifications'"))[0].relkind;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const before = dataSource(THROUGH_PARTITIONING.slice(0, -1));
-    await before.initialize();
-    await before.runMigrations({ transaction: 'each' });
-    await before.destroy();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    // Up to partitioning only: what comes after changes the table again (and has its own test).
+    m = await migrationTest('PartitionNotifications1765000000000');
     // 3 users x 40 rows over the last 100 days, some read, some with an expiry, one a year old.
     for (const user of ['ann', 'bob', 'cy']) {
       for (let seq = 1; seq <= 40; seq++) {
@@ -41,18 +27,14 @@ describe('migration: notifications partitioned by created_at', () => {
     }
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
-    await db.drop();
+    await m?.close();
   });
 
   it('moves every row into time partitions, keeps seq and counts, and enforces the new keys', async () => {
     const rows = await snapshot();
     indexesBefore = await indexNames();
-    const after = dataSource(THROUGH_PARTITIONING);
 
-    await after.initialize();
-    await after.runMigrations({ transaction: 'each' });
-    await after.destroy();
+    await m.up();
 
     expect(await kind()).toBe('p');
     expect(await snapshot()).toEqual(rows);
@@ -84,11 +66,8 @@ describe('migration: notifications partitioned by created_at', () => {
   it('goes back to one table with the unique (user_id, seq) constraint on the way down', async () => {
     await sql("DELETE FROM notifications WHERE title = 'far'");
     const rows = await snapshot();
-    const back = dataSource(THROUGH_PARTITIONING);
-    await back.initialize();
 
-    await back.undoLastMigration({ transaction: 'each' });
-    await back.destroy();
+    await m.down();
 
     expect(await kind()).toBe('r');
     expect(await snapshot()).toEqual(rows);

@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../libs/database/src/migrations/index.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-const RECEIPTS = 'NotificationReceipts1765200000000';
+import { migrationTest, type MigrationTest } from './support/migration-test.js';
 
 /** deliveredAt moved from a column of notifications into notification_receipts, with the values it held, and back. */
 describe('migration: delivery receipts in a table of their own', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await client.query(text, params)).rows as T[];
-  const dataSource = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, entities: [], migrations, migrationsRun: false });
-  const upTo = MIGRATIONS.findIndex((m) => m.name === RECEIPTS);
+  let m: MigrationTest;
+  const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => m.sql<T>(text, params);
   /** id → deliveredAt as the API reads it: the column before, the receipt after. */
   let delivered: Map<string, string | null>;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const before = dataSource(MIGRATIONS.slice(0, upTo));
-    await before.initialize();
-    await before.runMigrations({ transaction: 'each' });
-    await before.destroy();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    m = await migrationTest('NotificationReceipts1765200000000');
     // Rows with microseconds in created_at, in this month's or next month's partition (both exist from the migration,
     // whatever the day) and in DEFAULT (five years on), half delivered.
     for (let i = 0; i < 10; i++) {
@@ -37,15 +23,11 @@ describe('migration: delivery receipts in a table of their own', () => {
     delivered = new Map(rows.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]));
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
-    await db.drop();
+    await m?.close();
   });
 
   it('copies every deliveredAt into a receipt in the partition beside its notification', async () => {
-    const up = dataSource(MIGRATIONS.slice(0, upTo + 1));
-    await up.initialize();
-    await up.runMigrations({ transaction: 'each' });
-    await up.destroy();
+    await m.up();
 
     const receipts = await sql<{ id: string; delivered_at: Date; partition: string }>(
       `SELECT r.notification_id AS id, r.delivered_at, r.tableoid::regclass::text AS partition FROM notification_receipts r ORDER BY 1`,
@@ -81,10 +63,7 @@ describe('migration: delivery receipts in a table of their own', () => {
     const at = new Date('2026-11-30T09:00:00.000Z');
     await sql('INSERT INTO notification_receipts (notification_id, created_at, delivered_at) VALUES ($1, $2, $3)', [later.id, later.created_at.toISOString(), at]);
     delivered.set(later.id, at.toISOString());
-    const back = dataSource(MIGRATIONS.slice(0, upTo + 1));
-    await back.initialize();
-    await back.undoLastMigration({ transaction: 'each' });
-    await back.destroy();
+    await m.down();
 
     const rows = await sql<{ id: string; delivered_at: Date | null }>('SELECT id, delivered_at FROM notifications');
     expect(new Map(rows.map((r) => [r.id, r.delivered_at?.toISOString() ?? null]))).toEqual(delivered);

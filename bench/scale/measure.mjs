@@ -32,9 +32,12 @@ async function latency(call, { samples, warmup, concurrency }) {
 
 /** Inbox list (newest 20), unread count, and resume (everything after a random seq, up to 100), for random users. */
 export async function measureReads(url, { users, perUser }, opts) {
-  const { NotificationReader } = await import(pathToFileURL(path.join(DIST_DIR, 'libs/database/src/repositories/notification-reader.js')).href);
+  const lib = (file) => import(pathToFileURL(path.join(DIST_DIR, 'libs/database/src', file)).href);
+  const { NotificationReader } = await lib('repositories/notification-reader.js');
+  const { queryConfig } = await lib('prepared.js');
   const pool = new pg.Pool({ connectionString: url, max: opts.concurrency });
-  const reader = new NotificationReader({ query: (sql, params) => pool.query(sql, params).then((r) => r.rows) });
+  // As Database.query sends them: statements the reader marks prepared go by name.
+  const reader = new NotificationReader({ query: (sql, params) => pool.query(queryConfig(sql, params)).then((r) => r.rows) });
   const user = () => `u${Math.floor(Math.random() * users)}`;
   try {
     const list = await latency(() => reader.list(user(), { limit: 20 }), opts);

@@ -23,6 +23,15 @@ export const notificationColumnsOf = (alias: string): string =>
   `WHERE r.notification_id = ${alias}.id AND r.created_at = ${receiptCreatedAt(`${alias}.created_at`)})) AS delivered_at, ` +
   `(SELECT s.last_seq FROM user_states s WHERE s.user_id = ${alias}.user_id) AS state_seq`;
 
+/**
+ * The stored columns of `alias` that notificationColumnsOf reads. An inner
+ * query that picks rows selects these, and the outer one derives the rest
+ * over it (notificationColumnsOf of the inner query's alias), so the
+ * receipt and user_states subqueries are planned once and run only for the
+ * rows kept, however many branches the inner query has.
+ */
+export const storedColumnsOf = (alias: string): string => [...COLUMNS.split(', '), 'delivered_at'].map((c) => `${alias}.${c}`).join(', ');
+
 /** notificationColumnsOf for `FROM notifications` without an alias. */
 export const NOTIFICATION_COLUMNS = notificationColumnsOf('notifications');
 

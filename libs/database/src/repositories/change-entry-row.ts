@@ -1,13 +1,17 @@
 import { ServerFrameType, type ChangeFrame, type InboxChangeKind, type InboxCounts } from '@herald/contracts';
-import { isoTimestamp, notificationColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
+import { isoTimestamp, storedColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
+
+/** The inbox_changes columns of a change entry, named as entry reads select them. */
+export const CHANGE_COLUMNS = ['c_user_id', 'c_seq', 'c_kind', 'c_ids', 'c_detail', 'c_counts', 'c_at'];
 
 /**
- * The columns a change entry is read with: the inbox_changes row `c`, and
- * for `grouped` and `woken` the notification as it is now (`n`, joined on
- * the entry's one id; all null when it was deleted since).
+ * What an inner query selects for a change entry: the inbox_changes row
+ * `c`, and for `grouped` and `woken` the stored columns of the notification
+ * as it is now (`n`, joined on the entry's one id; all null when it was
+ * deleted since). The outer query derives the notification's read columns
+ * over them (notificationColumnsOf).
  */
-export const CHANGE_ENTRY_COLUMNS = `c.user_id AS c_user_id, c.seq AS c_seq, c.kind AS c_kind, c.ids AS c_ids, c.detail AS c_detail,
-  c.counts AS c_counts, c.at AS c_at, ${notificationColumnsOf('n')}`;
+export const CHANGE_ENTRY_COLUMNS = `${CHANGE_COLUMNS.map((c) => `c.${c.slice(2)} AS ${c}`).join(', ')}, ${storedColumnsOf('n')}`;
 
 /** The join CHANGE_ENTRY_COLUMNS needs, after `FROM inbox_changes c`. */
 export const CHANGE_ENTRY_JOIN = `LEFT JOIN notifications n ON c.kind IN ('grouped', 'woken') AND n.id = c.ids[1] AND n.user_id = c.user_id`;

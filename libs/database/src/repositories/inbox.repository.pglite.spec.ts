@@ -82,6 +82,9 @@ describe('InboxRepository on PGlite', () => {
     expect(last.frame).toMatchObject({ seq: 4, change: 'grouped', counts: { inbox: 2, unread: 2, unseen: 2 } });
     const [top] = await reader.list('eve', { limit: 1 });
     expect(top.id).toBe(first[0].created[0].id);
+    // Reads above a seq still find the moved entry at its own seq (it is read from the moved rows' index).
+    expect((await reader.after('eve', 0, 10)).map((n) => [n.seq, n.activitySeq])).toEqual([[1, 4], [2, 2]]);
+    expect((await reader.after('eve', 1, 10)).map((n) => n.seq)).toEqual([2]);
   });
 
   it('wakes due snoozes as new, each with its own position and the counts at it', async () => {

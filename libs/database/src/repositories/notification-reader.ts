@@ -1,7 +1,9 @@
 import { notificationFrame, type ChangeFrame, type InboxCounts, type InboxFilter, type Notification, type NotificationFrame } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
-import { NOTIFICATION_COLUMNS, notificationColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
-import { CHANGE_ENTRY_COLUMNS, CHANGE_ENTRY_JOIN, toChangeFrame, type ChangeEntryRow } from './change-entry-row.js';
+import { prepared } from '../prepared.js';
+import { NOTIFICATION_COLUMNS, notificationColumnsOf, storedColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
+import { CHANGE_COLUMNS, CHANGE_ENTRY_COLUMNS, CHANGE_ENTRY_JOIN, toChangeFrame, type ChangeEntryRow } from './change-entry-row.js';
+import { LIVE_N, notificationsAboveSql } from './above-seq.sql.js';
 import { filterSql } from './inbox-filter.sql.js';
 import { COUNTER_COLUMNS, countsOf, type CounterRow } from './inbox-state.sql.js';
 
@@ -20,10 +22,44 @@ const NO_STATE: UserState = { lastSeq: 0, unreadCount: 0, counts: { inbox: 0, un
 type StateRow = CounterRow & { user_id: string; last_seq: string };
 const toState = (r: StateRow): UserState => ({ lastSeq: Number(r.last_seq), unreadCount: Number(r.unread_count), counts: countsOf(r) });
 
-/** The two branches of an entries read, column for column: a notification (no change columns), or a change entry. */
-const NOTE_BRANCH = `'n' AS src, n.seq AS pos, NULL::varchar AS c_user_id, NULL::bigint AS c_seq, NULL::varchar AS c_kind, NULL::uuid[] AS c_ids,
-  NULL::jsonb AS c_detail, NULL::jsonb AS c_counts, NULL::timestamptz AS c_at, ${notificationColumnsOf('n')}`;
-const CHANGE_BRANCH = `'c' AS src, c.seq AS pos, ${CHANGE_ENTRY_COLUMNS}`;
+/**
+ * The inner branches of an entries read, column for column, stored columns only: a notification (no change
+ * columns; notificationsAboveSql adds pos), or a change entry. ENTRY_COLUMNS is the outer select over them.
+ */
+const NOTE_COLUMNS = `'n' AS src, NULL::varchar AS c_user_id, NULL::bigint AS c_seq, NULL::varchar AS c_kind, NULL::uuid[] AS c_ids,
+  NULL::jsonb AS c_detail, NULL::jsonb AS c_counts, NULL::timestamptz AS c_at, ${storedColumnsOf('n')}`;
+const CHANGE_BRANCH = `'c' AS src, ${CHANGE_ENTRY_COLUMNS}, c.seq AS pos`;
+const ENTRY_COLUMNS = `x.src, ${CHANGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, ${notificationColumnsOf('x')}`;
+
+/*
+ * The reads above a seq have fixed texts, prepared once per connection: with two branches over every partition,
+ * planning one took longer than running it (0.6 against 0.2 ms; docs/benchmarks.md, round 18), and Postgres's
+ * generic plan for them is the ordered index scans a custom plan picks.
+ */
+const ENTRIES_AFTER = prepared(`SELECT ${ENTRY_COLUMNS} FROM (
+    ${notificationsAboveSql(NOTE_COLUMNS, { user: '$1', after: '$2', limit: '$3', below: '$4' })}
+    UNION ALL
+    (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+      WHERE c.user_id = $1 AND c.seq > $2 AND ($4::bigint IS NULL OR c.seq < $4) ORDER BY c.seq LIMIT $3)
+    ORDER BY pos LIMIT $3) x
+  ORDER BY x.pos`);
+const ENTRIES_AFTER_FOR_USERS = prepared(`SELECT k.user_id AS k_user, ${ENTRY_COLUMNS} FROM unnest($1::varchar[], $2::bigint[]) AS k(user_id, after)
+    CROSS JOIN LATERAL (
+      ${notificationsAboveSql(NOTE_COLUMNS, { user: 'k.user_id', after: 'k.after', limit: '$3' })}
+      UNION ALL
+      (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
+        WHERE c.user_id = k.user_id AND c.seq > k.after ORDER BY c.seq LIMIT $3)
+      ORDER BY pos LIMIT $3) x
+  ORDER BY k.user_id, x.pos`);
+const AFTER = prepared(`SELECT ${notificationColumnsOf('x')} FROM (
+    ${notificationsAboveSql(storedColumnsOf('n'), { user: '$1', after: '$2', limit: '$3', below: '$4' })}
+    ORDER BY pos LIMIT $3) x
+  ORDER BY x.pos`);
+const AFTER_FOR_USERS = prepared(`SELECT ${notificationColumnsOf('x')} FROM unnest($1::varchar[], $2::bigint[]) AS c(user_id, after)
+    CROSS JOIN LATERAL (
+      ${notificationsAboveSql(storedColumnsOf('n'), { user: 'c.user_id', after: 'c.after', limit: '$3' })}
+      ORDER BY pos LIMIT $3) x
+  ORDER BY x.user_id, x.pos`);
 
 type EntryRow = ChangeEntryRow & { src: 'n' | 'c' };
 const toEntry = (row: EntryRow): StreamEntry => (row.src === 'n' ? notificationFrame(toNotification(row)) : toChangeFrame(row));
@@ -37,7 +73,6 @@ export interface ListQuery {
 }
 
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
-const LIVE_N = '(n.expires_at IS NULL OR n.expires_at > now())';
 
 /**
  * The reads both apps make: the api for the inbox, the gateway for welcome,
@@ -73,12 +108,7 @@ export class NotificationReader {
    */
   async entriesAfter(userId: string, after: number, limit: number, below?: number): Promise<StreamEntry[]> {
     const rows = await this.db.query<EntryRow>(
-      `(SELECT ${NOTE_BRANCH} FROM notifications n
-         WHERE n.user_id = $1 AND n.seq > $2 AND ($4::bigint IS NULL OR n.seq < $4) AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
-       UNION ALL
-       (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
-         WHERE c.user_id = $1 AND c.seq > $2 AND ($4::bigint IS NULL OR c.seq < $4) ORDER BY c.seq LIMIT $3)
-       ORDER BY pos LIMIT $3`,
+      ENTRIES_AFTER,
       [userId, after, limit, below ?? null],
     );
     return rows.map(toEntry);
@@ -90,15 +120,7 @@ export class NotificationReader {
     if (cursors.size === 0) return byUser;
     const users = [...cursors.keys()];
     const rows = await this.db.query<EntryRow & { k_user: string }>(
-      `SELECT k.user_id AS k_user, x.* FROM unnest($1::varchar[], $2::bigint[]) AS k(user_id, after)
-         CROSS JOIN LATERAL (
-           (SELECT ${NOTE_BRANCH} FROM notifications n
-             WHERE n.user_id = k.user_id AND n.seq > k.after AND ${LIVE_N} ORDER BY n.seq LIMIT $3)
-           UNION ALL
-           (SELECT ${CHANGE_BRANCH} FROM inbox_changes c ${CHANGE_ENTRY_JOIN}
-             WHERE c.user_id = k.user_id AND c.seq > k.after ORDER BY c.seq LIMIT $3)
-           ORDER BY pos LIMIT $3) x
-        ORDER BY k.user_id, x.pos`,
+      ENTRIES_AFTER_FOR_USERS,
       [users, users.map((u) => cursors.get(u) as number), limitPerUser],
     );
     for (const row of rows) push(byUser, row.k_user, toEntry(row));
@@ -118,9 +140,7 @@ export class NotificationReader {
   /** Oldest first, seq > after: resume, gap fill and the polling fallback. */
   async after(userId: string, after: number, limit: number, below?: number): Promise<Notification[]> {
     const rows = await this.db.query<NotificationRow>(
-      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-        WHERE user_id = $1 AND seq > $2 AND ($4::bigint IS NULL OR seq < $4) AND ${LIVE}
-        ORDER BY seq ASC LIMIT $3`,
+      AFTER,
       [userId, after, limit, below ?? null],
     );
     return rows.map(toNotification);
@@ -158,13 +178,7 @@ export class NotificationReader {
     const users = [...cursors.keys()];
     const afters = users.map((u) => cursors.get(u) as number);
     const rows = await this.db.query<NotificationRow>(
-      `SELECT ${notificationColumnsOf('n')}
-         FROM unnest($1::varchar[], $2::bigint[]) AS c(user_id, after)
-         CROSS JOIN LATERAL (
-           SELECT * FROM notifications
-            WHERE user_id = c.user_id AND seq > c.after AND ${LIVE}
-            ORDER BY seq ASC LIMIT $3) n
-        ORDER BY n.user_id, n.seq`,
+      AFTER_FOR_USERS,
       [users, afters, limitPerUser],
     );
     return rows.map(toNotification);

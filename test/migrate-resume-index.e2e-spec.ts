@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { NotificationReader } from '../libs/database/src/repositories/notification-reader.js';
+import { migrationTest, type MigrationTest } from './support/migration-test.js';
+
+/** The (user_id, seq) index swapped for the moved rows' partial one, reads unchanged, and back down to the unique constraint. */
+describe('migration: reads above a seq without the (user_id, seq) index', () => {
+  let m: MigrationTest;
+  const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => m.sql<T>(text, params);
+  /** An index's definition on the parent table and on every partition, by parent index name. */
+  const indexes = async () =>
+    new Map(
+      (await sql<{ name: string; def: string; partitions: number }>(
+        `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def,
+                (SELECT count(*)::int FROM pg_inherits i WHERE i.inhparent = c.oid) AS partitions
+           FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = 'notifications'::regclass`,
+      )).map((r) => [r.name, r]),
+    );
+  const partitionCount = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'notifications'::regclass`))[0].n;
+  const readAll = async () => {
+    const reader = new NotificationReader({ query: async (text: string, params?: unknown[]) => sql(text, params) } as never);
+    return (await reader.after('ann', 0, 100)).map((n) => [n.seq, n.activitySeq, n.id]);
+  };
+
+  beforeAll(async () => {
+    m = await migrationTest('ResumeWithoutSeqIndex1765400000000');
+    // Ten rows for ann across this month's and next month's partitions and DEFAULT; seq 3 and 6 moved to 11 and 12.
+    for (let seq = 1; seq <= 10; seq++) {
+      await sql(
+        `INSERT INTO notifications (id, user_id, seq, activity_seq, type, title, created_at)
+         VALUES ($1, 'ann', $2, $3, 't', 'n', now() + $4::interval)`,
+        [randomUUID(), seq, seq === 3 ? 11 : seq === 6 ? 12 : seq, seq > 8 ? '5 years' : seq > 5 ? '40 days' : '0'],
+      );
+    }
+    await sql(`INSERT INTO user_states (user_id, last_seq, unread_count) VALUES ('ann', 12, 10)`);
+  }, 60_000);
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  it('drops (user_id, seq) from every partition, indexes only the moved rows, and reads the same rows in seq order', async () => {
+    const before = await indexes();
+    expect(before.get('ix_notifications_user_seq')?.partitions).toBe(await partitionCount());
+
+    await m.up();
+
+    const after = await indexes();
+    expect(after.has('ix_notifications_user_seq')).toBe(false);
+    expect(after.get('ix_notifications_user_moved')).toMatchObject({ partitions: await partitionCount() });
+    expect(after.get('ix_notifications_user_moved')?.def).toMatch(/\(user_id, seq\) WHERE \(activity_seq <> seq\)$/);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].map((n) => n.replace('ix_notifications_user_seq', 'ix_notifications_user_moved')).sort());
+    expect(await readAll()).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, i === 2 ? 11 : i === 5 ? 12 : i + 1, expect.any(String)]));
+  });
+
+  it('puts (user_id, seq) back on the way down, and partitioning then brings back its unique constraint', async () => {
+    await m.down();
+    const restored = await indexes();
+    expect(restored.get('ix_notifications_user_seq')).toMatchObject({ partitions: await partitionCount() });
+    expect(restored.has('ix_notifications_user_moved')).toBe(false);
+    // Down through receipts and partitioning: the comment put back above is what makes (user_id, seq) unique again.
+    await m.down(2);
+    const [constraint] = await sql<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'uq_notifications_user_seq'");
+    expect(constraint?.def).toBe('UNIQUE (user_id, seq)');
+  });
+});
