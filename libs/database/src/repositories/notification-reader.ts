@@ -33,7 +33,7 @@ const ENTRY_COLUMNS = `x.src, ${CHANGE_COLUMNS.map((c) => `x.${c}`).join(', ')},
 
 /*
  * The reads above a seq have fixed texts, prepared once per connection: with two branches over every partition,
- * planning one took longer than running it (0.6 against 0.2 ms; docs/benchmarks.md, round 18), and Postgres's
+ * planning one took longer than running it (0.65-0.77 against 0.21-0.27 ms; docs/benchmarks.md, round 18), and Postgres's
  * generic plan for them is the ordered index scans a custom plan picks.
  */
 const ENTRIES_AFTER = prepared(`SELECT ${ENTRY_COLUMNS} FROM (
