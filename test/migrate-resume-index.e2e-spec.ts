@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ResumeWithoutSeqIndex1765400000000 } from '../libs/database/src/migrations/1765400000000-resume-without-seq-index.js';
 import { NotificationReader } from '../libs/database/src/repositories/notification-reader.js';
 import { migrationTest, type MigrationTest } from './support/migration-test.js';
 
-/** The (user_id, seq) index swapped for the moved rows' partial one, reads unchanged, and back down to the unique constraint. */
+/** The (user_id, seq) index swapped for the moved rows' partial one and a CHECK, reads unchanged, and back down to the unique constraint. */
 describe('migration: reads above a seq without the (user_id, seq) index', () => {
   let m: MigrationTest;
   const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => m.sql<T>(text, params);
@@ -16,6 +17,8 @@ describe('migration: reads above a seq without the (user_id, seq) index', () => 
       )).map((r) => [r.name, r]),
     );
   const partitionCount = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'notifications'::regclass`))[0].n;
+  const activityCheck = () =>
+    sql<{ def: string; validated: boolean }>("SELECT pg_get_constraintdef(oid) AS def, convalidated AS validated FROM pg_constraint WHERE conname = 'ck_notifications_activity_from_seq' AND conrelid = 'notifications'::regclass");
   const readAll = async () => {
     const reader = new NotificationReader({ query: async (text: string, params?: unknown[]) => sql(text, params) } as never);
     return (await reader.after('ann', 0, 100)).map((n) => [n.seq, n.activitySeq, n.id]);
@@ -49,6 +52,18 @@ describe('migration: reads above a seq without the (user_id, seq) index', () => 
     expect(after.get('ix_notifications_user_moved')?.def).toMatch(/\(user_id, seq\) WHERE \(activity_seq <> seq\)$/);
     expect([...after.keys()].sort()).toEqual([...before.keys()].map((n) => n.replace('ix_notifications_user_seq', 'ix_notifications_user_moved')).sort());
     expect(await readAll()).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, i === 2 ? 11 : i === 5 ? 12 : i + 1, expect.any(String)]));
+    // The rule the reads stand on is the database's now: a position below the row's own seq is refused.
+    expect(await activityCheck()).toEqual([{ def: 'CHECK ((activity_seq >= seq))', validated: true }]);
+    await expect(sql("UPDATE notifications SET activity_seq = 1 WHERE user_id = 'ann' AND seq = 2")).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('runs again, step by step, after a run that stopped part-way (it has no transaction)', async () => {
+    const before = await indexes();
+    await sql('ALTER TABLE notifications DROP CONSTRAINT ck_notifications_activity_from_seq');
+    await m.withQueryRunner((q) => new ResumeWithoutSeqIndex1765400000000().up(q));
+    await m.withQueryRunner((q) => new ResumeWithoutSeqIndex1765400000000().up(q));
+    expect(await indexes()).toEqual(before);
+    expect(await activityCheck()).toEqual([{ def: 'CHECK ((activity_seq >= seq))', validated: true }]);
   });
 
   it('puts (user_id, seq) back on the way down, and partitioning then brings back its unique constraint', async () => {
@@ -56,6 +71,7 @@ describe('migration: reads above a seq without the (user_id, seq) index', () => 
     const restored = await indexes();
     expect(restored.get('ix_notifications_user_seq')).toMatchObject({ partitions: await partitionCount() });
     expect(restored.has('ix_notifications_user_moved')).toBe(false);
+    expect(await activityCheck()).toEqual([]);
     // Down through receipts and partitioning: the comment put back above is what makes (user_id, seq) unique again.
     await m.down(2);
     const [constraint] = await sql<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'uq_notifications_user_seq'");

@@ -1,18 +1,17 @@
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { MIGRATIONS } from '../../libs/database/src/migrations/index.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createTestDatabase } from './test-database.js';
 
 /** A database migrated up to (not through) one migration, for a test of that migration's up and down. */
 export interface MigrationTest {
-  db: TestDatabase;
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
-  /** The migrations before the one under test, and it. */
-  through: typeof MIGRATIONS;
   /** Runs the migration under test (and anything before it not run yet). */
   up(): Promise<void>;
   /** Undoes the last `count` migrations run. */
   down(count?: number): Promise<void>;
+  /** `work` with a query runner of its own, as a migration gets one. */
+  withQueryRunner(work: (q: QueryRunner) => Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,17 +30,29 @@ export async function migrationTest(name: string): Promise<MigrationTest> {
       await source.destroy();
     }
   };
-  await withSource(through.slice(0, -1), (source) => source.runMigrations({ transaction: 'each' }));
   const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
+  try {
+    await withSource(through.slice(0, -1), (source) => source.runMigrations({ transaction: 'each' }));
+    await client.connect();
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
   return {
-    db,
-    through,
     sql: async (text, params = []) => (await client.query(text, params)).rows,
     up: () => withSource(through, (source) => source.runMigrations({ transaction: 'each' })),
     down: (count = 1) =>
       withSource(through, async (source) => {
         for (let i = 0; i < count; i++) await source.undoLastMigration({ transaction: 'each' });
+      }),
+    withQueryRunner: (work) =>
+      withSource([], async (source) => {
+        const runner = source.createQueryRunner();
+        try {
+          await work(runner);
+        } finally {
+          await runner.release();
+        }
       }),
     close: async () => {
       await client.end();

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_PARTITION, partitionName, periodsOf, periodStart, nextPeriod, type TimeRange } from '../partition-periods.js';
 
 /** Marks an index that was unique before partitioning: the down migration makes it unique again. */
-const WAS_UNIQUE = 'herald: was unique as ';
+export const WAS_UNIQUE = 'herald: was unique as ';
 
 interface IndexDef {
   name: string;

@@ -1,34 +1,52 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { WAS_UNIQUE } from './1765000000000-partition-notifications.js';
 
-/** What PartitionNotifications wrote on the index, so its down migration makes (user_id, seq) unique again. */
-const WAS_UNIQUE_COMMENT = 'herald: was unique as constraint uq_notifications_user_seq';
+const MOVED_INDEX = 'ix_notifications_user_moved';
+const SEQ_INDEX = 'ix_notifications_user_seq';
+const ACTIVITY_CHECK = 'ck_notifications_activity_from_seq';
 
 /**
  * Drops the (user_id, seq) index, one of the three per-user B-trees every
  * insert descended to a random leaf: at 20 M rows that descent, into
- * indexes the size of the current partition, is what ingest slows down on
+ * indexes the size of the current partition, is what ingest slowed down on
  * (docs/benchmarks.md, round 18). Reads above a seq now come from the
  * (user_id, activity_seq) index for rows whose position never moved, and
- * from this partial index for the few that did (grouping, a woken snooze);
- * see notificationsAboveSql. Nothing enforced uniqueness through the old
- * index since partitioning (seq allocation does; docs/scaling.md).
+ * from a partial index for the few that did (grouping, a woken snooze);
+ * see notificationsAboveSql. A CHECK makes the rule those reads stand on,
+ * activity_seq never below seq, one the database keeps. Nothing enforced
+ * uniqueness through the old index since partitioning (seq allocation
+ * does; docs/scaling.md).
  *
- * Building the partial index reads the whole table under a lock that holds
- * writes (not reads) back meanwhile; the drop comes after, as its lock
- * stops reads too and lasts until the commit. On a big table run
- * `npm run migrate` in a quiet window, as for partitioning.
+ * Outside a transaction, so that each step holds its lock only for itself:
+ * the partial index's build reads the table while writes wait (reads go
+ * on); the CHECK is added unchecked in a moment, then validated under a
+ * lock that stops neither reads nor writes; the drop takes a moment once
+ * the reads running then are done. Each step may run again after a failure.
+ * On a big table run `npm run migrate` in a quiet window all the same.
  */
 export class ResumeWithoutSeqIndex1765400000000 implements MigrationInterface {
   name = 'ResumeWithoutSeqIndex1765400000000';
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('CREATE INDEX ix_notifications_user_moved ON notifications (user_id, seq) WHERE activity_seq <> seq');
-    await q.query('DROP INDEX ix_notifications_user_seq');
+    await q.query(`CREATE INDEX IF NOT EXISTS ${MOVED_INDEX} ON notifications (user_id, seq) WHERE activity_seq <> seq`);
+    if (!(await hasConstraint(q, ACTIVITY_CHECK))) {
+      await q.query(`ALTER TABLE notifications ADD CONSTRAINT ${ACTIVITY_CHECK} CHECK (activity_seq >= seq) NOT VALID`);
+    }
+    await q.query(`ALTER TABLE notifications VALIDATE CONSTRAINT ${ACTIVITY_CHECK}`);
+    await q.query(`DROP INDEX IF EXISTS ${SEQ_INDEX}`);
   }
 
+  /** The index back, with the comment that lets PartitionNotifications' down make (user_id, seq) unique again. */
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX ix_notifications_user_moved');
-    await q.query('CREATE INDEX ix_notifications_user_seq ON notifications (user_id, seq)');
-    await q.query(`COMMENT ON INDEX ix_notifications_user_seq IS '${WAS_UNIQUE_COMMENT}'`);
+    await q.query(`CREATE INDEX IF NOT EXISTS ${SEQ_INDEX} ON notifications (user_id, seq)`);
+    await q.query(`COMMENT ON INDEX ${SEQ_INDEX} IS '${WAS_UNIQUE}constraint uq_notifications_user_seq'`);
+    await q.query(`ALTER TABLE notifications DROP CONSTRAINT IF EXISTS ${ACTIVITY_CHECK}`);
+    await q.query(`DROP INDEX IF EXISTS ${MOVED_INDEX}`);
   }
+}
+
+async function hasConstraint(q: QueryRunner, name: string): Promise<boolean> {
+  const rows: unknown[] = await q.query(`SELECT 1 FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = $1`, [name]);
+  return rows.length > 0;
 }

@@ -1,8 +1,11 @@
 import { ServerFrameType, type ChangeFrame, type InboxChangeKind, type InboxCounts } from '@herald/contracts';
 import { isoTimestamp, storedColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
 
-/** The inbox_changes columns of a change entry, named as entry reads select them. */
-export const CHANGE_COLUMNS = ['c_user_id', 'c_seq', 'c_kind', 'c_ids', 'c_detail', 'c_counts', 'c_at'];
+/** The inbox_changes columns of a change entry, with the names entry reads select them as. */
+const CHANGE_COLUMN_NAMES: [column: string, name: string][] = [
+  ['user_id', 'c_user_id'], ['seq', 'c_seq'], ['kind', 'c_kind'], ['ids', 'c_ids'], ['detail', 'c_detail'], ['counts', 'c_counts'], ['at', 'c_at'],
+];
+export const CHANGE_COLUMNS = CHANGE_COLUMN_NAMES.map(([, name]) => name);
 
 /**
  * What an inner query selects for a change entry: the inbox_changes row
@@ -11,7 +14,7 @@ export const CHANGE_COLUMNS = ['c_user_id', 'c_seq', 'c_kind', 'c_ids', 'c_detai
  * deleted since). The outer query derives the notification's read columns
  * over them (notificationColumnsOf).
  */
-export const CHANGE_ENTRY_COLUMNS = `${CHANGE_COLUMNS.map((c) => `c.${c.slice(2)} AS ${c}`).join(', ')}, ${storedColumnsOf('n')}`;
+export const CHANGE_ENTRY_COLUMNS = `${CHANGE_COLUMN_NAMES.map(([column, name]) => `c.${column} AS ${name}`).join(', ')}, ${storedColumnsOf('n')}`;
 
 /** The join CHANGE_ENTRY_COLUMNS needs, after `FROM inbox_changes c`. */
 export const CHANGE_ENTRY_JOIN = `LEFT JOIN notifications n ON c.kind IN ('grouped', 'woken') AND n.id = c.ids[1] AND n.user_id = c.user_id`;

@@ -1,8 +1,7 @@
 import type { Notification } from '@herald/contracts';
 import type { SqlExecutor } from '../database.js';
 import { notificationColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
-
-const LIVE = '(n.expires_at IS NULL OR n.expires_at > now())';
+import { LIVE_N } from './live.sql.js';
 
 /**
  * One notification, or a recipient's, for whoever may see it: its user
@@ -28,7 +27,7 @@ export class NotificationLookup {
   /** A notification `publisher` published, while live. */
   async forPublisher(publisher: string, id: string): Promise<Notification | undefined> {
     const [row] = await this.db.query<NotificationRow>(
-      `SELECT ${notificationColumnsOf('n')} FROM notifications n WHERE n.id = $1 AND n.publisher = $2 AND ${LIVE}`,
+      `SELECT ${notificationColumnsOf('n')} FROM notifications n WHERE n.id = $1 AND n.publisher = $2 AND ${LIVE_N}`,
       [id, publisher],
     );
     return row && toNotification(row);
@@ -38,7 +37,7 @@ export class NotificationLookup {
   async recipientPage(publisher: string, userId: string, limit: number, before?: number): Promise<Notification[]> {
     const rows = await this.db.query<NotificationRow>(
       `SELECT ${notificationColumnsOf('n')} FROM notifications n
-        WHERE n.user_id = $1 AND n.publisher = $2 AND ($3::bigint IS NULL OR n.activity_seq < $3) AND ${LIVE}
+        WHERE n.user_id = $1 AND n.publisher = $2 AND ($3::bigint IS NULL OR n.activity_seq < $3) AND ${LIVE_N}
         ORDER BY n.activity_seq DESC LIMIT $4`,
       [userId, publisher, before ?? null, limit],
     );

@@ -3,7 +3,8 @@ import type { SqlExecutor } from '../database.js';
 import { prepared } from '../prepared.js';
 import { NOTIFICATION_COLUMNS, notificationColumnsOf, storedColumnsOf, toNotification, type NotificationRow } from '../notification-row.js';
 import { CHANGE_COLUMNS, CHANGE_ENTRY_COLUMNS, CHANGE_ENTRY_JOIN, toChangeFrame, type ChangeEntryRow } from './change-entry-row.js';
-import { LIVE_N, notificationsAboveSql } from './above-seq.sql.js';
+import { notificationsAboveSql } from './above-seq.sql.js';
+import { LIVE, LIVE_N } from './live.sql.js';
 import { filterSql } from './inbox-filter.sql.js';
 import { COUNTER_COLUMNS, countsOf, type CounterRow } from './inbox-state.sql.js';
 
@@ -72,7 +73,6 @@ export interface ListQuery {
   filter?: InboxFilter;
 }
 
-const LIVE = '(expires_at IS NULL OR expires_at > now())';
 
 /**
  * The reads both apps make: the api for the inbox, the gateway for welcome,
