@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ResumeWithoutSeqIndex1765400000000 } from '../libs/database/src/migrations/1765400000000-resume-without-seq-index.js';
+import pg from 'pg';
 import { NotificationReader } from '../libs/database/src/repositories/notification-reader.js';
 import { migrationTest, type MigrationTest } from './support/migration-test.js';
 
-/** The (user_id, seq) index swapped for the moved rows' partial one and a CHECK, reads unchanged, and back down to the unique constraint. */
+/**
+ * The (user_id, seq) index swapped for the moved rows' partial one and a CHECK, reads unchanged, and back down to the
+ * unique constraint. The tests run in order on one database: up (failed twice, then whole), what up made, down.
+ */
 describe('migration: reads above a seq without the (user_id, seq) index', () => {
   let m: MigrationTest;
   const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => m.sql<T>(text, params);
@@ -40,30 +43,53 @@ describe('migration: reads above a seq without the (user_id, seq) index', () => 
     await m?.close();
   });
 
-  it('drops (user_id, seq) from every partition, indexes only the moved rows, and reads the same rows in seq order', async () => {
+  const applied = async () => (await sql<{ name: string }>('SELECT name FROM migrations')).map((r) => r.name);
+
+  it('gives up on a lock it cannot get within 10 s instead of holding traffic back behind a long transaction', async () => {
+    const writer = new pg.Client({ connectionString: m.url });
+    await writer.connect();
+    try {
+      // What an open write transaction holds; the index build's lock waits for it, and writes arriving would wait behind.
+      await writer.query('BEGIN');
+      await writer.query('LOCK TABLE notifications IN ROW EXCLUSIVE MODE');
+      await expect(m.up()).rejects.toMatchObject({ code: '55P03' });
+    } finally {
+      await writer.query('ROLLBACK');
+      await writer.end();
+    }
+    expect((await indexes()).has('ix_notifications_user_moved')).toBe(false);
+  }, 30_000);
+
+  it('stops at a row its CHECK refuses, leaving what it did, and runs to the end once the row is fixed', async () => {
     const before = await indexes();
     expect(before.get('ix_notifications_user_seq')?.partitions).toBe(await partitionCount());
+    await sql("UPDATE notifications SET activity_seq = 1 WHERE user_id = 'ann' AND seq = 2");
 
+    await expect(m.up()).rejects.toThrow(/ck_notifications_activity_from_seq/);
+
+    // No transaction: the partial index and the unchecked CHECK stay, the old index too, and the run is not recorded.
+    const partway = await indexes();
+    expect(partway.has('ix_notifications_user_moved')).toBe(true);
+    expect(partway.has('ix_notifications_user_seq')).toBe(true);
+    expect(await activityCheck()).toEqual([{ def: 'CHECK ((activity_seq >= seq)) NOT VALID', validated: false }]);
+    expect(await applied()).not.toContain('ResumeWithoutSeqIndex1765400000000');
+
+    await sql("UPDATE notifications SET activity_seq = 2 WHERE user_id = 'ann' AND seq = 2");
     await m.up();
+    expect(await applied()).toContain('ResumeWithoutSeqIndex1765400000000');
+    expect([...(await indexes()).keys()].sort()).toEqual([...before.keys()].map((n) => n.replace('ix_notifications_user_seq', 'ix_notifications_user_moved')).sort());
+  });
+
+  it('drops (user_id, seq) from every partition, indexes only the moved rows, and reads the same rows in seq order', async () => {
 
     const after = await indexes();
     expect(after.has('ix_notifications_user_seq')).toBe(false);
     expect(after.get('ix_notifications_user_moved')).toMatchObject({ partitions: await partitionCount() });
     expect(after.get('ix_notifications_user_moved')?.def).toMatch(/\(user_id, seq\) WHERE \(activity_seq <> seq\)$/);
-    expect([...after.keys()].sort()).toEqual([...before.keys()].map((n) => n.replace('ix_notifications_user_seq', 'ix_notifications_user_moved')).sort());
     expect(await readAll()).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, i === 2 ? 11 : i === 5 ? 12 : i + 1, expect.any(String)]));
     // The rule the reads stand on is the database's now: a position below the row's own seq is refused.
     expect(await activityCheck()).toEqual([{ def: 'CHECK ((activity_seq >= seq))', validated: true }]);
     await expect(sql("UPDATE notifications SET activity_seq = 1 WHERE user_id = 'ann' AND seq = 2")).rejects.toMatchObject({ code: '23514' });
-  });
-
-  it('runs again, step by step, after a run that stopped part-way (it has no transaction)', async () => {
-    const before = await indexes();
-    await sql('ALTER TABLE notifications DROP CONSTRAINT ck_notifications_activity_from_seq');
-    await m.withQueryRunner((q) => new ResumeWithoutSeqIndex1765400000000().up(q));
-    await m.withQueryRunner((q) => new ResumeWithoutSeqIndex1765400000000().up(q));
-    expect(await indexes()).toEqual(before);
-    expect(await activityCheck()).toEqual([{ def: 'CHECK ((activity_seq >= seq))', validated: true }]);
   });
 
   it('puts (user_id, seq) back on the way down, and partitioning then brings back its unique constraint', async () => {

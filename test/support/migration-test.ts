@@ -1,17 +1,17 @@
 import pg from 'pg';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../libs/database/src/migrations/index.js';
 import { createTestDatabase } from './test-database.js';
 
 /** A database migrated up to (not through) one migration, for a test of that migration's up and down. */
 export interface MigrationTest {
+  /** The test database, for a connection of the test's own. */
+  url: string;
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs the migration under test (and anything before it not run yet). */
   up(): Promise<void>;
   /** Undoes the last `count` migrations run. */
   down(count?: number): Promise<void>;
-  /** `work` with a query runner of its own, as a migration gets one. */
-  withQueryRunner(work: (q: QueryRunner) => Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,20 +39,12 @@ export async function migrationTest(name: string): Promise<MigrationTest> {
     throw err;
   }
   return {
+    url: db.url,
     sql: async (text, params = []) => (await client.query(text, params)).rows,
     up: () => withSource(through, (source) => source.runMigrations({ transaction: 'each' })),
     down: (count = 1) =>
       withSource(through, async (source) => {
         for (let i = 0; i < count; i++) await source.undoLastMigration({ transaction: 'each' });
-      }),
-    withQueryRunner: (work) =>
-      withSource([], async (source) => {
-        const runner = source.createQueryRunner();
-        try {
-          await work(runner);
-        } finally {
-          await runner.release();
-        }
       }),
     close: async () => {
       await client.end();

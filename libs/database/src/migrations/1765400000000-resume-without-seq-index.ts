@@ -4,6 +4,8 @@ import { WAS_UNIQUE } from './1765000000000-partition-notifications.js';
 const MOVED_INDEX = 'ix_notifications_user_moved';
 const SEQ_INDEX = 'ix_notifications_user_seq';
 const ACTIVITY_CHECK = 'ck_notifications_activity_from_seq';
+/** Longest a step waits for its lock: queued behind a long transaction, it would hold back the traffic queued behind it. */
+const LOCK_TIMEOUT = '10s';
 
 /**
  * Drops the (user_id, seq) index, one of the three per-user B-trees every
@@ -17,24 +19,33 @@ const ACTIVITY_CHECK = 'ck_notifications_activity_from_seq';
  * uniqueness through the old index since partitioning (seq allocation
  * does; docs/scaling.md).
  *
- * Outside a transaction, so that each step holds its lock only for itself:
- * the partial index's build reads the table while writes wait (reads go
- * on); the CHECK is added unchecked in a moment, then validated under a
- * lock that stops neither reads nor writes; the drop takes a moment once
- * the reads running then are done. Each step may run again after a failure.
- * On a big table run `npm run migrate` in a quiet window all the same.
+ * Up runs outside a transaction, so that each step holds its lock only
+ * for itself: the partial index's build reads the table while writes wait
+ * (reads go on); the CHECK is added unchecked, a moment under a lock that
+ * stops everything, then validated in a read of the table under one that
+ * stops nothing; the drop takes a moment under a lock that stops
+ * everything. Those two moments wait for every transaction already open,
+ * and what arrives meanwhile waits behind them, so each step gives up
+ * after LOCK_TIMEOUT and the migration fails: run it again, every step
+ * picks up where it stopped. (TypeORM runs down in one transaction.) On a
+ * big table run `npm run migrate` in a quiet window all the same.
  */
 export class ResumeWithoutSeqIndex1765400000000 implements MigrationInterface {
   name = 'ResumeWithoutSeqIndex1765400000000';
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX IF NOT EXISTS ${MOVED_INDEX} ON notifications (user_id, seq) WHERE activity_seq <> seq`);
-    if (!(await hasConstraint(q, ACTIVITY_CHECK))) {
-      await q.query(`ALTER TABLE notifications ADD CONSTRAINT ${ACTIVITY_CHECK} CHECK (activity_seq >= seq) NOT VALID`);
+    await q.query(`SET lock_timeout = '${LOCK_TIMEOUT}'`);
+    try {
+      await q.query(`CREATE INDEX IF NOT EXISTS ${MOVED_INDEX} ON notifications (user_id, seq) WHERE activity_seq <> seq`);
+      if (!(await hasConstraint(q, ACTIVITY_CHECK))) {
+        await q.query(`ALTER TABLE notifications ADD CONSTRAINT ${ACTIVITY_CHECK} CHECK (activity_seq >= seq) NOT VALID`);
+      }
+      await q.query(`ALTER TABLE notifications VALIDATE CONSTRAINT ${ACTIVITY_CHECK}`);
+      await q.query(`DROP INDEX IF EXISTS ${SEQ_INDEX}`);
+    } finally {
+      await q.query('RESET lock_timeout');
     }
-    await q.query(`ALTER TABLE notifications VALIDATE CONSTRAINT ${ACTIVITY_CHECK}`);
-    await q.query(`DROP INDEX IF EXISTS ${SEQ_INDEX}`);
   }
 
   /** The index back, with the comment that lets PartitionNotifications' down make (user_id, seq) unique again. */
